@@ -101,17 +101,23 @@ export class Rng {
     return new Rng(this.nextUint32());
   }
 
-  /** The full internal state, so a training run can resume exactly. */
-  getState(): [number, number, number, number] {
-    return [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0];
+  /**
+   * The full internal state, so a training run can resume exactly: four 32-bit words, plus the
+   * cached second Box–Muller value when one is pending.
+   */
+  getState(): number[] {
+    const words = [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0];
+    return this.spareNormal === null ? words : [...words, this.spareNormal];
   }
 
   setState(state: readonly number[]): void {
-    if (state.length !== 4 || state.some((v) => !Number.isInteger(v))) {
-      throw new Error('Rng state must be four 32-bit integers');
+    const words = state.slice(0, 4);
+    if ((state.length !== 4 && state.length !== 5) || words.some((v) => !Number.isInteger(v))) {
+      throw new Error('Rng state must be four 32-bit integers, optionally followed by a pending normal value');
     }
-    [this.s0, this.s1, this.s2, this.s3] = state.map((v) => v | 0) as [number, number, number, number];
-    this.spareNormal = null;
+    if (state.length === 5 && !Number.isFinite(state[4])) throw new Error('Rng state: the pending normal value must be finite');
+    [this.s0, this.s1, this.s2, this.s3] = words.map((v) => v | 0) as [number, number, number, number];
+    this.spareNormal = state.length === 5 ? state[4] : null;
   }
 }
 

@@ -1,0 +1,58 @@
+/**
+ * Loads the MNIST assets over fetch: in the browser from wherever assets/mnist/ is served, and
+ * in Node from any http(s) URL. Uses the same index checks and parser as the Node file loader.
+ */
+import { MnistFormatError } from './idx';
+import {
+  checkAssetIndex,
+  datasetFromAssets,
+  MNIST_ASSET_INDEX_FILE,
+  type AssetLoadOptions,
+  type MnistAssetIndex,
+  type MnistSplit,
+} from './mnist-assets';
+import type { MnistDataset } from './mnist';
+
+export interface UrlLoadOptions extends AssetLoadOptions {
+  /** fetch to use (defaults to the global one), e.g. to add caching or progress. */
+  fetch?: typeof fetch;
+}
+
+/** Reads and checks `index.json` under `baseUrl` (a folder URL, trailing slash optional). */
+export async function fetchMnistIndex(baseUrl: string | URL, options: UrlLoadOptions = {}): Promise<MnistAssetIndex> {
+  const url = new URL(MNIST_ASSET_INDEX_FILE, folderUrl(baseUrl));
+  const bytes = await fetchBytes(url, options.fetch ?? fetch);
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder().decode(bytes));
+  } catch (err) {
+    throw new MnistFormatError(url.href, `is not JSON (${err instanceof Error ? err.message : String(err)})`);
+  }
+  return checkAssetIndex(json, url.href);
+}
+
+/** Loads one split of the MNIST assets published under `baseUrl`. */
+export async function loadMnistFromUrl(
+  baseUrl: string | URL,
+  split: MnistSplit,
+  options: UrlLoadOptions = {},
+): Promise<MnistDataset> {
+  const base = folderUrl(baseUrl);
+  const doFetch = options.fetch ?? fetch;
+  const index = await fetchMnistIndex(base, options);
+  return datasetFromAssets(index, split, (file) => fetchBytes(new URL(file, base), doFetch), options);
+}
+
+/** Resolves relative URLs against the page when there is one, and ensures a trailing slash. */
+function folderUrl(baseUrl: string | URL): URL {
+  const pageBase = typeof location !== 'undefined' ? location.href : undefined;
+  const url = new URL(baseUrl, pageBase);
+  if (!url.pathname.endsWith('/')) url.pathname += '/';
+  return url;
+}
+
+async function fetchBytes(url: URL, doFetch: typeof fetch): Promise<Uint8Array> {
+  const response = await doFetch(url.href);
+  if (!response.ok) throw new Error(`Could not load ${url.href}: HTTP ${response.status} ${response.statusText}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
