@@ -1,0 +1,249 @@
+/**
+ * A small U-Net noise predictor ε_θ(x_t, t, y) for 28×28 images (Ho et al. 2020, "Denoising
+ * Diffusion Probabilistic Models", §4 and App. B, scaled down), with an optional class label for
+ * classifier-free guidance (Ho & Salimans 2022).
+ *
+ * Written with raw tfjs ops on tf.Variables rather than tf.layers, so that (a) every op used has a
+ * gradient that src/backend can guarantee on every backend (see ops.ts for the op set), and
+ * (b) the variables have stable, readable names for checkpoints. The layout, variable shapes,
+ * initialisers and FLOP counts come from plan.ts; describe.ts counts them without tfjs.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { validateUNetConfig, type UNetConfig } from './config';
+import { describeUNet, type UNetDescription } from './describe';
+import { initialWeights } from './init';
+import { convSame, dense, downsampleConv, groupNorm, selfAttention, silu, timestepFeatures, upsampleNearest2x } from './ops';
+import { planUNet, unetVariableSpecs, type PlanStep, type UNetPlan, type VariableSpec } from './plan';
+
+export { describeUNet };
+export type { UNetDescription };
+
+/** setWeights was given a map that does not fit the model; `missing`, `unexpected`, `mismatched` say why. */
+export class UNetWeightsError extends Error {
+  readonly missing: string[];
+  readonly unexpected: string[];
+  readonly mismatched: string[];
+
+  constructor(missing: string[], unexpected: string[], mismatched: string[]) {
+    const parts: string[] = [];
+    if (missing.length) parts.push(`missing: ${missing.join(', ')}`);
+    if (unexpected.length) parts.push(`unexpected: ${unexpected.join(', ')}`);
+    if (mismatched.length) parts.push(`mismatched: ${mismatched.join('; ')}`);
+    super(`UNet.setWeights: weights do not fit this model (nothing was changed). ${parts.join(' | ')}`);
+    this.name = 'UNetWeightsError';
+    this.missing = missing;
+    this.unexpected = unexpected;
+    this.mismatched = mismatched;
+  }
+}
+
+export class UNet {
+  readonly config: UNetConfig;
+  /** Every trainable variable, in forward order, under names like "down.0.res.0.conv1.kernel". */
+  readonly variables: ReadonlyMap<string, tf.Variable>;
+  private readonly plan: UNetPlan;
+  private readonly specs: readonly VariableSpec[];
+  private readonly description: UNetDescription;
+  private disposed = false;
+
+  /** Builds the network with deterministic initial weights: the same seed gives the same weights. */
+  constructor(config: UNetConfig, seed: number) {
+    this.config = validateUNetConfig(config);
+    this.plan = planUNet(this.config);
+    this.specs = unetVariableSpecs(this.plan);
+    this.description = describeUNet(this.config);
+    const values = initialWeights(this.specs, seed);
+    const vars = new Map<string, tf.Variable>();
+    this.specs.forEach((spec, i) => {
+      const init = tf.tensor(values[i], spec.shape, 'float32');
+      // No tfjs name: tfjs names must be unique process-wide and several models may coexist.
+      vars.set(spec.name, tf.variable(init, true));
+      init.dispose();
+    });
+    this.variables = vars;
+  }
+
+  /**
+   * Predicts the noise for images x [B, S, S, C] at timesteps t [B] (float32 or int32, in [0, T))
+   * with labels [B] (int32 in [0, numClasses]; numClasses is the null label). Labels omitted or
+   * null mean the null label for every image; an unconditional model (numClasses = 0) ignores
+   * labels. Returns a tensor shaped like x; intermediate tensors are freed (tidy inside).
+   */
+  apply(x: tf.Tensor4D, t: tf.Tensor1D, labels?: tf.Tensor1D | null): tf.Tensor4D {
+    this.assertLive();
+    const { imageSize, channels } = this.config;
+    const [b, h, w, c] = x.shape;
+    if (x.rank !== 4 || h !== imageSize || w !== imageSize || c !== channels) {
+      throw new Error(`UNet.apply: x must be [B, ${imageSize}, ${imageSize}, ${channels}], got [${x.shape.join(', ')}]`);
+    }
+    if (t.rank !== 1 || t.shape[0] !== b) {
+      throw new Error(`UNet.apply: t must be [${b}] (one timestep per image), got [${t.shape.join(', ')}]`);
+    }
+    if (labels && (labels.rank !== 1 || labels.shape[0] !== b)) {
+      throw new Error(`UNet.apply: labels must be [${b}] (one label per image), got [${labels.shape.join(', ')}]`);
+    }
+    return tf.tidy(() => {
+      const emb = silu(this.embedding(t, labels ?? null, b));
+      let hidden = convSame(x, this.v4('in.conv.kernel'), this.v1('in.conv.bias'));
+      const skips: tf.Tensor4D[] = [hidden];
+      for (const step of this.plan.steps) {
+        hidden = this.runStep(step, hidden, emb, skips);
+      }
+      const out = silu(groupNorm(hidden, this.v1('out.norm.gamma'), this.v1('out.norm.beta'), this.config.groups));
+      return convSame(out, this.v4('out.conv.kernel'), this.v1('out.conv.bias'));
+    });
+  }
+
+  /** Number of scalar weights (equals describeUNet(config).params). */
+  paramCount(): number {
+    let n = 0;
+    for (const v of this.variables.values()) n += v.size;
+    return n;
+  }
+
+  /** Forward FLOPs per image, 2 × multiply-adds; what is counted is listed in describe.ts. */
+  flopsPerImage(): number {
+    return this.description.flopsPerImage;
+  }
+
+  /** Copies of all weights by name; the caller owns (and disposes) the returned tensors. */
+  getWeights(): tf.NamedTensorMap {
+    this.assertLive();
+    const out: tf.NamedTensorMap = {};
+    for (const [name, v] of this.variables) out[name] = tf.clone(v);
+    return out;
+  }
+
+  /**
+   * Replaces every weight. The map must hold exactly this model's names with matching shapes
+   * (float32); otherwise a UNetWeightsError lists what is missing, unexpected or mismatched and
+   * no variable is touched. The caller keeps ownership of the given tensors.
+   */
+  setWeights(map: tf.NamedTensorMap): void {
+    this.assertLive();
+    const missing: string[] = [];
+    const mismatched: string[] = [];
+    for (const spec of this.specs) {
+      const given = map[spec.name];
+      if (!given) {
+        missing.push(spec.name);
+      } else if (given.isDisposed) {
+        mismatched.push(`${spec.name} is disposed`);
+      } else if (!sameShape(given.shape, spec.shape) || given.dtype !== 'float32') {
+        mismatched.push(`${spec.name} is ${given.dtype} [${given.shape.join(', ')}], expected float32 [${spec.shape.join(', ')}]`);
+      }
+    }
+    const unexpected = Object.keys(map).filter((name) => !this.variables.has(name));
+    if (missing.length || unexpected.length || mismatched.length) {
+      throw new UNetWeightsError(missing, unexpected, mismatched);
+    }
+    for (const [name, v] of this.variables) v.assign(map[name]);
+  }
+
+  /** Frees every variable; the model cannot be used afterwards. */
+  dispose(): void {
+    if (this.disposed) return;
+    for (const v of this.variables.values()) v.dispose();
+    this.disposed = true;
+  }
+
+  // ---- forward pieces --------------------------------------------------------------------------
+
+  /**
+   * Timestep MLP on sinusoidal features (DDPM: dense → SiLU → dense), plus the label's embedding
+   * row. The lookup is one-hot × matrix rather than tf.gather, whose gradient is missing on some
+   * backends; a label out of range gives an all-zero one-hot row, i.e. no label term.
+   */
+  private embedding(t: tf.Tensor1D, labels: tf.Tensor1D | null, batch: number): tf.Tensor2D {
+    const { timeEmbedDim, numClasses } = this.config;
+    let emb = timestepFeatures(t, timeEmbedDim);
+    emb = silu(dense(emb, this.v2('time.dense1.kernel'), this.v1('time.dense1.bias')));
+    emb = dense(emb, this.v2('time.dense2.kernel'), this.v1('time.dense2.bias'));
+    if (numClasses > 0) {
+      const ids = labels ? tf.cast(labels, 'int32') : tf.fill([batch], numClasses, 'int32');
+      const oneHot = tf.oneHot(ids as tf.Tensor1D, numClasses + 1, 1, 0, 'float32') as tf.Tensor2D;
+      emb = tf.add(emb, tf.matMul(oneHot, this.v2('label.embedding')));
+    }
+    return emb;
+  }
+
+  private runStep(step: PlanStep, x: tf.Tensor4D, emb: tf.Tensor2D, skips: tf.Tensor4D[]): tf.Tensor4D {
+    const n = step.name;
+    switch (step.kind) {
+      case 'res': {
+        let input = x;
+        if (step.skipChannels > 0) {
+          const skip = skips.pop();
+          if (!skip) throw new Error('UNet: skip stack is empty');
+          input = tf.concat([x, skip], 3);
+        }
+        const out = this.resBlock(n, input, emb, step.inChannels !== step.outChannels);
+        if (step.pushSkip) skips.push(out);
+        return out;
+      }
+      case 'downsample': {
+        const out = downsampleConv(x, this.v4(`${n}.kernel`), this.v1(`${n}.bias`));
+        if (step.pushSkip) skips.push(out);
+        return out;
+      }
+      case 'upsample':
+        return upsampleNearest2x(x);
+      case 'attention':
+        return selfAttention(
+          x,
+          {
+            normGamma: this.v1(`${n}.norm.gamma`),
+            normBeta: this.v1(`${n}.norm.beta`),
+            q: [this.v2(`${n}.q.kernel`), this.v1(`${n}.q.bias`)],
+            k: [this.v2(`${n}.k.kernel`), this.v1(`${n}.k.bias`)],
+            v: [this.v2(`${n}.v.kernel`), this.v1(`${n}.v.bias`)],
+            proj: [this.v2(`${n}.proj.kernel`), this.v1(`${n}.proj.bias`)],
+          },
+          this.config.groups,
+        );
+    }
+  }
+
+  /**
+   * DDPM residual block: GroupNorm → SiLU → conv3×3, add the projected embedding (one value per
+   * channel), GroupNorm → SiLU → conv3×3, plus the input (through a 1×1 conv when the width
+   * changes). DDPM's dropout is left out: the model is small and MNIST is large.
+   */
+  private resBlock(n: string, x: tf.Tensor4D, emb: tf.Tensor2D, project: boolean): tf.Tensor4D {
+    const g = this.config.groups;
+    let h = silu(groupNorm(x, this.v1(`${n}.norm1.gamma`), this.v1(`${n}.norm1.beta`), g));
+    h = convSame(h, this.v4(`${n}.conv1.kernel`), this.v1(`${n}.conv1.bias`));
+    const e = dense(emb, this.v2(`${n}.emb.kernel`), this.v1(`${n}.emb.bias`));
+    h = tf.add(h, tf.reshape(e, [e.shape[0], 1, 1, e.shape[1]]));
+    h = silu(groupNorm(h, this.v1(`${n}.norm2.gamma`), this.v1(`${n}.norm2.beta`), g));
+    h = convSame(h, this.v4(`${n}.conv2.kernel`), this.v1(`${n}.conv2.bias`));
+    const skip = project ? convSame(x, this.v4(`${n}.skip.kernel`), this.v1(`${n}.skip.bias`)) : x;
+    return tf.add(skip, h);
+  }
+
+  private variable(name: string): tf.Variable {
+    const v = this.variables.get(name);
+    if (!v) throw new Error(`UNet: no variable named ${name}`);
+    return v;
+  }
+
+  private v1(name: string): tf.Tensor1D {
+    return this.variable(name) as tf.Tensor as tf.Tensor1D;
+  }
+
+  private v2(name: string): tf.Tensor2D {
+    return this.variable(name) as tf.Tensor as tf.Tensor2D;
+  }
+
+  private v4(name: string): tf.Tensor4D {
+    return this.variable(name) as tf.Tensor as tf.Tensor4D;
+  }
+
+  private assertLive(): void {
+    if (this.disposed) throw new Error('UNet: used after dispose()');
+  }
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
