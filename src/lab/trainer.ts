@@ -1,0 +1,291 @@
+import * as tf from '@tensorflow/tfjs';
+import { Rng } from '../data/rng';
+import { Adam, type AdamConfig } from './adam';
+import { emaDecayAt, updateEma, copyWeights } from './ema';
+
+/**
+ * The diffusion training loop of Ho et al. 2020, Algorithm 1: pick x₀ and a uniform timestep t,
+ * draw ε, form x_t = √ᾱ_t x₀ + √(1−ᾱ_t) ε (eq. 4) and regress the network output on its target
+ * (eq. 14: ε; or v = √ᾱ_t ε − √(1−ᾱ_t) x₀, Salimans & Ho 2022; or x₀), with label dropout for
+ * classifier-free guidance (Ho & Salimans 2022, Algorithm 1).
+ *
+ * Nothing in a step reads from the device: losses are kept as tensors and read asynchronously
+ * every `lossReadEvery` steps, so a GPU backend is never forced to synchronise per step.
+ */
+
+/** What the trainer needs of a network (the U-Net satisfies it). */
+export interface Denoiser {
+  readonly variables: ReadonlyMap<string, tf.Variable>;
+  apply(x: tf.Tensor4D, t: tf.Tensor1D, labels?: tf.Tensor1D | null): tf.Tensor4D;
+}
+
+/** What the trainer needs of a scheduler (DDPMScheduler satisfies it). */
+export interface NoisingScheduler {
+  readonly config: { numTrainTimesteps: number; predictionType: string };
+  addNoise(x0: tf.Tensor, noise: tf.Tensor, t: tf.Tensor1D): tf.Tensor;
+  getVelocity(sample: tf.Tensor, noise: tf.Tensor, t: tf.Tensor1D): tf.Tensor;
+}
+
+/** A stream of training batches with a position that can be saved and restored. */
+export interface BatchSource {
+  next(): { images: Float32Array; labels: Int32Array };
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+
+export interface TrainerOptions {
+  batchSize: number;
+  adam: Partial<AdamConfig>;
+  /** Upper bound of the EMA decay (warmed up, see ema.ts). */
+  emaDecay: number;
+  /** Probability of replacing a label by the null label (Ho & Salimans 2022 use 0.1–0.2). */
+  labelDropout: number;
+  /** Number of classes; label `numClasses` is the null label. 0 trains an unconditional model. */
+  numClasses: number;
+  seed: number;
+  imageShape: [number, number, number];
+  /** Read the loss back from the device every this many steps. */
+  lossReadEvery: number;
+}
+
+export const DEFAULT_TRAINER_OPTIONS: Omit<TrainerOptions, 'batchSize' | 'numClasses' | 'seed'> = {
+  adam: {},
+  emaDecay: 0.999,
+  labelDropout: 0.1,
+  imageShape: [28, 28, 1],
+  lossReadEvery: 10,
+};
+
+export interface LossPoint {
+  step: number;
+  loss: number;
+}
+
+export interface TrainProgress {
+  step: number;
+  totalSteps: number;
+  loss: number;
+  stepsPerSecond: number;
+  etaSeconds: number;
+  learningRate: number;
+  wallTimeSeconds: number;
+}
+
+export class TrainingDivergedError extends Error {
+  constructor(readonly step: number, readonly loss: number) {
+    super(
+      `Training diverged: the loss became ${loss} at step ${step}. The weights were not changed since the last ` +
+        'finite loss was read; lower the learning rate or the gradient-clip norm and resume from the last checkpoint.',
+    );
+    this.name = 'TrainingDivergedError';
+  }
+}
+
+export class Trainer {
+  readonly options: TrainerOptions;
+  readonly optimizer: Adam;
+  /** Steps completed. */
+  step = 0;
+  /** Training time accumulated over all sessions, in seconds. */
+  wallTimeSeconds = 0;
+  /** Every loss read so far (one point per step read). */
+  readonly losses: LossPoint[] = [];
+  private readonly rng: Rng;
+  private pending: Array<{ step: number; loss: tf.Scalar }> = [];
+  private readonly names: Map<string, string>;
+
+  constructor(
+    readonly model: Denoiser,
+    readonly ema: Denoiser,
+    readonly scheduler: NoisingScheduler,
+    readonly batches: BatchSource,
+    options: Partial<TrainerOptions> & Pick<TrainerOptions, 'batchSize' | 'numClasses' | 'seed'>,
+  ) {
+    this.options = { ...DEFAULT_TRAINER_OPTIONS, ...options };
+    if (!Number.isInteger(this.options.batchSize) || this.options.batchSize < 1) {
+      throw new Error(`batchSize must be a positive integer, got ${this.options.batchSize}`);
+    }
+    if (!(this.options.labelDropout >= 0 && this.options.labelDropout <= 1)) {
+      throw new Error(`labelDropout must be in [0, 1], got ${this.options.labelDropout}`);
+    }
+    this.rng = new Rng(this.options.seed);
+    this.optimizer = new Adam(model.variables, this.options.adam);
+    copyWeights(ema.variables, model.variables);
+    // tf.variableGrads keys gradients by the variables' internal names; map them back.
+    this.names = new Map([...model.variables].map(([name, v]) => [v.name, name]));
+  }
+
+  /** Dispatches one optimisation step; never waits on the device. */
+  trainStep(): void {
+    const { batchSize, imageShape, labelDropout, numClasses } = this.options;
+    const batch = this.batches.next();
+    const T = this.scheduler.config.numTrainTimesteps;
+    const timesteps = new Int32Array(batchSize);
+    const labels = new Int32Array(batchSize);
+    for (let i = 0; i < batchSize; i++) {
+      timesteps[i] = this.rng.int(T);
+      labels[i] = numClasses > 0 && this.rng.uniform() >= labelDropout ? batch.labels[i] : numClasses;
+    }
+    const noise = this.rng.fillNormal(new Float32Array(batch.images.length));
+    const variables = [...this.model.variables.values()];
+    const loss = tf.tidy(() => {
+      const shape: [number, number, number, number] = [batchSize, ...imageShape];
+      const x0 = tf.tensor4d(batch.images, shape);
+      const eps = tf.tensor4d(noise, shape);
+      const t = tf.tensor1d(timesteps, 'int32');
+      const xt = this.scheduler.addNoise(x0, eps, t) as tf.Tensor4D;
+      const target = this.targetFor(x0, eps, t);
+      const y = numClasses > 0 ? tf.tensor1d(labels, 'int32') : null;
+      const tFloat = tf.cast(t, 'float32') as tf.Tensor1D;
+      const { value, grads } = tf.variableGrads(
+        () => tf.mean(tf.squaredDifference(this.model.apply(xt, tFloat, y), target)) as tf.Scalar,
+        variables,
+      );
+      const named: tf.NamedTensorMap = {};
+      for (const [internal, g] of Object.entries(grads)) named[this.names.get(internal) ?? internal] = g;
+      this.optimizer.apply(named);
+      updateEma(this.ema.variables, this.model.variables, emaDecayAt(this.options.emaDecay, this.step));
+      return value;
+    });
+    this.step += 1;
+    this.pending.push({ step: this.step, loss });
+  }
+
+  private targetFor(x0: tf.Tensor, eps: tf.Tensor, t: tf.Tensor1D): tf.Tensor {
+    switch (this.scheduler.config.predictionType) {
+      case 'epsilon':
+        return eps;
+      case 'v_prediction':
+        return this.scheduler.getVelocity(x0, eps, t);
+      case 'sample':
+        return x0;
+      default:
+        throw new Error(`Unknown predictionType "${this.scheduler.config.predictionType}"`);
+    }
+  }
+
+  /**
+   * Reads the pending losses from the device (asynchronously) and records them.
+   * Throws TrainingDivergedError on a non-finite loss.
+   */
+  async flushLosses(): Promise<LossPoint[]> {
+    const pending = this.pending;
+    this.pending = [];
+    if (pending.length === 0) return [];
+    const stacked = tf.stack(pending.map((p) => p.loss));
+    let values: Float32Array;
+    try {
+      values = (await stacked.data()) as Float32Array;
+    } finally {
+      stacked.dispose();
+      for (const p of pending) p.loss.dispose();
+    }
+    const points = pending.map((p, i) => ({ step: p.step, loss: values[i] }));
+    for (const point of points) {
+      if (!Number.isFinite(point.loss)) throw new TrainingDivergedError(point.step, point.loss);
+      this.losses.push(point);
+    }
+    return points;
+  }
+
+  /**
+   * Runs `steps` more steps. Yields to the event loop between steps (so a page stays responsive),
+   * reports progress after each loss read, and stops early when `signal` aborts.
+   */
+  async train(opts: {
+    steps: number;
+    onProgress?: (p: TrainProgress) => void;
+    signal?: AbortSignal;
+    yieldToEventLoop?: () => Promise<void>;
+  }): Promise<TrainProgress> {
+    const target = this.step + opts.steps;
+    const pause = opts.yieldToEventLoop ?? (() => new Promise<void>((r) => setTimeout(r, 0)));
+    let last: TrainProgress = this.progress(target, NaN, 0);
+    let windowStart = performance.now();
+    let windowSteps = 0;
+    let sessionStart = performance.now();
+    const wallAtStart = this.wallTimeSeconds;
+    while (this.step < target && !opts.signal?.aborted) {
+      this.trainStep();
+      windowSteps += 1;
+      if (this.pending.length >= this.options.lossReadEvery || this.step === target) {
+        const points = await this.flushLosses();
+        const now = performance.now();
+        this.wallTimeSeconds = wallAtStart + (now - sessionStart) / 1000;
+        const rate = (windowSteps * 1000) / Math.max(1e-6, now - windowStart);
+        windowStart = now;
+        windowSteps = 0;
+        const mean = points.reduce((a, p) => a + p.loss, 0) / Math.max(1, points.length);
+        last = this.progress(target, mean, rate);
+        opts.onProgress?.(last);
+      }
+      await pause();
+    }
+    await this.flushLosses();
+    this.wallTimeSeconds = wallAtStart + (performance.now() - sessionStart) / 1000;
+    return last;
+  }
+
+  private progress(totalSteps: number, loss: number, stepsPerSecond: number): TrainProgress {
+    return {
+      step: this.step,
+      totalSteps,
+      loss,
+      stepsPerSecond,
+      etaSeconds: stepsPerSecond > 0 ? (totalSteps - this.step) / stepsPerSecond : Infinity,
+      learningRate: this.optimizer.learningRateAt(this.step),
+      wallTimeSeconds: this.wallTimeSeconds,
+    };
+  }
+
+  /** Everything besides tensors that an exact resume needs. */
+  getResumeState(): Record<string, unknown> {
+    return {
+      step: this.step,
+      optimizerStep: this.optimizer.step,
+      wallTimeSeconds: this.wallTimeSeconds,
+      rng: this.rng.getState(),
+      batches: this.batches.getState(),
+      losses: this.losses.map((p) => [p.step, p.loss]),
+    };
+  }
+
+  /** Tensors of the training state (clones, prefixed live/, ema/, adam.m/, adam.v/). */
+  getStateTensors(): tf.NamedTensorMap {
+    const out: tf.NamedTensorMap = {};
+    for (const [name, v] of this.model.variables) out[`live/${name}`] = v.clone();
+    for (const [name, v] of this.ema.variables) out[`ema/${name}`] = v.clone();
+    Object.assign(out, this.optimizer.getState());
+    return out;
+  }
+
+  /** Restores a state saved by getResumeState + getStateTensors. Checks everything before changing anything. */
+  restore(resume: Record<string, unknown>, tensors: tf.NamedTensorMap): void {
+    const pick = (prefix: string, vars: ReadonlyMap<string, tf.Variable>): Array<[tf.Variable, tf.Tensor]> =>
+      [...vars].map(([name, v]) => {
+        const t = tensors[prefix + name];
+        if (!t) throw new Error(`Training state is missing "${prefix}${name}"`);
+        if (!tf.util.arraysEqual(t.shape, v.shape)) throw new Error(`Training state "${prefix}${name}" has shape [${t.shape}], expected [${v.shape}]`);
+        return [v, t];
+      });
+    const live = pick('live/', this.model.variables);
+    const ema = pick('ema/', this.ema.variables);
+    const step = Number(resume.step);
+    const optimizerStep = Number(resume.optimizerStep);
+    if (!Number.isInteger(step) || !Number.isInteger(optimizerStep)) throw new Error('Training state has no valid step count');
+    this.optimizer.setState(tensors, optimizerStep);
+    this.batches.setState(resume.batches);
+    this.rng.setState(resume.rng as number[]);
+    for (const [v, t] of [...live, ...ema]) v.assign(t);
+    this.step = step;
+    this.wallTimeSeconds = Number(resume.wallTimeSeconds) || 0;
+    this.losses.length = 0;
+    for (const [s, l] of (resume.losses as Array<[number, number]>) ?? []) this.losses.push({ step: s, loss: l });
+  }
+
+  dispose(): void {
+    for (const p of this.pending) p.loss.dispose();
+    this.pending = [];
+    this.optimizer.dispose();
+  }
+}

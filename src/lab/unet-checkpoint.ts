@@ -1,0 +1,37 @@
+import * as tf from '@tensorflow/tfjs';
+import { UNet } from '../model/unet';
+import { validateUNetConfig } from '../model/config';
+import { decodeCheckpointWeights, disposeNamed, CheckpointError, type Checkpoint } from './checkpoint';
+
+/**
+ * Builds a new U-Net from a checked checkpoint. The caller's current model is never touched: on
+ * any error (config the code cannot build, missing or mis-shaped weights) the new model is
+ * disposed and a CheckpointError explains what does not match.
+ */
+export function unetFromCheckpoint(ckpt: Checkpoint): UNet {
+  if (ckpt.manifest.weights === 'training-state') {
+    throw new CheckpointError('this is a training-state checkpoint (for --resume); load the model checkpoint beside it instead');
+  }
+  let config;
+  try {
+    config = validateUNetConfig(ckpt.manifest.model);
+  } catch (e) {
+    throw new CheckpointError(`the checkpoint's model config does not match this code: ${(e as Error).message}`);
+  }
+  const model = new UNet(config, 0);
+  const weights = decodeCheckpointWeights(ckpt);
+  try {
+    model.setWeights(weights);
+  } catch (e) {
+    model.dispose();
+    throw new CheckpointError(`the checkpoint's weights do not match the model: ${(e as Error).message}`);
+  } finally {
+    disposeNamed(weights);
+  }
+  return model;
+}
+
+/** Named weights of a model (clones), for encodeCheckpoint. */
+export function unetWeights(model: UNet): tf.NamedTensorMap {
+  return model.getWeights();
+}
