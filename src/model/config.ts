@@ -36,8 +36,10 @@ export type PresetName = 'tiny' | 'small' | 'base';
  * - `tiny`: unit tests and live training on a CPU inside a lesson. Two levels (28, 14), no
  *   attention: 39,289 parameters, 19.4 MFLOPs.
  * - `small`: the shipped MNIST checkpoint. Three levels (28, 14, 7) with attention at 7×7; the
- *   channels grow as the resolution shrinks, so parameters sit where pixels are few: 344,557
- *   parameters, 62.8 MFLOPs, small enough to train on a 2-core CPU in one to two hours.
+ *   channels grow as the resolution shrinks, so parameters sit where pixels are few: 163,881
+ *   parameters, 28.1 MFLOPs, small enough to train on a 2-core CPU (wasm) in about an hour at
+ *   batch 128 for 4k steps, the budget at which public MNIST U-Nets of this size reach ~97 %
+ *   guided accuracy.
  * - `base`: a wider network for a GPU backend (WebGPU / WebGL): 1,479,169 parameters, 471 MFLOPs.
  */
 export const PRESETS: Record<PresetName, UNetConfig> = {
@@ -55,7 +57,7 @@ export const PRESETS: Record<PresetName, UNetConfig> = {
   small: {
     imageSize: 28,
     channels: 1,
-    baseChannels: 12,
+    baseChannels: 8,
     channelMults: [1, 2, 4],
     resBlocksPerLevel: 1,
     attention: true,
