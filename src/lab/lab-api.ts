@@ -1,0 +1,152 @@
+/**
+ * The page-level lab that widgets talk to: one per page, shared by every widget on it. The
+ * tensors live in a Web Worker (training and sampling never block the page); the page gets
+ * plain arrays back. Widgets render and forward events; all maths happens behind this API.
+ *
+ * Images crossing this API are Float32Array of N×28×28 values in [-1, 1], row-major.
+ */
+import type { BackendName, BackendPreference } from '../backend/names';
+
+export interface LabOptions {
+  /** Backend preference: 'auto' (webgpu → webgl → wasm → cpu) or a name. */
+  backend?: BackendPreference;
+  /** Base URL of the assets folder (MNIST subset, checkpoints, classifier), ending in '/'. */
+  assetsBase?: string;
+  /** Base URL of tfjs' .wasm files, ending in '/' (a prebuilt bundle may need it). */
+  wasmBase?: string;
+}
+
+export interface LabStatus {
+  backend: BackendName;
+  /** Why this backend, and why not the ones before it. */
+  reason: string;
+  tried: Array<{ name: BackendName; ok: boolean; reason?: string }>;
+}
+
+/** Which model a request uses: the shipped checkpoint or the one trained on this page. */
+export type ModelSource = 'shipped' | 'trained';
+
+export interface ModelInfo {
+  source: ModelSource;
+  preset: string;
+  params: number;
+  flopsPerImage: number;
+  trainingSteps: number;
+  scheduler: Record<string, unknown>;
+  /** Architecture rows for lessons (name, output shape, params). */
+  layers: Array<{ name: string; shape: number[]; params: number; flops: number }>;
+}
+
+export interface TrainSettings {
+  preset: 'tiny' | 'small';
+  batchSize: number;
+  learningRate: number;
+  /** Total steps to reach. */
+  steps: number;
+  labelDropout: number;
+  seed: number;
+  /** Draw a grid of samples every this many steps (0 = never). */
+  sampleEvery: number;
+  /** Samples in that grid. */
+  sampleCount: number;
+}
+
+export type TrainState = 'idle' | 'running' | 'paused' | 'done' | 'error';
+
+export interface TrainProgress {
+  state: TrainState;
+  step: number;
+  totalSteps: number;
+  /** Latest mean loss (NaN before the first read). */
+  loss: number;
+  stepsPerSecond: number;
+  etaSeconds: number;
+  /** New loss points since the last event: [step, loss]. */
+  newLosses: Array<[number, number]>;
+  settings: TrainSettings;
+}
+
+export interface SampleRequest {
+  sampler: 'ddpm' | 'ddim';
+  /** Inference steps (≤ numTrainTimesteps). */
+  steps: number;
+  /** DDIM η (0 deterministic, 1 ≈ DDPM). */
+  eta?: number;
+  /** Guidance weight w, paper convention ε̃ = (1+w)ε(x,c) − wε(x); 0 = no guidance. */
+  guidance?: number;
+  /** Class label 0–9, or null for unconditional. One label for all, or one per image. */
+  label?: number | null | Array<number | null>;
+  count: number;
+  /** x_T is drawn from this seed alone, so every sampler with the same seed starts from the same noise. */
+  seed: number;
+  source?: ModelSource;
+  /** Send x_t and the predicted x̂₀ at every step (for scrubbing). */
+  recordSteps?: boolean;
+}
+
+export interface SampleStep {
+  /** 0-based index of this step. */
+  index: number;
+  total: number;
+  timestep: number;
+  xt: Float32Array;
+  x0: Float32Array;
+}
+
+export interface SampleResult {
+  images: Float32Array;
+  count: number;
+  /** Network evaluations (a guided step batches conditional and unconditional as one 2B pass: counted as 2). */
+  nfe: number;
+  wallMs: number;
+  /** x_T, for display. */
+  xT: Float32Array;
+}
+
+export interface Classification {
+  labels: Int32Array;
+  confidence: Float32Array;
+}
+
+export interface CheckpointSummary {
+  preset: string;
+  steps: number;
+  createdAt: string;
+}
+
+export interface LabEvents {
+  'train-progress': TrainProgress;
+  'train-samples': { step: number; images: Float32Array; count: number };
+  'train-error': { message: string };
+  'backend': LabStatus;
+}
+
+export interface Lab {
+  /** Starts the worker and the backend (once); resolves with the chosen backend. */
+  ready(): Promise<LabStatus>;
+  modelInfo(source: ModelSource): Promise<ModelInfo>;
+
+  startTraining(settings: TrainSettings): Promise<void>;
+  pauseTraining(): Promise<void>;
+  resumeTraining(): Promise<void>;
+  /** Throws away the trained model (the UI asks first). */
+  resetTraining(): Promise<void>;
+  trainProgress(): Promise<TrainProgress | null>;
+
+  /** Samples; onStep receives every step when recordSteps is set. Rejects with AbortError on abort. */
+  sample(request: SampleRequest, opts?: { onStep?: (s: SampleStep) => void; signal?: AbortSignal }): Promise<SampleResult>;
+  /** Reference-classifier labels and confidences for images. */
+  classify(images: Float32Array, count: number): Promise<Classification>;
+
+  /** Save the trained model: returns the files' bytes (for a download) or stores it in IndexedDB. */
+  saveCheckpoint(target: 'download' | 'indexeddb'): Promise<{ json: string; weights: ArrayBuffer } | CheckpointSummary>;
+  /** Loads a checkpoint as the 'trained' model; a bad checkpoint is refused and the old model stays. */
+  loadCheckpoint(from: { files: File[] } | { url: string } | 'indexeddb'): Promise<CheckpointSummary>;
+
+  /** tf.memory().numTensors inside the lab (for leak checks). */
+  numTensors(): Promise<number>;
+
+  addEventListener<K extends keyof LabEvents>(type: K, listener: (e: CustomEvent<LabEvents[K]>) => void): void;
+  removeEventListener<K extends keyof LabEvents>(type: K, listener: (e: CustomEvent<LabEvents[K]>) => void): void;
+  dispose(): void;
+}
