@@ -1,4 +1,5 @@
-import { cp } from 'node:fs/promises';
+import { cp, readFile } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
@@ -19,6 +20,35 @@ function copyProjectAssets(): Plugin {
   };
 }
 
+/**
+ * Vite's static servers label `.gz` files with `Content-Encoding: gzip`, so the browser would
+ * unzip the MNIST files on the way and their size and hash checks would fail. Static hosts send
+ * them as plain bytes; this middleware does the same in development and preview.
+ */
+function rawGzipAssets(): Plugin {
+  const serveFrom = (root: string) => async (req: IncomingMessage, res: ServerResponse, next: () => void) => {
+    const url = (req.url ?? '').split('?')[0];
+    if (!/^\/assets\/[\w./-]+\.gz$/.test(url) || url.includes('..')) return next();
+    try {
+      const body = await readFile(resolve(root, `.${url}`));
+      res.setHeader('Content-Type', 'application/octet-stream');
+      res.setHeader('Content-Length', body.length);
+      res.end(body);
+    } catch {
+      next();
+    }
+  };
+  return {
+    name: 'diffusion-lab-raw-gzip-assets',
+    configureServer(server) {
+      server.middlewares.use(serveFrom(__dirname));
+    },
+    configurePreviewServer(server) {
+      server.middlewares.use(serveFrom(resolve(__dirname, 'dist')));
+    },
+  };
+}
+
 export default defineConfig({
   server: { host: '127.0.0.1', port: 5173, strictPort: false },
   preview: { host: '127.0.0.1', port: 4173 },
@@ -30,5 +60,5 @@ export default defineConfig({
     assetsDir: 'static',
     sourcemap: true,
   },
-  plugins: [copyProjectAssets()],
+  plugins: [rawGzipAssets(), copyProjectAssets()],
 });

@@ -1,0 +1,49 @@
+/**
+ * Checks of the training settings a page sends, with messages that name the setting, and the
+ * fixed choices the page does not expose.
+ */
+import type { TrainSettings } from '../lab-api';
+
+export const TRAIN_PRESETS = ['tiny', 'small'] as const;
+
+/** The largest batch the lab accepts (memory on a phone, and the MNIST subset's size). */
+export const MAX_BATCH = 512;
+export const MAX_GRID_SAMPLES = 100;
+
+/** Diffusion steps of the forward process; the CLI trains the shipped model with the same value. */
+export const TRAIN_TIMESTEPS = 1000;
+
+/** Gradient-norm clip and EMA decay: the CLI's defaults (src/cli/train.ts). */
+export const GRAD_CLIP_NORM = 1;
+export const EMA_DECAY = 0.999;
+
+/**
+ * Warm-up of the learning rate: 10 % of the run, at most the CLI's 200 steps, so a short run in a
+ * lesson is not spent warming up.
+ */
+export function warmupStepsFor(totalSteps: number): number {
+  return Math.min(200, Math.max(1, Math.floor(totalSteps / 10)));
+}
+
+function fail(field: keyof TrainSettings, value: unknown, expected: string): never {
+  throw new RangeError(`TrainSettings.${field} must be ${expected}, got ${JSON.stringify(value)}`);
+}
+
+function integer(s: TrainSettings, field: keyof TrainSettings, min: number, max: number): void {
+  const v = s[field];
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) fail(field, v, `an integer from ${min} to ${max}`);
+}
+
+/** Throws a RangeError naming the first bad setting. */
+export function checkTrainSettings(s: TrainSettings): TrainSettings {
+  if (typeof s !== 'object' || s === null) throw new RangeError('TrainSettings must be an object');
+  if (!(TRAIN_PRESETS as readonly string[]).includes(s.preset)) fail('preset', s.preset, `one of ${TRAIN_PRESETS.join(', ')}`);
+  integer(s, 'batchSize', 1, MAX_BATCH);
+  if (typeof s.learningRate !== 'number' || !(s.learningRate > 0 && s.learningRate < 1)) fail('learningRate', s.learningRate, 'a number in (0, 1)');
+  integer(s, 'steps', 1, 10_000_000);
+  if (typeof s.labelDropout !== 'number' || !(s.labelDropout >= 0 && s.labelDropout <= 1)) fail('labelDropout', s.labelDropout, 'a number in [0, 1]');
+  integer(s, 'seed', 0, 2 ** 32 - 1);
+  integer(s, 'sampleEvery', 0, 10_000_000);
+  integer(s, 'sampleCount', 1, MAX_GRID_SAMPLES);
+  return { ...s };
+}
