@@ -66,3 +66,17 @@ export { DDPMScheduler } from './ddpm';
 export { DDIMScheduler } from './ddim';
 export { createScheduler, type Scheduler } from './create-scheduler';
 export { classifierFreeGuidance, guidanceScaleFromWeight, guidanceWeightFromScale } from './guidance';
+export {
+  IterativeForward,
+  alphaBarAt,
+  expectedPixelStats,
+  forwardCoefficients,
+  forwardStep,
+  noiseClosedForm,
+  noiseIterative,
+  pixelStats,
+  seededNoise,
+  standardNormalPdf,
+  type ForwardCoefficients,
+  type PixelStats,
+} from './forward-math';

@@ -1,0 +1,649 @@
+/**
+ * <diffusion-schedule>: noise schedules side by side. Three charts (β_t, ᾱ_t and log-SNR) share a
+ * t cursor that can be dragged or moved with the keyboard; under them one MNIST digit is noised at
+ * that t under each schedule with the same ε, and each schedule's settings can be copied as a
+ * diffusers scheduler config. Pure maths from src/diffusion (no tensors, no tfjs).
+ *
+ * Attributes (all reflected; a bad value shows a message inside the widget and the last good
+ * value stays in use):
+ *   schedules            comma-separated, from "linear", "scaled_linear", "squaredcos_cap_v2",
+ *                        "sigmoid" (default: all four)
+ *   num-train-timesteps  T, 1…4000 (default 1000)
+ *   beta-start, beta-end β range, each strictly between 0 and 1 (defaults 0.0001 and 0.02; the
+ *                        cosine schedule does not use them)
+ *   t                    the cursor, a diffusers timestep 0…T−1 (default 500, at most T−1)
+ *   digit-index          index into the MNIST test subset (default 0)
+ *   seed                 seed of ε (default 0)
+ *   assets-base          folder that holds mnist/ (default "/assets/")
+ *
+ * Events (bubbling, composed): `diffusion-step` {t, values: {[schedule]: {beta, alphaBar, logSnr}}}
+ * when the cursor moves; `diffusion-change` {name, value} when a control changes a setting;
+ * `diffusion-config` {schedule, config, json} when a config is copied; `diffusion-ready` {count};
+ * `diffusion-error` {attribute, message}.
+ *
+ * Parts: controls, chart (each of the three), images, config, error, status.
+ */
+import { css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property, queryAll, state } from 'lit/decorators.js';
+import { imageGrid } from '../charts/image-grid';
+import { lineChart, type LineSeries } from '../charts/line-chart';
+import type { MnistDataset } from '../data/mnist';
+import { BETA_SCHEDULES, resolveDDPMConfig, type BetaSchedule } from '../diffusion/config';
+import { scheduleCurves, type ScheduleCurves } from '../diffusion/curves';
+import { toDiffusersConfig, type DiffusersConfigDict } from '../diffusion/diffusers-config';
+import { noiseClosedForm, seededNoise } from '../diffusion/forward-math';
+import { parseIntAttr, parseListAttr, type RawAttr } from './base/attributes';
+import { fallbackDigit } from './base/digit-pad';
+import { formatNumber } from './base/format';
+import { DEFAULT_ASSETS_BASE, loadMnistShared, mnistFolderUrl } from './base/mnist-cache';
+import { BETA_SCHEDULE_HINTS, MAX_TRAIN_TIMESTEPS, parseBeta, parseNumTrainTimesteps } from './base/schedule-attributes';
+import { DiffusionWidget, widgetStyles } from './base/widget-base';
+
+export interface ScheduleStepDetail {
+  t: number;
+  values: Record<string, { beta: number; alphaBar: number; logSnr: number }>;
+}
+
+export interface ScheduleChangeDetail {
+  name: string;
+  value: string | number;
+}
+
+export interface ScheduleConfigDetail {
+  schedule: BetaSchedule;
+  config: DiffusersConfigDict;
+  json: string;
+}
+
+interface Range {
+  numTrainTimesteps: number;
+  betaStart: number;
+  betaEnd: number;
+}
+
+/** Names, colours and dash patterns per schedule, fixed so a schedule looks the same everywhere. */
+const LOOK: Record<BetaSchedule, { name: string; color: string; dash: string; note: string }> = {
+  linear: { name: 'linear', color: 'var(--_series-1)', dash: '', note: 'Ho et al. 2020' },
+  scaled_linear: { name: 'scaled linear', color: 'var(--_series-2)', dash: '7 3', note: 'Rombach et al. 2022' },
+  squaredcos_cap_v2: { name: 'cosine', color: 'var(--_series-3)', dash: '2 3', note: 'Nichol & Dhariwal 2021' },
+  sigmoid: { name: 'sigmoid', color: 'var(--_series-4)', dash: '9 3 2 3', note: 'Xu et al. 2022' },
+};
+
+const SIDE = 28;
+const DEFAULT_T = 500;
+const MAX_SEED = 2 ** 32 - 1;
+
+export class DiffusionSchedule extends DiffusionWidget {
+  static override styles = [
+    widgetStyles,
+    css`
+      :host {
+        container-type: inline-size;
+      }
+
+      .intro {
+        margin: 0 0 0.75rem;
+        color: var(--_muted);
+      }
+
+      fieldset {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.25rem 1rem;
+        margin: 0;
+        padding: 0.3rem 0.6rem 0.45rem;
+        border: 1px solid var(--_border);
+        border-radius: 6px;
+      }
+
+      legend {
+        padding: 0 0.25rem;
+        font-size: 0.85rem;
+        color: var(--_muted);
+      }
+
+      fieldset label {
+        color: var(--_fg);
+      }
+
+      .swatch {
+        display: inline-block;
+        width: 1.6rem;
+        height: 0.7rem;
+        vertical-align: middle;
+      }
+
+      input[type='number'] {
+        width: 7.5rem;
+      }
+
+      input[aria-invalid='true'] {
+        border-color: var(--_error-fg);
+        outline: 1px solid var(--_error-fg);
+      }
+
+      .hint {
+        flex-basis: 100%;
+        margin: 0;
+        font-size: 0.8rem;
+        color: var(--_muted);
+      }
+
+      .charts {
+        display: grid;
+        grid-template-columns: repeat(3, minmax(0, 1fr));
+        gap: 0.5rem 1rem;
+      }
+
+      @container (max-width: 52rem) {
+        .charts {
+          grid-template-columns: minmax(0, 1fr);
+        }
+      }
+
+      [part~='images'] {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.75rem 1.1rem;
+        margin-top: 0.75rem;
+      }
+
+      figure {
+        display: flex;
+        flex-direction: column;
+        align-items: center;
+        gap: 0.3rem;
+        margin: 0;
+        min-width: 7.5rem;
+      }
+
+      figcaption {
+        font-size: 0.85rem;
+        line-height: 1.3;
+        text-align: center;
+      }
+
+      figcaption .name {
+        display: block;
+        font-weight: 600;
+      }
+
+      figcaption .value {
+        color: var(--_muted);
+        font-variant-numeric: tabular-nums;
+      }
+
+      canvas.digit {
+        width: 112px;
+        height: 112px;
+      }
+
+      button.copy {
+        font-size: 0.8rem;
+        padding: 0.25rem 0.5rem;
+      }
+
+      [part~='config'] {
+        margin-top: 0.75rem;
+      }
+
+      [part~='config'][hidden] {
+        display: none;
+      }
+
+      pre {
+        max-height: 22rem;
+        margin: 0.25rem 0 0;
+        padding: 0.6rem 0.75rem;
+        overflow: auto;
+        background: var(--_surface);
+        border: 1px solid var(--_border);
+        border-radius: 6px;
+      }
+    `,
+  ];
+
+  @property({ reflect: true }) schedules: RawAttr = null;
+  @property({ attribute: 'num-train-timesteps', reflect: true }) numTrainTimesteps: RawAttr = null;
+  @property({ attribute: 'beta-start', reflect: true }) betaStart: RawAttr = null;
+  @property({ attribute: 'beta-end', reflect: true }) betaEnd: RawAttr = null;
+  @property({ reflect: true }) t: RawAttr = null;
+  @property({ attribute: 'digit-index', reflect: true }) digitIndex: RawAttr = null;
+  @property({ reflect: true }) seed: RawAttr = null;
+  @property({ attribute: 'assets-base', reflect: true }) assetsBase: RawAttr = null;
+
+  @state() private digits: MnistDataset | null = null;
+  @state() private loadingFrom: string | null = null;
+  @state() private copied: ScheduleConfigDetail | null = null;
+  @state() private statusNote = '';
+
+  @queryAll('svg.schedule-chart') private chartSvgs!: NodeListOf<SVGSVGElement>;
+  @queryAll('canvas.digit') private digitCanvases!: NodeListOf<HTMLCanvasElement>;
+
+  // The last good settings.
+  private selected: BetaSchedule[] = [...BETA_SCHEDULES];
+  private range: Range = { numTrainTimesteps: 1000, betaStart: 0.0001, betaEnd: 0.02 };
+  private step = DEFAULT_T;
+  private digit = 0;
+  private seedValue = 0;
+  private base = DEFAULT_ASSETS_BASE;
+
+  // Derived data.
+  private curves = new Map<BetaSchedule, ScheduleCurves>();
+  private curvesKey = '';
+  private x0: Float32Array | null = null;
+  private x0Key = '';
+  private noise: Float32Array | null = null;
+  private noiseSeed = -1;
+  private lastEmittedT: number | null = null;
+
+  /** The curves currently drawn, per schedule (for pages that want the numbers). */
+  get currentCurves(): ReadonlyMap<BetaSchedule, ScheduleCurves> {
+    return this.curves;
+  }
+
+  protected override willUpdate(changed: PropertyValues): void {
+    super.willUpdate(changed);
+    this.readSettings();
+    this.guard('render', () => this.computeData(), undefined);
+  }
+
+  private readSettings(): void {
+    this.applyAttr(
+      'schedules',
+      parseListAttr<BetaSchedule>('schedules', this.schedules, {
+        allowed: BETA_SCHEDULES,
+        unique: true,
+        default: BETA_SCHEDULES,
+        hints: BETA_SCHEDULE_HINTS,
+      }),
+      (v) => (this.selected = v),
+      `"${this.selected.join(',')}"`,
+    );
+    const r = this.range;
+    const next = { ...r };
+    this.applyAttr('num-train-timesteps', parseNumTrainTimesteps(this.numTrainTimesteps), (v) => (next.numTrainTimesteps = v), String(r.numTrainTimesteps));
+    this.applyAttr('beta-start', parseBeta('beta-start', this.betaStart), (v) => (next.betaStart = v), String(r.betaStart));
+    this.applyAttr('beta-end', parseBeta('beta-end', this.betaEnd), (v) => (next.betaEnd = v), String(r.betaEnd));
+    if (next.betaStart > next.betaEnd) {
+      this.showError(
+        'schedule',
+        `beta-start (${next.betaStart}) must not exceed beta-end (${next.betaEnd}): the linear, scaled_linear and sigmoid ` +
+          `schedules rise from beta-start to beta-end. Keeping ${r.betaStart} to ${r.betaEnd}.`,
+      );
+      next.betaStart = r.betaStart;
+      next.betaEnd = r.betaEnd;
+    } else {
+      this.clearError('schedule');
+    }
+    this.range = next;
+
+    const T = this.range.numTrainTimesteps;
+    if (!this.applyAttr('t', parseIntAttr('t', this.t, { min: 0, max: T - 1, default: Math.min(DEFAULT_T, T - 1) }), (v) => (this.step = v), `t = ${Math.min(this.step, T - 1)}`)) {
+      this.step = Math.min(this.step, T - 1);
+    }
+    const count = this.digits?.count;
+    // A value taken before the digits loaded may be out of range once their number is known.
+    if (count !== undefined && this.digit >= count) this.digit = 0;
+    this.applyAttr(
+      'digit-index',
+      parseIntAttr('digit-index', this.digitIndex, { min: 0, max: count === undefined ? undefined : count - 1, default: 0 }),
+      (v) => (this.digit = v),
+      `digit ${this.digit}`,
+    );
+    this.applyAttr('seed', parseIntAttr('seed', this.seed, { min: 0, max: MAX_SEED, default: 0 }), (v) => (this.seedValue = v), `seed ${this.seedValue}`);
+    const base = typeof this.assetsBase === 'string' && this.assetsBase.trim() !== '' ? this.assetsBase.trim() : DEFAULT_ASSETS_BASE;
+    if (base !== this.base || (this.digits === null && this.loadingFrom === null && !this.errors.has('assets-base'))) this.load(base);
+  }
+
+  private load(base: string): void {
+    let folder: string;
+    try {
+      folder = mnistFolderUrl(base);
+    } catch {
+      this.showError('assets-base', `assets-base="${base}" is not valid: use a URL of the folder that contains mnist/, such as "/assets/".`);
+      return;
+    }
+    this.base = base;
+    this.loadingFrom = folder;
+    loadMnistShared(base, 'test').then(
+      (digits) => {
+        if (this.loadingFrom !== folder) return;
+        this.loadingFrom = null;
+        this.digits = digits;
+        this.clearError('assets-base');
+        this.emit('diffusion-ready', { count: digits.count });
+      },
+      (error: unknown) => {
+        if (this.loadingFrom !== folder) return;
+        this.loadingFrom = null;
+        const reason = error instanceof Error ? error.message : String(error);
+        const kept = this.digits ? 'Keeping the digits loaded before.' : 'Showing a drawn “2” instead.';
+        this.showError(
+          'assets-base',
+          `Could not load the MNIST digits from ${folder} (${reason}). Set assets-base to the folder that contains mnist/ (now "${base}"). ${kept}`,
+        );
+      },
+    );
+  }
+
+  private computeData(): void {
+    const key = JSON.stringify(this.range);
+    if (key !== this.curvesKey) {
+      this.curves.clear();
+      this.curvesKey = key;
+    }
+    for (const schedule of this.selected) {
+      if (!this.curves.has(schedule)) this.curves.set(schedule, scheduleCurves({ ...this.range, betaSchedule: schedule }));
+    }
+    const digits = this.digits;
+    const x0Key = digits && this.digit < digits.count ? `mnist:${digits.name}:${this.digit}` : 'fallback';
+    if (x0Key !== this.x0Key || !this.x0) {
+      this.x0 = digits && this.digit < digits.count ? digits.image(this.digit) : fallbackDigit(this.ownerDocument);
+      this.x0Key = x0Key;
+    }
+    if (this.noiseSeed !== this.seedValue || !this.noise) {
+      this.noise = seededNoise(SIDE * SIDE, this.seedValue);
+      this.noiseSeed = this.seedValue;
+    }
+  }
+
+  protected override updated(changed: PropertyValues): void {
+    super.updated(changed);
+    this.guard('drawing', () => this.draw(), undefined);
+    if (this.lastEmittedT !== this.step) {
+      this.lastEmittedT = this.step;
+      const values: ScheduleStepDetail['values'] = {};
+      for (const schedule of this.selected) {
+        const c = this.curves.get(schedule);
+        if (c) values[schedule] = { beta: c.betas[this.step], alphaBar: c.alphasCumprod[this.step], logSnr: c.logSnr[this.step] };
+      }
+      this.emit<ScheduleStepDetail>('diffusion-step', { t: this.step, values });
+    }
+  }
+
+  private series(pick: (c: ScheduleCurves) => Float64Array): LineSeries[] {
+    return this.selected.flatMap((schedule) => {
+      const c = this.curves.get(schedule);
+      const look = LOOK[schedule];
+      return c ? [{ name: look.name, values: pick(c), color: look.color, dash: look.dash }] : [];
+    });
+  }
+
+  private describe(pick: (c: ScheduleCurves) => Float64Array, what: string): string {
+    const T = this.range.numTrainTimesteps;
+    const parts = this.selected.map((schedule) => {
+      const c = this.curves.get(schedule);
+      if (!c) return '';
+      const v = pick(c);
+      return `${LOOK[schedule].name} from ${formatNumber(v[0])} at t = 0 to ${formatNumber(v[T - 1])} at t = ${T - 1}`;
+    });
+    return `${what} over the timesteps 0 to ${T - 1}: ${parts.filter(Boolean).join('; ')}.`;
+  }
+
+  private draw(): void {
+    const [betaSvg, abarSvg, snrSvg] = Array.from(this.chartSvgs ?? []);
+    const T = this.range.numTrainTimesteps;
+    const onCursor = (t: number): void => this.setT(t);
+    const common = {
+      x: { label: 't (diffusers timestep)', symbol: 't', domain: [0, Math.max(1, T - 1)] as [number, number] },
+      cursorX: this.step,
+      onCursor,
+      legend: false,
+      width: 360,
+      height: 250,
+    };
+    if (betaSvg) {
+      lineChart(betaSvg, {
+        ...common,
+        series: this.series((c) => c.betas),
+        y: { label: 'β (log scale)', scale: 'log' },
+        title: 'βₜ, noise added per step',
+        cursorLabel: 'Timestep t on the β chart',
+        description: this.describe((c) => c.betas, 'β_t, the variance of the noise added at each step,'),
+      });
+    }
+    if (abarSvg) {
+      lineChart(abarSvg, {
+        ...common,
+        series: this.series((c) => c.alphasCumprod),
+        y: { label: 'ᾱ', scale: 'linear', domain: [0, 1] },
+        title: 'ᾱₜ, signal left',
+        cursorLabel: 'Timestep t on the ᾱ chart',
+        description: this.describe((c) => c.alphasCumprod, 'ᾱ_t, the share of the signal variance left in x_t,'),
+      });
+    }
+    if (snrSvg) {
+      lineChart(snrSvg, {
+        ...common,
+        series: this.series((c) => c.logSnr),
+        y: { label: 'ln SNR', scale: 'linear' },
+        title: 'log-SNR = ln(ᾱₜ / (1 − ᾱₜ))',
+        cursorLabel: 'Timestep t on the log-SNR chart',
+        description: this.describe((c) => c.logSnr, 'The log signal-to-noise ratio ln(ᾱ_t / (1 − ᾱ_t))'),
+      });
+    }
+    const canvases = Array.from(this.digitCanvases ?? []);
+    const x0 = this.x0;
+    const noise = this.noise;
+    if (!x0 || !noise) return;
+    for (const canvas of canvases) {
+      const schedule = canvas.dataset.schedule as BetaSchedule | undefined;
+      if (!schedule) {
+        imageGrid(canvas, x0, 1, { scale: 4, gap: 0, label: `x₀: ${this.digitName()}` });
+        continue;
+      }
+      const c = this.curves.get(schedule);
+      if (!c) continue;
+      const abar = c.alphasCumprod[this.step];
+      imageGrid(canvas, noiseClosedForm(x0, abar, noise), 1, {
+        scale: 4,
+        gap: 0,
+        label: `The digit at t = ${this.step} under the ${LOOK[schedule].name} schedule, ᾱ = ${formatNumber(abar)}`,
+      });
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Actions
+  // ------------------------------------------------------------------------------------------
+
+  private setT(value: number): void {
+    const T = this.range.numTrainTimesteps;
+    const next = Math.max(0, Math.min(T - 1, Math.round(value)));
+    if (next === this.step && this.t !== null) return;
+    this.t = String(next);
+    this.emit<ScheduleChangeDetail>('diffusion-change', { name: 't', value: next });
+  }
+
+  private setNumber(name: 'num-train-timesteps' | 'beta-start' | 'beta-end', raw: string): void {
+    if (name === 'num-train-timesteps') this.numTrainTimesteps = raw;
+    else if (name === 'beta-start') this.betaStart = raw;
+    else this.betaEnd = raw;
+    this.emit<ScheduleChangeDetail>('diffusion-change', { name, value: raw });
+  }
+
+  private toggleSchedule(schedule: BetaSchedule, on: boolean): void {
+    const set = new Set(this.selected);
+    if (on) set.add(schedule);
+    else set.delete(schedule);
+    if (set.size === 0) {
+      this.statusNote = 'At least one schedule stays shown.';
+      this.requestUpdate();
+      return;
+    }
+    // Keep diffusers' order so colours and rows stay put.
+    const value = BETA_SCHEDULES.filter((s) => set.has(s)).join(',');
+    this.statusNote = '';
+    this.schedules = value;
+    this.emit<ScheduleChangeDetail>('diffusion-change', { name: 'schedules', value });
+  }
+
+  /** The diffusers DDPMScheduler config for one schedule with the current range. */
+  configFor(schedule: BetaSchedule): DiffusersConfigDict {
+    return toDiffusersConfig(resolveDDPMConfig({ ...this.range, betaSchedule: schedule }));
+  }
+
+  private async copyConfig(schedule: BetaSchedule): Promise<void> {
+    const config = this.configFor(schedule);
+    const json = JSON.stringify(config, null, 2);
+    const detail: ScheduleConfigDetail = { schedule, config, json };
+    this.copied = detail;
+    this.emit<ScheduleConfigDetail>('diffusion-config', detail);
+    let copied = false;
+    try {
+      if (typeof navigator !== 'undefined' && navigator.clipboard?.writeText) {
+        await navigator.clipboard.writeText(json);
+        copied = true;
+      }
+    } catch {
+      copied = false;
+    }
+    this.statusNote = copied
+      ? `Copied the ${LOOK[schedule].name} schedule as a diffusers config.`
+      : `The ${LOOK[schedule].name} config is shown below; select it to copy (the clipboard is not available here).`;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Rendering
+  // ------------------------------------------------------------------------------------------
+
+  private digitName(): string {
+    if (this.digits && this.digit < this.digits.count) return `MNIST test #${this.digit}, a ${this.digits.label(this.digit)}`;
+    return 'a drawn “2”';
+  }
+
+  private statusText(): string {
+    if (this.loadingFrom) return 'Loading MNIST digits…';
+    if (this.statusNote) return this.statusNote;
+    return `t = ${this.step}.`;
+  }
+
+  protected override render(): TemplateResult {
+    const T = this.range.numTrainTimesteps;
+    const selected = new Set(this.selected);
+    const invalid = (name: string): 'true' | 'false' => (this.errors.has(name) || (name !== 'num-train-timesteps' && this.errors.has('schedule')) ? 'true' : 'false');
+    return html`
+      <h2 part="title">Noise schedules</h2>
+      <p class="intro">
+        How fast each schedule destroys the signal: β<sub>t</sub> is the noise added per step, ᾱ<sub>t</sub> the
+        signal left after t steps, and the log signal-to-noise ratio shows both on one scale.
+      </p>
+      ${this.renderErrors()}
+      <div part="controls">
+        <fieldset>
+          <legend>Schedules</legend>
+          ${BETA_SCHEDULES.map(
+            (schedule) => html`<label class="inline">
+              <input
+                type="checkbox"
+                name="schedule"
+                value=${schedule}
+                .checked=${selected.has(schedule)}
+                @change=${(e: Event) => this.toggleSchedule(schedule, (e.target as HTMLInputElement).checked)}
+              />
+              ${this.swatch(schedule)}
+              <span>${LOOK[schedule].name} <code>${schedule}</code></span>
+            </label>`,
+          )}
+        </fieldset>
+        <label>
+          T (num-train-timesteps)
+          <input
+            type="number"
+            class="num-train-timesteps"
+            min="1"
+            max=${MAX_TRAIN_TIMESTEPS}
+            step="1"
+            .value=${String(T)}
+            aria-invalid=${invalid('num-train-timesteps')}
+            @change=${(e: Event) => this.setNumber('num-train-timesteps', (e.target as HTMLInputElement).value)}
+          />
+        </label>
+        <label>
+          β start (beta-start)
+          <input
+            type="number"
+            class="beta-start"
+            min="0"
+            max="1"
+            step="any"
+            .value=${String(this.range.betaStart)}
+            aria-invalid=${invalid('beta-start')}
+            @change=${(e: Event) => this.setNumber('beta-start', (e.target as HTMLInputElement).value)}
+          />
+        </label>
+        <label>
+          β end (beta-end)
+          <input
+            type="number"
+            class="beta-end"
+            min="0"
+            max="1"
+            step="any"
+            .value=${String(this.range.betaEnd)}
+            aria-invalid=${invalid('beta-end')}
+            @change=${(e: Event) => this.setNumber('beta-end', (e.target as HTMLInputElement).value)}
+          />
+        </label>
+        <p class="hint">
+          The cosine schedule ignores β start and end. Drag across a chart, or focus its cursor and use the arrow keys
+          (Page Up/Down, Home, End) to move t.
+        </p>
+      </div>
+      <div class="charts">
+        <div part="chart"><svg class="schedule-chart beta"></svg></div>
+        <div part="chart"><svg class="schedule-chart alpha-bar"></svg></div>
+        <div part="chart"><svg class="schedule-chart log-snr"></svg></div>
+      </div>
+      <div part="images" role="group" aria-label=${`The same digit and noise at t = ${this.step} under each schedule`}>
+        <figure>
+          <canvas class="digit" width="112" height="112"></canvas>
+          <figcaption><span class="name">x<sub>0</sub></span><span class="value">${this.digitName()}</span></figcaption>
+        </figure>
+        ${this.selected.map((schedule) => this.renderScheduleDigit(schedule))}
+      </div>
+      <div part="config" ?hidden=${this.copied === null}>
+        ${this.copied
+          ? html`<p>
+                diffusers config for the ${LOOK[this.copied.schedule].name} schedule
+                (<code>DDPMScheduler.from_config(...)</code>):
+              </p>
+              <pre class="config-json" tabindex="0" aria-label="diffusers config JSON">${this.copied.json}</pre>`
+          : nothing}
+      </div>
+      ${this.renderStatus(this.statusText())}
+    `;
+  }
+
+  private swatch(schedule: BetaSchedule): TemplateResult {
+    const look = LOOK[schedule];
+    return html`<svg class="swatch" viewBox="0 0 26 10" aria-hidden="true">
+      <line x1="1" y1="5" x2="25" y2="5" stroke-width="2.5" style=${`stroke: ${look.color}`} stroke-dasharray=${look.dash || 'none'}></line>
+    </svg>`;
+  }
+
+  private renderScheduleDigit(schedule: BetaSchedule): TemplateResult {
+    const c = this.curves.get(schedule);
+    const abar = c ? c.alphasCumprod[this.step] : Number.NaN;
+    return html`<figure class="schedule-digit" data-schedule=${schedule}>
+      <canvas class="digit" data-schedule=${schedule} width="112" height="112"></canvas>
+      <figcaption>
+        <span class="name">${this.swatch(schedule)} ${LOOK[schedule].name}</span>
+        <span class="value">ᾱ = <span class="abar">${formatNumber(abar)}</span></span>
+      </figcaption>
+      <button type="button" class="copy" data-schedule=${schedule} @click=${() => void this.copyConfig(schedule)}
+        aria-label=${`Copy the ${LOOK[schedule].name} schedule as a diffusers config`}>
+        Copy diffusers config
+      </button>
+    </figure>`;
+  }
+}
+
+if (!customElements.get('diffusion-schedule')) customElements.define('diffusion-schedule', DiffusionSchedule);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'diffusion-schedule': DiffusionSchedule;
+  }
+}
