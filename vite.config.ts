@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
+import { lessonPages } from './src/site/vite-lessons';
 
 /**
  * The project's `assets/` folder (MNIST subset, checkpoints, reference classifier) is served as
@@ -60,5 +61,5 @@ export default defineConfig({
     assetsDir: 'static',
     sourcemap: true,
   },
-  plugins: [rawGzipAssets(), copyProjectAssets()],
+  plugins: [rawGzipAssets(), copyProjectAssets(), lessonPages()],
 });

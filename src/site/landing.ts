@@ -5,18 +5,26 @@
 import { lessons } from './catalogue';
 import { renderLessonList } from './lesson-list';
 import { renderNoiseStrip } from './noise-strip';
+import { createProgressStore } from './progress';
 
+const learnerProgress = createProgressStore().all();
 const lessonSlot = document.getElementById('lesson-list');
-if (lessonSlot) lessonSlot.replaceChildren(renderLessonList(lessons));
+if (lessonSlot) lessonSlot.replaceChildren(renderLessonList(lessons, document, learnerProgress));
 
 const readyCount = lessons.filter((lesson) => lesson.status === 'ready').length;
-const progress = document.getElementById('lesson-progress');
-if (progress) {
-  progress.textContent =
+const progressLine = document.getElementById('lesson-progress');
+if (progressLine) {
+  progressLine.textContent =
     readyCount === 0
       ? `${lessons.length} lessons are being written; they appear here as they are ready.`
-      : `${readyCount} of ${lessons.length} lessons ready; the rest appear here as they are written.`;
+      : `${readyCount} of ${lessons.length} lessons ready; the rest appear here as they are written.` +
+        doneNote(lessons.filter((lesson) => learnerProgress[lesson.id]?.completed !== undefined).length);
 }
 
 const strip = document.getElementById('noise-strip-frames');
 if (strip) renderNoiseStrip(strip);
+
+function doneNote(done: number): string {
+  if (done === 0) return '';
+  return ` You have finished ${done} of them (remembered in this browser only).`;
+}

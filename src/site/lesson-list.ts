@@ -1,17 +1,22 @@
 /**
  * Renders the catalogue as an ordered list. Ready lessons link to their page; coming lessons
  * are plain text with a "Coming soon" tag, so the page never offers a link that leads nowhere.
+ * Ready lessons the learner has opened or finished carry a small progress mark (kept in this
+ * browser only, see progress.ts).
  */
 import { lessonHref, type Lesson } from './catalogue';
+import { progressLabel, type ProgressMap } from './progress';
 
-export function renderLessonList(items: readonly Lesson[], doc: Document = document): HTMLOListElement {
+export function renderLessonList(items: readonly Lesson[], doc: Document = document, progress: ProgressMap = {}): HTMLOListElement {
   const list = doc.createElement('ol');
   list.className = 'lesson-list';
-  for (const lesson of items) list.append(renderLessonItem(lesson, doc));
+  for (const lesson of items) list.append(renderLessonItem(lesson, doc, progress));
   return list;
 }
 
-function renderLessonItem(lesson: Lesson, doc: Document): HTMLLIElement {
+const PROGRESS_TEXT = { done: 'Done ✓', visited: 'Started' } as const;
+
+function renderLessonItem(lesson: Lesson, doc: Document, progress: ProgressMap): HTMLLIElement {
   const item = doc.createElement('li');
   item.className = `lesson lesson--${lesson.status}`;
   item.dataset.lessonId = lesson.id;
@@ -42,6 +47,15 @@ function renderLessonItem(lesson: Lesson, doc: Document): HTMLLIElement {
 
   body.append(title, summary);
   item.append(number, body);
+
+  const label = lesson.status === 'ready' ? progressLabel(progress[lesson.id]) : 'new';
+  if (label !== 'new') {
+    item.dataset.progress = label;
+    const mark = doc.createElement('span');
+    mark.className = `lesson__progress lesson__progress--${label}`;
+    mark.textContent = PROGRESS_TEXT[label];
+    item.append(mark);
+  }
 
   if (lesson.status === 'coming') {
     const tag = doc.createElement('span');

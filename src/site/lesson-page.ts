@@ -1,0 +1,116 @@
+/**
+ * Entry point of every lesson page. The lesson itself (text, formulas, question markup) is static
+ * HTML built from Markdown; this script adds what needs the browser, in this order:
+ *   1. the URL's widget settings and classroom mode, before any widget renders;
+ *   2. progress (opened / done), the "predict, then check" questions, the copy-link button;
+ *   3. the widget modules this page uses, lazily (widget-loader.ts).
+ * Nothing here imports tfjs, Markdown or KaTeX.
+ */
+import { defineLessonPredict } from './lesson-predict';
+import { createProgressStore, type ProgressStore } from './progress';
+import { applyHiddenParts, applyUrlState, parseUrlState, trackWidgetChanges, type UrlState, type WidgetChangeTracker } from './url-state';
+import { loadWidgets, type WidgetLoadReport } from './widget-loader';
+
+const lessonId = document.body.dataset.lessonId ?? '';
+
+function setUpUrlState(): { state: UrlState; tracker: WidgetChangeTracker } {
+  const state = parseUrlState(location.search);
+  const { ignored } = applyUrlState(state, document);
+  for (const reason of ignored) console.warn(`Link setting ignored: ${reason}`);
+  applyHiddenParts(document);
+  const tracker = trackWidgetChanges(document, window);
+  const banner = document.querySelector<HTMLElement>('.classroom-banner');
+  if (state.classroom && banner) {
+    const parts = [
+      'Classroom mode',
+      state.classroom.seed !== null ? `every figure uses seed ${state.classroom.seed}` : '',
+      state.classroom.hide.length > 0 ? `hidden: ${state.classroom.hide.join(', ')}` : '',
+    ].filter(Boolean);
+    banner.textContent = `${parts.join(' · ')}.`;
+    banner.hidden = false;
+  }
+  return { state, tracker };
+}
+
+function setUpProgress(store: ProgressStore): void {
+  if (!lessonId) return;
+  store.markVisited(lessonId);
+  const button = document.querySelector<HTMLButtonElement>('[data-complete]');
+  if (!button) return;
+  const show = (done: boolean): void => {
+    button.setAttribute('aria-pressed', String(done));
+    button.textContent = done ? 'Done ✓ (click to undo)' : 'Mark this lesson as done';
+  };
+  show(store.get(lessonId).completed !== undefined);
+  button.addEventListener('click', () => {
+    const done = store.get(lessonId).completed === undefined;
+    store.setCompleted(lessonId, done);
+    show(done);
+  });
+}
+
+/** Copies the page's current address, which carries the widgets' settings. */
+function setUpCopyLink(tracker: WidgetChangeTracker): void {
+  const button = document.querySelector<HTMLButtonElement>('[data-copy-link]');
+  const status = document.querySelector<HTMLElement>('.lesson-tools__status');
+  if (!button || !status) return;
+  button.addEventListener('click', async () => {
+    tracker.flush();
+    const href = location.href;
+    try {
+      await navigator.clipboard.writeText(href);
+      status.textContent = 'Link copied: it opens this lesson with the figures as they are now.';
+    } catch {
+      // No clipboard permission (an embedded frame, an old browser): show the link to copy by hand.
+      status.replaceChildren('Copy this link: ');
+      const field = document.createElement('input');
+      field.type = 'text';
+      field.readOnly = true;
+      field.value = href;
+      field.className = 'copy-link__field';
+      field.setAttribute('aria-label', 'Link to this view');
+      status.append(field);
+      field.select();
+    }
+    button.dataset.copied = href;
+  });
+}
+
+/** Marks the contents entry of the section being read. */
+function setUpContentsHighlight(): void {
+  const links = [...document.querySelectorAll<HTMLAnchorElement>('.lesson-contents__list a')];
+  if (links.length === 0 || !('IntersectionObserver' in window)) return;
+  const byId = new Map(links.map((link) => [link.hash.slice(1), link]));
+  const observer = new IntersectionObserver(
+    (entries) => {
+      for (const entry of entries) {
+        if (!entry.isIntersecting) continue;
+        for (const link of links) link.removeAttribute('aria-current');
+        byId.get(entry.target.id)?.setAttribute('aria-current', 'true');
+      }
+    },
+    { rootMargin: '0px 0px -70% 0px' },
+  );
+  for (const id of byId.keys()) {
+    const heading = document.getElementById(id);
+    if (heading) observer.observe(heading);
+  }
+}
+
+declare global {
+  interface Window {
+    /** For tests and the curious: what the page did at start-up. */
+    lessonPage?: { urlState: UrlState; widgets: Promise<WidgetLoadReport[]> };
+  }
+}
+
+const { state: urlState, tracker } = setUpUrlState();
+const progress = createProgressStore();
+defineLessonPredict({
+  recall: (questionId) => progress.get(lessonId).predictions?.[questionId],
+  remember: (questionId, choice) => progress.recordPrediction(lessonId, questionId, choice),
+});
+setUpProgress(progress);
+setUpCopyLink(tracker);
+setUpContentsHighlight();
+window.lessonPage = { urlState, widgets: loadWidgets(document) };

@@ -1,0 +1,110 @@
+/**
+ * The production build of the lesson pages: `vite build` (into a temporary folder) renders every
+ * lesson to static HTML, the first load of a lesson page is a few kilobytes of JavaScript with no
+ * tfjs, Markdown or KaTeX code in it, and the built pages work in Chromium.
+ */
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { build, preview, type PreviewServer } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lessonSite, readLessonSources } from '../../src/site/build/lesson-source';
+import { collectConsoleErrors, launchBrowser, repoRoot } from './harness';
+
+const sources = readLessonSources(lessonSite(repoRoot));
+const configFile = join(repoRoot, 'vite.config.ts');
+/** Budget for the JavaScript a lesson page loads before any widget: measured about 5.3 kB. */
+const FIRST_LOAD_JS_BUDGET_GZIP = 12_000;
+/** Widgets that train or sample bring tfjs (in the lab worker) once they load; the others never. */
+const TFJS_WIDGETS = new Set(['diffusion-trainer', 'diffusion-sampler']);
+
+/** The scripts a built page loads at once: module scripts and module preloads in its HTML. */
+function firstLoadScripts(html: string): string[] {
+  const scripts = [...html.matchAll(/<script type="module"[^>]*\ssrc="([^"]+)"/g)].map((m) => m[1]);
+  const preloads = [...html.matchAll(/<link rel="modulepreload"[^>]*\shref="([^"]+)"/g)].map((m) => m[1]);
+  return [...new Set([...scripts, ...preloads])];
+}
+
+describe('lesson pages in a production build', () => {
+  let outDir: string;
+  let server: PreviewServer;
+  let url: string;
+
+  beforeAll(async () => {
+    outDir = await mkdtemp(join(tmpdir(), 'diffusion-lab-build-'));
+    await build({ root: repoRoot, configFile, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+    // The MNIST assets the widgets read, next to the pages as in a deployment.
+    await cp(join(repoRoot, 'assets'), join(outDir, 'assets'), { recursive: true });
+    server = await preview({
+      root: repoRoot,
+      configFile,
+      logLevel: 'warn',
+      build: { outDir },
+      preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false },
+    });
+    const address = server.httpServer.address() as AddressInfo;
+    url = `http://127.0.0.1:${address.port}/`;
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    if (outDir) await rm(outDir, { recursive: true, force: true });
+  });
+
+  it('renders every lesson to a static page and writes nothing into lessons/', async () => {
+    for (const source of sources) {
+      const html = await readFile(join(outDir, 'lessons', `${source.meta.id}.html`), 'utf8');
+      expect(html).toContain(`<h1>${source.meta.title}</h1>`);
+      expect(html).toContain('class="katex"');
+      expect(html).not.toContain('/src/site/lesson-page.ts');
+      expect(existsSync(join(repoRoot, 'lessons', `${source.meta.id}.html`))).toBe(false);
+    }
+    expect(existsSync(join(outDir, 'index.html'))).toBe(true);
+  });
+
+  it('keeps the first load of a lesson page small and free of tfjs, Markdown and KaTeX code', async () => {
+    for (const source of sources) {
+      const html = await readFile(join(outDir, 'lessons', `${source.meta.id}.html`), 'utf8');
+      const scripts = firstLoadScripts(html);
+      expect(scripts.length).toBeGreaterThan(0);
+      let gzipped = 0;
+      for (const script of scripts) {
+        const code = await readFile(join(outDir, script.replace(/^\//, '')), 'utf8');
+        expect(code).not.toMatch(/@tensorflow|tfjs-core|katex\.renderToString|marked\.parse/);
+        gzipped += gzipSync(code).length;
+      }
+      console.log(`first-load JS of lessons/${source.meta.id}.html: ${scripts.join(', ')} = ${gzipped} bytes gzipped`);
+      expect(gzipped).toBeLessThan(FIRST_LOAD_JS_BUDGET_GZIP);
+    }
+  });
+
+  it('serves working lesson pages whose widgets load from their own chunks', async () => {
+    const browser = await launchBrowser();
+    try {
+      for (const source of sources) {
+        const page = await browser.newPage();
+        const errors = collectConsoleErrors(page);
+        const requests: string[] = [];
+        page.on('request', (request) => requests.push(request.url()));
+        await page.goto(`${url}lessons/${source.meta.id}.html?classroom=1&seed=3`, { waitUntil: 'load' });
+        const reports = await page.evaluate(() => window.lessonPage!.widgets);
+        expect(reports.map((report) => report.ok)).toEqual(source.meta.widgets.map(() => true));
+        for (const tag of source.meta.widgets) {
+          expect(await page.evaluate((name) => customElements.get(name) !== undefined, tag)).toBe(true);
+          expect(await page.locator(tag).first().getAttribute('seed')).toBe('3');
+        }
+        await page.waitForLoadState('networkidle');
+        if (!source.meta.widgets.some((tag) => TFJS_WIDGETS.has(tag))) {
+          expect(requests.filter((request) => /tensorflow|tfjs/.test(request))).toEqual([]);
+        }
+        expect(errors).toEqual([]);
+        await page.close();
+      }
+    } finally {
+      await browser.close();
+    }
+  });
+});

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import {
+  changedSettings,
+  classroomHideCss,
+  isSettableAttribute,
+  parseUrlState,
+  withWidgetSetting,
+} from '../../../src/site/url-state';
+
+describe('URL state', () => {
+  it('reads <id>.<attribute> pairs per widget, in URL order', () => {
+    const state = parseUrlState('?forward.t=500&schedule.schedules=linear,squaredcos_cap_v2&forward.mode=iterative');
+    expect([...state.widgets.keys()]).toEqual(['forward', 'schedule']);
+    expect([...state.widgets.get('forward')!]).toEqual([
+      ['t', '500'],
+      ['mode', 'iterative'],
+    ]);
+    expect(state.widgets.get('schedule')!.get('schedules')).toBe('linear,squaredcos_cap_v2');
+    expect(state.classroom).toBeNull();
+    expect(state.ignored).toEqual([]);
+  });
+
+  it('refuses attributes a link must not set, and says why', () => {
+    const state = parseUrlState(
+      '?forward.onclick=alert(1)&forward.style=x&forward.id=y&forward.assets-base=https://e.org/&forward.checkpoint-url=x&forward.src=x&Forward.t=1&forward.T=2&stray=1',
+    );
+    expect(state.widgets.size).toBe(0);
+    expect(state.ignored).toHaveLength(9);
+    expect(state.ignored.join('\n')).toContain('forward.onclick: "onclick" cannot be set from a link');
+    expect(state.ignored.join('\n')).toContain('stray: not a widget setting');
+    for (const name of ['onload', 'style', 'class', 'slot', 'assets-base', 'checkpoint-url', 'href', 'weights-path', 'classroom']) {
+      expect(isSettableAttribute(name)).toBe(false);
+    }
+    for (const name of ['t', 'digit-index', 'beta-schedule', 'num-train-timesteps', 'seed', 'mode']) {
+      expect(isSettableAttribute(name)).toBe(true);
+    }
+  });
+
+  it('refuses overlong values', () => {
+    expect(parseUrlState(`?forward.t=${'9'.repeat(201)}`).widgets.size).toBe(0);
+    expect(parseUrlState(`?forward.t=${'9'.repeat(200)}`).widgets.size).toBe(1);
+  });
+
+  it('reads classroom mode: a whole-number seed and a list of part names', () => {
+    const state = parseUrlState('?classroom=1&seed=42&hide=controls, pad,controls,bad;name');
+    expect(state.classroom).toEqual({ seed: '42', hide: ['controls', 'pad'] });
+    expect(state.ignored).toEqual(['hide: "bad;name" is not a part name']);
+    expect(parseUrlState('?classroom&seed=-3').classroom).toEqual({ seed: null, hide: [] });
+    expect(parseUrlState('?classroom=0&seed=7').classroom).toBeNull();
+    expect(parseUrlState('?seed=7').classroom).toBeNull();
+    expect(parseUrlState('?classroom=yes&seed=4294967296').classroom?.seed).toBeNull();
+    expect(parseUrlState('?classroom=true&seed=0007').classroom?.seed).toBe('7');
+  });
+
+  it('builds the stylesheet that hides parts, and only for safe part names', () => {
+    expect(classroomHideCss(['controls', 'pad'])).toBe(
+      '[classroom-hide~="controls"]::part(controls) { display: none; }\n[classroom-hide~="pad"]::part(pad) { display: none; }',
+    );
+    expect(classroomHideCss(['x){}body{display:none'])).toBe('');
+    expect(classroomHideCss(['model'], 'hide-parts')).toBe('[hide-parts~="model"]::part(model) { display: none; }');
+  });
+
+  it('writes one setting into a copy of the URL, keeping the rest', () => {
+    const url = new URL('https://example.org/lessons/forward-process.html?classroom=1&forward.t=5#one-step');
+    const next = withWidgetSetting(url, 'forward', 't', '321');
+    expect(next.href).toBe('https://example.org/lessons/forward-process.html?classroom=1&forward.t=321#one-step');
+    expect(url.searchParams.get('forward.t')).toBe('5');
+    expect(parseUrlState(withWidgetSetting(url, 'schedule', 'schedules', 'linear,sigmoid').search).widgets.get('schedule')?.get('schedules')).toBe(
+      'linear,sigmoid',
+    );
+  });
+
+  it('reads change events in both the {name, value} and the {attribute: value} form', () => {
+    expect(changedSettings({ name: 't', value: 600 })).toEqual([['t', '600']]);
+    expect(changedSettings({ 'beta-schedule': 'linear', seed: 3 })).toEqual([
+      ['beta-schedule', 'linear'],
+      ['seed', '3'],
+    ]);
+    expect(changedSettings({ name: 'onclick', value: 'x' })).toEqual([]);
+    expect(changedSettings({ name: 't', value: { nested: 1 } })).toEqual([]);
+    expect(changedSettings(null)).toEqual([]);
+    expect(changedSettings('t=5')).toEqual([]);
+  });
+});
