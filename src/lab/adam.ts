@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { adamUpdate } from '../backend/ops/adam';
 
 /**
  * Adam (Kingma & Ba 2015, Algorithm 1) with bias correction, a linear learning-rate warm-up and
@@ -58,9 +59,7 @@ export class Adam {
   apply(grads: tf.NamedTensorMap): tf.Scalar {
     const { beta1, beta2, epsilon, gradClipNorm } = this.config;
     const t = this.step + 1;
-    const lr = this.learningRateAt(this.step);
-    // Bias-corrected step size, Kingma & Ba 2015, end of section 2.
-    const alpha = (lr * Math.sqrt(1 - beta2 ** t)) / (1 - beta1 ** t);
+    const attrs = { learningRate: this.learningRateAt(this.step), beta1, beta2, epsilon, step: t };
     const norm = tf.tidy(() => {
       const squares = [...this.params.keys()].map((name) => tf.sum(tf.square(this.gradFor(grads, name))));
       const globalNorm = tf.sqrt(tf.addN(squares)) as tf.Scalar;
@@ -72,11 +71,11 @@ export class Adam {
         const g = tf.mul(this.gradFor(grads, name), scale);
         const m = this.m.get(name)!;
         const v = this.v.get(name)!;
-        const mNew = tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1));
-        const vNew = tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2));
+        // One fused kernel per parameter on wasm/cpu (Kingma & Ba 2015, Algorithm 1).
+        const [pNew, mNew, vNew] = adamUpdate(p, g, m, v, attrs);
         m.assign(mNew);
         v.assign(vNew);
-        p.assign(tf.sub(p, tf.div(tf.mul(mNew, alpha), tf.add(tf.sqrt(vNew), epsilon))));
+        p.assign(pNew);
       }
       return globalNorm;
     });

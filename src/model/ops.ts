@@ -51,23 +51,12 @@ export function upsampleNearest2x(x: tf.Tensor4D): tf.Tensor4D {
 /**
  * Group normalisation (Wu & He 2018, eq. 1–3): normalise each group of C/G channels over all
  * its pixels, then scale and shift per channel. Batch independent, so training and sampling
- * behave the same at any batch size.
+ * behave the same at any batch size. The implementation lives with the backend kernels: on
+ * wasm and cpu it is one fused kernel (forward and gradient), elsewhere plain tfjs ops; as ~10
+ * small broadcasting ops it was the largest cost of a CPU training step.
  */
-export function groupNorm(
-  x: tf.Tensor4D,
-  gamma: tf.Tensor1D,
-  beta: tf.Tensor1D,
-  groups: number,
-  epsilon = 1e-5,
-): tf.Tensor4D {
-  const [b, h, w, c] = x.shape;
-  const grouped = tf.reshape(x, [b, h * w, groups, c / groups]);
-  const mean = tf.mean(grouped, [1, 3], true);
-  const centred = tf.sub(grouped, mean);
-  const variance = tf.mean(tf.mul(centred, centred), [1, 3], true);
-  const normed = tf.reshape(tf.mul(centred, tf.rsqrt(tf.add(variance, epsilon))), [b, h, w, c]);
-  return tf.add(tf.mul(normed, gamma), beta);
-}
+import { groupNorm } from '../backend/ops/group-norm';
+export { groupNorm };
 
 /** SiLU / swish (Elfwing et al. 2018; Ramachandran et al. 2017): x · σ(x). */
 export function silu<T extends tf.Tensor>(x: T): T {

@@ -1,0 +1,20 @@
+/**
+ * Backend choice and training kernels for tfjs, usable in Node and in the browser.
+ *
+ *   const { backend, reason } = await setupBackend('auto');
+ */
+export { setupBackend, type BackendAttempt, type BackendSetup, type SetupBackendOptions } from './setup';
+export {
+  BACKEND_NAMES,
+  BACKEND_PREFERENCES,
+  BackendChoiceError,
+  isBackendName,
+  parseBackendPreference,
+  type BackendName,
+  type BackendPreference,
+} from './names';
+export { backendsForHost, detectHost, type HostKind } from './host';
+export { registerTrainingKernels, type RegisteredKernel } from './kernels/register';
+export { groupNorm, groupNormComposite, hasFusedGroupNorm } from './ops/group-norm';
+export { FusedAdam, FUSED_ADAM_DEFAULTS, adamUpdate, type FusedAdamConfig } from './ops/adam';
+export type { AdamAttrs } from './kernels/adam-kernels';

@@ -1,0 +1,82 @@
+/**
+ * Slice, Concat and SplitV for the wasm backend. tfjs 4.22's wasm Slice first copies the WHOLE
+ * input out of the heap (readSync) for every slice, so SplitV (the gradient of concat) copies its
+ * input once per output, and Concat copies short rows with one TypedArray.set call each. These
+ * versions copy each element once, straight between heap views (copy-box.ts).
+ */
+import { backend_util, slice_util, util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { copyBox } from './copy-box';
+import type { RawKernel, WasmBaseKernels } from './wasm-kernels';
+
+type View = Float32Array | Int32Array | Uint8Array;
+
+function heap(backend: BackendWasm, t: TensorInfo): View {
+  return backend.typedArrayFromHeap(t) as View;
+}
+
+export function wasmCopyKernelConfigs(base: WasmBaseKernels): KernelConfig[] {
+  const slice: RawKernel = (args) => {
+    const { x } = args.inputs;
+    if (x.dtype === 'string') return base.slice(args);
+    const { begin, size } = args.attrs as unknown as { begin: number | number[]; size: number | number[] };
+    const [b, s] = slice_util.parseSliceParams(x, begin, size);
+    slice_util.assertParamsValid(x, b, s);
+    const out = args.backend.makeOutput(s, x.dtype);
+    copyBox(heap(args.backend, x), x.shape, b, heap(args.backend, out), s, new Array(s.length).fill(0), s);
+    return out;
+  };
+
+  const concat: RawKernel = (args) => {
+    const inputs = args.inputs as unknown as TensorInfo[];
+    if (inputs.length === 0 || inputs[0].dtype === 'string') return base.concat(args);
+    const { axis } = args.attrs as unknown as { axis: number | number[] };
+    const $axis = util.parseAxisParam(axis, inputs[0].shape)[0];
+    backend_util.assertParamsConsistent(
+      inputs.map((t) => t.shape),
+      $axis,
+    );
+    const outShape = backend_util.computeOutShape(
+      inputs.map((t) => t.shape),
+      $axis,
+    );
+    const out = args.backend.makeOutput(outShape, inputs[0].dtype);
+    const dst = heap(args.backend, out);
+    const dstBegin = new Array<number>(outShape.length).fill(0);
+    for (const t of inputs) {
+      if (util.sizeFromShape(t.shape) > 0) {
+        copyBox(heap(args.backend, t), t.shape, new Array(t.shape.length).fill(0), dst, outShape, dstBegin, t.shape);
+      }
+      dstBegin[$axis] += t.shape[$axis];
+    }
+    return out;
+  };
+
+  const splitV = (args: Parameters<RawKernel>[0]): TensorInfo[] => {
+    const { x } = args.inputs;
+    if (x.dtype === 'string') return base.splitV(args) as unknown as TensorInfo[];
+    const { numOrSizeSplits, axis } = args.attrs as unknown as { numOrSizeSplits: number | number[]; axis: number | number[] };
+    const $axis = util.parseAxisParam(axis, x.shape)[0];
+    const sizes = backend_util.prepareSplitSize(x, numOrSizeSplits, $axis);
+    const outs = sizes.map((n) => {
+      const shape = [...x.shape];
+      shape[$axis] = n;
+      return args.backend.makeOutput(shape, x.dtype);
+    });
+    const src = heap(args.backend, x);
+    const begin = new Array<number>(x.shape.length).fill(0);
+    for (const out of outs) {
+      copyBox(src, x.shape, begin, heap(args.backend, out), out.shape, new Array(out.shape.length).fill(0), out.shape);
+      begin[$axis] += out.shape[$axis];
+    }
+    return outs;
+  };
+
+  const config = (kernelName: string, kernel: unknown): KernelConfig => ({
+    kernelName,
+    backendName: 'wasm',
+    kernelFunc: kernel as KernelFunc,
+  });
+  return [config('Slice', slice), config('Concat', concat), config('SplitV', splitV)];
+}
+

@@ -1,0 +1,275 @@
+/**
+ * Training kernels for tfjs's WebAssembly backend (tfjs 4.22):
+ *
+ * - Conv2DBackpropFilter is not registered at all, so no conv net can be trained on wasm. Here it
+ *   is a re-layout of x plus dense matrix products on the backend's own BatchMatMul (XNNPACK):
+ *   one per filter tap on aliases into one buffer for stride 1, one in all otherwise
+ *   (conv-layout.ts).
+ * - Conv2DBackpropInput exists but runs a scalar loop (~4 GFLOP/s measured against ~40 for the
+ *   forward Conv2D): it is re-expressed as the backend's own forward Conv2D (XNNPACK) on the
+ *   rotated filter.
+ * - BatchMatMul with transposeA / transposeB runs 10–40× slower than without (0.9 and 3.6 GFLOP/s
+ *   against 37–44 for 1024×1024): the operand is transposed explicitly first. Every matMul
+ *   gradient asks for a transposed product, so this matters for training. A stack of products
+ *   (batch > 1) runs ~10× slower than single ones, so it is split into single products.
+ * - OneHot ignores its dtype attribute and writes int32 ones into the output, so a float32 one-hot
+ *   holds 1.4e-45 instead of 1 (the U-Net's label embedding silently vanished): replaced by a
+ *   plain loop.
+ * - Identity, and Cast to the same dtype, copy the whole tensor; the engine clones every tensor a
+ *   gradient saves for the backward pass (and the Multiply gradient casts float32 to float32), so
+ *   a training step copied the activations several times. Here they share the data (reference
+ *   counted, as the backend's Reshape and the cpu/webgl Identity already do).
+ *
+ * The kernels call the backend's own kernels directly (as tfjs kernels do), so they never touch the
+ * engine and create no tensors the engine would track.
+ */
+import { getKernel, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import {
+  dilatedShape,
+  inputGradientPadding,
+  paddedGrid,
+  paddedPlanesLength,
+  patchColumns,
+  patchRows,
+  tapShift,
+  usesPaddedGrid,
+  writeDilatedOutputGradient,
+  writeOutputGradient,
+  writePaddedPlanes,
+  writePatchesTransposed,
+  writeRotatedFilter,
+  type ConvGeometry,
+} from './conv-layout';
+import { forwardGeometry, type ConvGradAttrs } from './geometry';
+import { aliasTensor, heapF32, releaseAlias } from './wasm-heap';
+
+const BACKEND = 'wasm';
+
+type WasmKernelArgs = { inputs: Record<string, TensorInfo>; backend: BackendWasm; attrs?: NamedAttrMap };
+
+/** A backend kernel as registered, to be called directly from inside another kernel. */
+export type RawKernel = (args: WasmKernelArgs) => TensorInfo;
+
+/** The kernels of the wasm backend that the replacements build on, captured before replacing. */
+export interface WasmBaseKernels {
+  batchMatMul: RawKernel;
+  conv2d: RawKernel;
+  transpose: RawKernel;
+  conv2dBackpropInput: RawKernel;
+  cast: RawKernel;
+  identity: RawKernel;
+  slice: RawKernel;
+  concat: RawKernel;
+  splitV: RawKernel;
+}
+
+/** Looks up the wasm backend's own kernels; null when the wasm backend is not loaded. */
+export function captureWasmBaseKernels(): WasmBaseKernels | null {
+  const get = (name: string): RawKernel | null => {
+    const config = getKernel(name, BACKEND);
+    return config ? (config.kernelFunc as unknown as RawKernel) : null;
+  };
+  const batchMatMul = get('BatchMatMul');
+  const conv2d = get('Conv2D');
+  const transpose = get('Transpose');
+  const conv2dBackpropInput = get('Conv2DBackpropInput');
+  const cast = get('Cast');
+  const identity = get('Identity');
+  const slice = get('Slice');
+  const concat = get('Concat');
+  const splitV = get('SplitV');
+  if (!batchMatMul || !conv2d || !transpose || !conv2dBackpropInput || !cast || !identity || !slice || !concat || !splitV) return null;
+  return { batchMatMul, conv2d, transpose, conv2dBackpropInput, cast, identity, slice, concat, splitV };
+}
+
+function swapLastTwo(rank: number): number[] {
+  const perm = Array.from({ length: rank }, (_, i) => i);
+  perm[rank - 2] = rank - 1;
+  perm[rank - 1] = rank - 2;
+  return perm;
+}
+
+export function wasmKernelConfigs(base: WasmBaseKernels): KernelConfig[] {
+  /**
+   * A stack of products as one product per matrix on aliases into the operands: the backend's
+   * batched path runs at ~3.5 GFLOP/s against 30–45 for single products (measured for the
+   * attention's [64, 49, 32] operands). Only when each product is big enough to amortise a call.
+   */
+  const batchedAsSingles = (a: TensorInfo, b: TensorInfo, backend: BackendWasm): TensorInfo | null => {
+    const ra = a.shape.length;
+    const rb = b.shape.length;
+    if (ra < 3 || rb < 3 || a.dtype !== 'float32' || b.dtype !== 'float32') return null;
+    const [m, k] = a.shape.slice(-2);
+    const [k2, n] = b.shape.slice(-2);
+    const batchA = a.shape.slice(0, -2).reduce((x, y) => x * y, 1);
+    const batchB = b.shape.slice(0, -2).reduce((x, y) => x * y, 1);
+    const sameLeading = ra === rb && a.shape.slice(0, -2).every((d, i) => d === b.shape[i]);
+    if (k !== k2 || !sameLeading || batchA !== batchB || batchA < 2 || m * k * n < 4096) return null;
+    const out = backend.makeOutput([...a.shape.slice(0, -2), m, n], 'float32');
+    for (let i = 0; i < batchA; i++) {
+      const ai = aliasTensor(backend, a, i * m * k, [m, k]);
+      const bi = aliasTensor(backend, b, i * k * n, [k, n]);
+      const product = base.batchMatMul({ inputs: { a: ai, b: bi }, backend, attrs: { transposeA: false, transposeB: false } });
+      releaseAlias(backend, ai);
+      releaseAlias(backend, bi);
+      heapF32(backend, out).set(heapF32(backend, { ...product, shape: [m * n] }), i * m * n);
+      backend.disposeData(product.dataId);
+    }
+    return out;
+  };
+
+  /** matMul without transposed operands; transposes are done explicitly (see header). */
+  const batchMatMul: RawKernel = (args) => {
+    const { a, b } = args.inputs;
+    const attrs = (args.attrs ?? {}) as { transposeA?: boolean; transposeB?: boolean };
+    const { backend } = args;
+    const flip = (t: TensorInfo) => base.transpose({ inputs: { x: t }, backend, attrs: { perm: swapLastTwo(t.shape.length) } });
+    const a2 = attrs.transposeA ? flip(a) : a;
+    const b2 = attrs.transposeB ? flip(b) : b;
+    try {
+      return (
+        batchedAsSingles(a2, b2, backend) ??
+        base.batchMatMul({ inputs: { a: a2, b: b2 }, backend, attrs: { ...attrs, transposeA: false, transposeB: false } })
+      );
+    } finally {
+      if (a2 !== a) backend.disposeData(a2.dataId);
+      if (b2 !== b) backend.disposeData(b2.dataId);
+    }
+  };
+
+  const plainMatMul = (a: TensorInfo, b: TensorInfo, backend: BackendWasm): TensorInfo =>
+    base.batchMatMul({ inputs: { a, b }, backend, attrs: { transposeA: false, transposeB: false } });
+
+  /** Stride 1: one [Ci, Np]·[Np, Co] product per tap, on aliases into the plane buffer. */
+  const filterGradientOnGrid = (x: TensorInfo, dy: TensorInfo, g: ConvGeometry, backend: BackendWasm, filterShape: number[]) => {
+    const { inChannels: ci, outChannels: co } = g;
+    const { width: gridWidth, positions: np } = paddedGrid(g);
+    const planes = backend.makeOutput([paddedPlanesLength(g)], 'float32');
+    const dyGrid = backend.makeOutput([np, co], 'float32');
+    const out = backend.makeOutput(filterShape, 'float32');
+    writePaddedPlanes(heapF32(backend, x), g, heapF32(backend, planes));
+    writeOutputGradient(heapF32(backend, dy), g, heapF32(backend, dyGrid));
+    try {
+      for (let ky = 0; ky < g.filterHeight; ky++) {
+        for (let kx = 0; kx < g.filterWidth; kx++) {
+          const tap = ky * g.filterWidth + kx;
+          const block = aliasTensor(backend, planes, tapShift(gridWidth, ky, kx), [ci, np]);
+          const product = plainMatMul(block, dyGrid, backend);
+          releaseAlias(backend, block);
+          heapF32(backend, out).set(heapF32(backend, { ...product, shape: [ci * co] }), tap * ci * co);
+          backend.disposeData(product.dataId);
+        }
+      }
+    } finally {
+      backend.disposeData(planes.dataId);
+      backend.disposeData(dyGrid.dataId);
+    }
+    return out;
+  };
+
+  /** Any stride: the full transposed patch matrix times dy, one product. */
+  const filterGradientGeneral = (x: TensorInfo, dy: TensorInfo, g: ConvGeometry, backend: BackendWasm, filterShape: number[]) => {
+    const rows = patchRows(g);
+    const cols = patchColumns(g);
+    const patches = backend.makeOutput([rows, cols], 'float32');
+    const dyCols = backend.makeOutput([cols, g.outChannels], 'float32');
+    writePatchesTransposed(heapF32(backend, x), g, heapF32(backend, patches));
+    writeOutputGradient(heapF32(backend, dy), g, heapF32(backend, dyCols));
+    try {
+      const product = plainMatMul(patches, dyCols, backend);
+      return { dataId: product.dataId, shape: [...filterShape], dtype: 'float32' as const };
+    } finally {
+      backend.disposeData(patches.dataId);
+      backend.disposeData(dyCols.dataId);
+    }
+  };
+
+  /** dW = patchesᵀ · dy (conv-layout.ts). */
+  const conv2dBackpropFilter: RawKernel = ({ inputs, backend, attrs }) => {
+    const { x, dy } = inputs;
+    const a = attrs as unknown as ConvGradAttrs & { filterShape: [number, number, number, number] };
+    const g = forwardGeometry(x.shape, a.filterShape, a);
+    if (!g) throw new Error("Conv2DBackpropFilter on wasm supports dataFormat 'NHWC' only");
+    return usesPaddedGrid(g)
+      ? filterGradientOnGrid(x, dy, g, backend, a.filterShape)
+      : filterGradientGeneral(x, dy, g, backend, a.filterShape);
+  };
+
+  /** dx = (zero-dilated, padded dy) ⋆ rotated filter, on the backend's forward Conv2D. */
+  const conv2dBackpropInput: RawKernel = (args) => {
+    const { inputs, backend, attrs } = args;
+    const { dy, filter } = inputs;
+    const a = attrs as unknown as ConvGradAttrs & { inputShape: [number, number, number, number] };
+    const g = forwardGeometry(a.inputShape, filter.shape, a);
+    const padding = g ? inputGradientPadding(g) : null;
+    if (!g || !padding) return base.conv2dBackpropInput(args);
+    const [kh, kw, ci, co] = filter.shape;
+    const rotated = backend.makeOutput([kh, kw, co, ci], 'float32');
+    const strided = g.strideHeight > 1 || g.strideWidth > 1;
+    const dilated = strided ? backend.makeOutput(dilatedShape(g), 'float32') : null;
+    writeRotatedFilter(heapF32(backend, filter), kh, kw, ci, co, heapF32(backend, rotated));
+    if (dilated) writeDilatedOutputGradient(heapF32(backend, dy), g, heapF32(backend, dilated));
+    try {
+      return base.conv2d({
+        inputs: { x: dilated ?? dy, filter: rotated },
+        backend,
+        attrs: {
+          strides: [1, 1],
+          pad: [[0, 0], padding[0], padding[1], [0, 0]],
+          dilations: [1, 1],
+          dataFormat: 'NHWC',
+          dimRoundingMode: undefined,
+        } as unknown as NamedAttrMap,
+      });
+    } finally {
+      backend.disposeData(rotated.dataId);
+      if (dilated) backend.disposeData(dilated.dataId);
+    }
+  };
+
+  /** A new reference to the same data: tensors are immutable, so nothing needs copying. */
+  const shareData = (x: TensorInfo, backend: BackendWasm): TensorInfo => {
+    backend.incRef(x.dataId);
+    return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
+  };
+
+  const identity: RawKernel = (args) => {
+    const { x } = args.inputs;
+    return x.dtype === 'string' ? base.identity(args) : shareData(x, args.backend);
+  };
+
+  const cast: RawKernel = (args) => {
+    const { x } = args.inputs;
+    const { dtype } = (args.attrs ?? {}) as { dtype?: string };
+    return dtype === x.dtype && dtype !== 'string' ? shareData(x, args.backend) : base.cast(args);
+  };
+
+  const oneHot: RawKernel = ({ inputs, backend, attrs }) => {
+    const { indices } = inputs;
+    const { depth, onValue, offValue, dtype } = attrs as unknown as { depth: number; onValue: number; offValue: number; dtype: 'float32' | 'int32' };
+    const out = backend.makeOutput([...indices.shape, depth], dtype);
+    const values = backend.typedArrayFromHeap(out);
+    const ids = backend.typedArrayFromHeap(indices);
+    values.fill(offValue);
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i];
+      if (id >= 0 && id < depth) values[i * depth + id] = onValue;
+    }
+    return out;
+  };
+
+  const config = (kernelName: string, kernel: RawKernel): KernelConfig => ({
+    kernelName,
+    backendName: BACKEND,
+    kernelFunc: kernel as unknown as KernelFunc,
+  });
+  return [
+    config('BatchMatMul', batchMatMul),
+    config('Conv2DBackpropFilter', conv2dBackpropFilter),
+    config('Conv2DBackpropInput', conv2dBackpropInput),
+    config('Identity', identity),
+    config('Cast', cast),
+    config('OneHot', oneHot),
+  ];
+}

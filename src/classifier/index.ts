@@ -1,0 +1,5 @@
+export * from './config';
+export * from './model';
+export * from './train';
+export * from './checkpoint';
+export * from './fit';

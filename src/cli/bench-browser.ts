@@ -1,0 +1,75 @@
+/**
+ * Runs the benchmark page (bench-page.html) in headless Chromium under a Vite dev server and
+ * forwards its result lines. Debian's Chromium at /usr/bin/chromium; browsers are never
+ * downloaded. Flags: see /work/shared/BROWSER-TESTING.md (WebGPU needs --enable-unsafe-webgpu).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { createServer } from 'vite';
+import type { BenchLine, BenchSettings } from './bench-measure';
+import { benchSettingsQuery } from './bench-options';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+  '--enable-unsafe-webgpu',
+];
+
+export async function runBrowserBench(
+  backends: readonly string[],
+  settings: BenchSettings,
+  emit: (line: BenchLine) => void,
+  timeoutMs: number,
+): Promise<void> {
+  const server = await createServer({
+    root: repoRoot,
+    configFile: join(repoRoot, 'vite.config.ts'),
+    logLevel: 'warn',
+    clearScreen: false,
+    server: { host: '127.0.0.1', port: 0, strictPort: false, open: false },
+    // Pre-bundled up front: a dependency discovered while the page runs makes Vite reload it,
+    // which would restart the measurements.
+    optimizeDeps: {
+      include: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-webgpu'],
+    },
+  }).then((dev) => dev.listen());
+  const userDataDir = await mkdtemp(join(tmpdir(), 'diffusion-lab-bench-'));
+  try {
+    const address = server.httpServer?.address() as AddressInfo | null;
+    if (!address || typeof address === 'string') throw new Error('Vite server did not report a TCP address');
+    const context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      args: CHROMIUM_ARGS,
+    });
+    try {
+      const page = await context.newPage();
+      page.on('console', (message) => {
+        const text = message.text();
+        if (text.startsWith('BENCH ')) emit(JSON.parse(text.slice(6)) as BenchLine);
+      });
+      page.on('pageerror', (error) => emit({ what: 'error', host: 'browser', message: error.message }));
+      const url = `http://127.0.0.1:${address.port}/src/cli/bench-page.html?${benchSettingsQuery(settings, backends)}`;
+      await page.goto(url);
+      await page.waitForFunction(() => window.__benchDone === true, null, { timeout: timeoutMs, polling: 500 });
+    } finally {
+      await context.close();
+    }
+  } finally {
+    await server.close();
+    await rm(userDataDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,47 @@
+/** Parsing of the benchmark's settings, shared by the command line and the browser page. */
+import { PRESET_NAMES, type PresetName } from '../model';
+import { DEFAULT_BENCH_SETTINGS, type BenchSettings } from './bench-measure';
+
+export interface RawBenchSettings {
+  presets?: string;
+  steps?: string;
+  batch?: string;
+  warmup?: string;
+  maxSeconds?: string;
+}
+
+function positiveInt(name: string, raw: string | undefined, fallback: number, min = 1): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) throw new Error(`--${name} must be an integer ≥ ${min}, got "${raw}"`);
+  return value;
+}
+
+export function parseBenchSettings(raw: RawBenchSettings): BenchSettings {
+  const presets = raw.presets === undefined ? DEFAULT_BENCH_SETTINGS.presets : raw.presets.split(',').filter(Boolean);
+  for (const p of presets) {
+    if (!(PRESET_NAMES as string[]).includes(p)) throw new Error(`unknown preset "${p}"; allowed: ${PRESET_NAMES.join(', ')}`);
+  }
+  const maxSeconds = raw.maxSeconds === undefined ? DEFAULT_BENCH_SETTINGS.maxSeconds : Number(raw.maxSeconds);
+  if (!(maxSeconds > 0)) throw new Error(`--max-seconds must be a positive number, got "${raw.maxSeconds}"`);
+  return {
+    presets: presets as PresetName[],
+    steps: positiveInt('steps', raw.steps, DEFAULT_BENCH_SETTINGS.steps),
+    batch: positiveInt('batch', raw.batch, DEFAULT_BENCH_SETTINGS.batch),
+    warmup: positiveInt('warmup', raw.warmup, DEFAULT_BENCH_SETTINGS.warmup, 0),
+    maxSeconds,
+  };
+}
+
+/** URL query for the browser page with the same settings. */
+export function benchSettingsQuery(settings: BenchSettings, backends: readonly string[]): string {
+  const q = new URLSearchParams({
+    backends: backends.join(','),
+    presets: settings.presets.join(','),
+    steps: String(settings.steps),
+    batch: String(settings.batch),
+    warmup: String(settings.warmup),
+    maxSeconds: String(settings.maxSeconds),
+  });
+  return q.toString();
+}

@@ -1,0 +1,263 @@
+/**
+ * npm run sample -- --checkpoint PATH --sampler ddpm|ddim [--steps S] [--eta E] [--guidance W]
+ *                   [--label L|cycle] [--count N] [--seed K] --out FILE.png|FILE.npy
+ *
+ * Draws samples from a trained U-Net checkpoint. x_T comes from Rng(seed) and the step noise from
+ * a separate stream, so one seed gives the same x_T for every sampler and step count. A .png gets
+ * a grid of the images; a .npy gets a float32 array (N, 28, 28) in [-1, 1] for numpy.load.
+ */
+import { parseArgs } from 'node:util';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, extname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { setupBackend } from '../backend/node';
+import { readCheckpointDir } from '../lab/checkpoint-node';
+import { CheckpointError } from '../lab/checkpoint';
+import { unetFromCheckpoint } from '../lab/unet-checkpoint';
+import { initialNoise, sample, SAMPLERS, schedulerFor, stepNoiseRng, type ImageLabel, type SamplerName } from '../lab/sampling';
+import { encodeNpy } from '../io/npy';
+import { imageGrid } from '../io/png';
+import { encodePngNode } from '../io/png-node';
+import { ProgressBar } from './progress';
+
+export const SAMPLE_USAGE = `Usage: npm run sample -- --checkpoint PATH --sampler ddpm|ddim --out FILE.png|FILE.npy [options]
+  --checkpoint PATH   checkpoint folder (model.json + weights.bin), or its model.json
+  --sampler NAME      ddpm (ancestral, Ho et al. 2020) or ddim (Song et al. 2021)
+  --steps S           sampling steps (default: every training step for ddpm, 50 for ddim)
+  --eta E             DDIM noise scale in [0, 1] (default 0: deterministic); ddim only
+  --guidance W        classifier-free guidance weight w ≥ 0 (default 0); needs --label
+  --label L           class 0..9 for every image, or "cycle" for 0, 1, …, 9, 0, …;
+                      omitted: unconditional samples
+  --count N           number of images (default 16)
+  --seed K            seed of x_T and of the step noise (default 0)
+  --out FILE          .png (an image grid) or .npy (float32, shape (N, 28, 28))
+  --cols C            grid columns for .png (default: about √N)
+  --batch B           images per network call (default 64)
+  --backend NAME      wasm | cpu (default: best available)`;
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export interface SampleArgs {
+  checkpoint: string;
+  sampler: SamplerName;
+  /** null: the sampler's default (all training steps for DDPM, 50 for DDIM). */
+  steps: number | null;
+  eta: number;
+  guidance: number;
+  /** null: unconditional; 'cycle': 0, 1, …; or one class for all. */
+  label: number | 'cycle' | null;
+  count: number;
+  seed: number;
+  out: string;
+  format: 'png' | 'npy';
+  cols: number | null;
+  batch: number;
+  backend: string;
+}
+
+function numberFlag(name: string, raw: string | undefined, check: (v: number) => boolean, allowed: string): number | undefined {
+  if (raw === undefined) return undefined;
+  const v = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(v) || !check(v)) throw new UsageError(`--${name} must be ${allowed}, got "${raw}"`);
+  return v;
+}
+
+const positiveInt = (v: number): boolean => Number.isInteger(v) && v >= 1;
+
+/** Parses and checks the flags; every problem is a UsageError naming the flag. */
+export function parseSampleArgs(argv: string[]): SampleArgs {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        checkpoint: { type: 'string' },
+        sampler: { type: 'string' },
+        steps: { type: 'string' },
+        eta: { type: 'string' },
+        guidance: { type: 'string' },
+        label: { type: 'string' },
+        count: { type: 'string' },
+        seed: { type: 'string' },
+        out: { type: 'string' },
+        cols: { type: 'string' },
+        batch: { type: 'string' },
+        backend: { type: 'string' },
+      },
+      allowPositionals: false,
+      strict: true,
+    }));
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const checkpoint = values.checkpoint ?? missing('checkpoint');
+  const samplerRaw = values.sampler ?? missing('sampler');
+  if (!(SAMPLERS as readonly string[]).includes(samplerRaw)) {
+    throw new UsageError(`--sampler must be one of ${SAMPLERS.join(', ')}, got "${samplerRaw}"`);
+  }
+  const sampler = samplerRaw as SamplerName;
+  const out = values.out ?? missing('out');
+  const ext = extname(out).toLowerCase();
+  if (ext !== '.png' && ext !== '.npy') throw new UsageError(`--out must end in .png or .npy, got "${out}"`);
+  if (values.eta !== undefined && sampler !== 'ddim') throw new UsageError('--eta applies to --sampler ddim only (DDPM\'s noise is fixed by its variance)');
+  const eta = numberFlag('eta', values.eta, (v) => v >= 0 && v <= 1, 'a number in [0, 1]') ?? 0;
+  const guidance = numberFlag('guidance', values.guidance, (v) => v >= 0 && v <= 100, 'a number in [0, 100]') ?? 0;
+  let label: SampleArgs['label'] = null;
+  if (values.label !== undefined) {
+    label = values.label === 'cycle' ? 'cycle' : (numberFlag('label', values.label, (v) => Number.isInteger(v) && v >= 0, 'a class number ≥ 0 or "cycle"') as number);
+  }
+  if (guidance > 0 && label === null) throw new UsageError('--guidance needs --label: guidance contrasts the conditional and the unconditional prediction');
+  const steps = numberFlag('steps', values.steps, positiveInt, 'a positive integer') ?? null;
+  const count = numberFlag('count', values.count, (v) => positiveInt(v) && v <= 100_000, 'an integer in [1, 100000]') ?? 16;
+  const seed = numberFlag('seed', values.seed, (v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff, 'an integer in [0, 2^32 − 1]') ?? 0;
+  const cols = numberFlag('cols', values.cols, positiveInt, 'a positive integer') ?? null;
+  if (cols !== null && ext !== '.png') throw new UsageError('--cols applies to .png output only');
+  const batch = numberFlag('batch', values.batch, (v) => positiveInt(v) && v <= 4096, 'an integer in [1, 4096]') ?? 64;
+  return {
+    checkpoint,
+    sampler,
+    steps,
+    eta,
+    guidance,
+    label,
+    count,
+    seed,
+    out,
+    format: ext === '.png' ? 'png' : 'npy',
+    cols,
+    batch,
+    backend: values.backend ?? 'auto',
+  };
+}
+
+function missing(flag: string): never {
+  throw new UsageError(`--${flag} is required`);
+}
+
+/** A checkpoint folder from a folder or model.json path. */
+export async function checkpointDirOf(path: string): Promise<string> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch {
+    throw new UsageError(`--checkpoint ${path} does not exist`);
+  }
+  if (info.isDirectory()) return path;
+  if (basename(path) === 'model.json') return dirname(path);
+  throw new UsageError(`--checkpoint must be a checkpoint folder or its model.json, got the file ${path}`);
+}
+
+export interface SampleOutcome {
+  out: string;
+  count: number;
+  sampler: SamplerName;
+  steps: number;
+  eta: number;
+  guidance: number;
+  label: number | 'cycle' | null;
+  seed: number;
+  nfe: number;
+  wallTimeSeconds: number;
+  checkpointHash: string;
+  /** count × 28 × 28 values in [-1, 1]. */
+  images: Float32Array;
+}
+
+/** Loads the checkpoint, samples and writes the file. The tfjs backend must be set up already. */
+export async function runSample(args: SampleArgs, onStep?: (done: number, total: number) => void): Promise<SampleOutcome> {
+  const dir = await checkpointDirOf(args.checkpoint);
+  const ckpt = await readCheckpointDir(dir);
+  const model = unetFromCheckpoint(ckpt);
+  try {
+    const { imageSize, channels, numClasses } = model.config;
+    if (args.label !== null && numClasses === 0) throw new UsageError('--label: this checkpoint is an unconditional model');
+    if (typeof args.label === 'number' && args.label >= numClasses) {
+      throw new UsageError(`--label must be a class 0..${numClasses - 1} for this checkpoint, got ${args.label}`);
+    }
+    const scheduler = schedulerFor(args.sampler, ckpt.manifest.scheduler);
+    const T = scheduler.config.numTrainTimesteps;
+    const steps = args.steps ?? (args.sampler === 'ddpm' ? T : Math.min(50, T));
+    if (steps > T) throw new UsageError(`--steps must be at most the ${T} training timesteps of this checkpoint, got ${steps}`);
+    const labels: ImageLabel[] | null =
+      args.label === null ? null : Array.from({ length: args.count }, (_, i) => (args.label === 'cycle' ? i % numClasses : (args.label as number)));
+    const started = performance.now();
+    const result = await sample({
+      model,
+      scheduler,
+      steps,
+      eta: args.eta,
+      guidance: args.guidance,
+      labels,
+      xT: initialNoise(args.seed, args.count, imageSize * imageSize * channels),
+      rng: stepNoiseRng(args.seed),
+      batchSize: args.batch,
+      recordSteps: false,
+      onStep: onStep ? (s) => onStep(s.index + 1, s.total) : undefined,
+    });
+    const wallTimeSeconds = (performance.now() - started) / 1000;
+    // The pipeline's final clamp to the data range (diffusers clamps to [0, 1] after rescaling).
+    const images = result.images.map((v) => (v < -1 ? -1 : v > 1 ? 1 : v));
+    await mkdir(dirname(resolve(args.out)), { recursive: true });
+    if (args.format === 'npy') {
+      if (channels !== 1) throw new UsageError('.npy output is written as (N, H, W): single-channel models only');
+      await writeFile(args.out, encodeNpy(images, [args.count, imageSize, imageSize]));
+    } else {
+      if (channels !== 1) throw new UsageError('.png grids are grayscale: single-channel models only');
+      const cols = args.cols ?? Math.ceil(Math.sqrt(args.count));
+      await writeFile(args.out, encodePngNode(imageGrid(images, args.count, cols, 2, { side: imageSize })));
+    }
+    return {
+      out: args.out,
+      count: args.count,
+      sampler: args.sampler,
+      steps,
+      eta: args.eta,
+      guidance: args.guidance,
+      label: args.label,
+      seed: args.seed,
+      nfe: result.nfe,
+      wallTimeSeconds,
+      checkpointHash: ckpt.manifest.contentHash,
+      images,
+    };
+  } finally {
+    model.dispose();
+  }
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${SAMPLE_USAGE}\n`);
+    return;
+  }
+  const args = parseSampleArgs(argv);
+  const backend = await setupBackend(args.backend);
+  process.stderr.write(`backend: ${backend.backend} (${backend.reason})\n`);
+  const bar = new ProgressBar(`${args.sampler}`);
+  const outcome = await runSample(args, (done, total) => bar.update(done, total));
+  bar.done();
+  const { images, ...summary } = outcome;
+  void images;
+  process.stdout.write(`${JSON.stringify({ ...summary, wallTimeSeconds: Number(summary.wallTimeSeconds.toFixed(2)) }, null, 2)}\n`);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  main().catch((e) => {
+    if (e instanceof UsageError) {
+      process.stderr.write(`sample: ${e.message}\n\n${SAMPLE_USAGE}\n`);
+      process.exit(2);
+    }
+    if (e instanceof CheckpointError) {
+      process.stderr.write(`sample: ${e.message}\n`);
+      process.exit(1);
+    }
+    process.stderr.write(`sample: ${(e as Error).stack ?? String(e)}\n`);
+    process.exit(1);
+  });
+}

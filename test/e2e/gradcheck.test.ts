@@ -1,0 +1,68 @@
+/**
+ * Gradients of every U-Net op, and of the tiny U-Net at batch 2, on WebGL, WebGPU and wasm in headless
+ * Chromium against the cpu backend (relative error < 1e-3). Both GPUs are software-rendered here
+ * (SwiftShader), so the shapes are tiny.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GradcheckResult } from './pages/gradcheck-page';
+import { collectConsoleErrors, launchBrowser, startServer, type LaunchedBrowser, type RunningServer } from './harness';
+
+const TOLERANCE = 1e-3;
+
+let server: RunningServer;
+let browser: LaunchedBrowser;
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function gradcheck(backend: string, query = 'model=1'): Promise<{ result: GradcheckResult; errors: string[] }> {
+  const page = await browser.newPage();
+  const errors = collectConsoleErrors(page);
+  try {
+    await page.goto(`${server.url}test/e2e/pages/gradcheck.html?backend=${backend}&${query}`);
+    await page.waitForFunction(() => window.gradcheck !== undefined, null, { timeout: 280_000, polling: 500 });
+    const result = (await page.evaluate(() => window.gradcheck)) as GradcheckResult;
+    return { result, errors };
+  } finally {
+    await page.close();
+  }
+}
+
+describe('setupBackend in the browser', () => {
+  it('auto skips the software-rendered GPUs for wasm and says why', async () => {
+    const { result, errors } = await gradcheck('auto', 'ops=0');
+    expect(result.error).toBeUndefined();
+    expect(result.backend).toBe('wasm');
+    expect(result.setup?.tried.map((t) => [t.name, t.ok])).toEqual([
+      ['webgpu', false],
+      ['webgl', false],
+      ['wasm', true],
+    ]);
+    expect(result.setup?.reason).toMatch(/webgpu: .*software/);
+    expect(result.setup?.reason).toMatch(/webgl: .*software-rendered/i);
+    expect(errors).toEqual([]);
+  });
+});
+
+describe.each(['webgl', 'webgpu', 'wasm'])('%s gradients match cpu', (backend) => {
+  it('for every U-Net op and for the tiny U-Net', async () => {
+    const { result, errors } = await gradcheck(backend);
+    expect(result.error).toBeUndefined();
+    expect(result.backend).toBe(backend);
+    expect(result.ops.length).toBeGreaterThan(20);
+    const failing = result.ops.filter((op) => !(op.maxError < TOLERANCE) || op.leakedTensors !== 0);
+    expect(failing).toEqual([]);
+    expect(result.model).not.toBeNull();
+    expect(result.model!.variables).toBeGreaterThan(10);
+    expect(result.model!.maxError, result.model!.worst).toBeLessThan(TOLERANCE);
+    expect(result.model!.leakedTensors).toBe(0);
+    expect(errors).toEqual([]);
+  });
+});
