@@ -191,9 +191,16 @@ async function main(): Promise<void> {
 
   const controller = new AbortController();
   let interrupted = false;
+  let firstInterrupt = 0;
   process.on('SIGINT', () => {
-    if (interrupted) process.exit(130);
+    // A terminal's Ctrl-C reaches every process of the group, and npm and tsx pass it on again,
+    // so one key press can arrive twice: only a second press a moment later quits unsaved.
+    if (interrupted) {
+      if (Date.now() - firstInterrupt > 1500) process.exit(130);
+      return;
+    }
     interrupted = true;
+    firstInterrupt = Date.now();
     process.stderr.write('\nCtrl-C: finishing the current step and saving… (press again to quit without saving)\n');
     controller.abort();
   });
