@@ -60,6 +60,11 @@ export default defineConfig({
     // Vite's own output goes to /static/ so that /assets/ is the project's assets folder.
     assetsDir: 'static',
     sourcemap: true,
+    // Pages of the site besides the lessons (src/site/vite-lessons.ts adds those): the landing page
+    // and the teacher's page of the widgets.
+    rollupOptions: {
+      input: { index: resolve(__dirname, 'index.html'), demo: resolve(__dirname, 'demo/index.html') },
+    },
   },
   plugins: [rawGzipAssets(), copyProjectAssets(), lessonPages()],
 });

@@ -1,0 +1,95 @@
+/**
+ * How a widget reaches the page's lab (src/lab/browser/lab-client.ts): the `backend` and
+ * `assets-base` attributes every lab widget shares, the one shared Lab per page, and readable
+ * lines for the backend in use and for the lab's errors. No tfjs here: the lab's worker loads it.
+ */
+import { BACKEND_PREFERENCES, type BackendPreference } from '../../backend/names';
+import { getLab } from '../../lab/browser/lab-client';
+import type { Lab, LabStatus } from '../../lab/lab-api';
+import { parseEnumAttr, type ParseResult, type RawAttr } from '../base/attributes';
+
+/**
+ * Where the shipped checkpoint lives inside the assets folder; the lab worker reads it from the
+ * same place (SHIPPED_CHECKPOINT_DIR in src/lab/browser/lab-host.ts, which the page cannot import
+ * without bringing tfjs along; a unit test keeps the two equal).
+ */
+export const SHIPPED_CHECKPOINT_DIR = 'checkpoints/mnist-small/';
+
+const BACKEND_HINTS: Readonly<Record<string, string>> = Object.freeze({
+  gpu: 'for the graphics card choose "webgpu" or "webgl"',
+  webgl2: 'write "webgl" (it uses WebGL 2)',
+  'tensorflow-node': 'in a browser choose "wasm" or "cpu"',
+  node: 'in a browser choose "wasm" or "cpu"',
+  webassembly: 'write "wasm"',
+});
+
+/** `backend`: "auto" (the default) lets the lab choose webgpu → webgl → wasm → cpu. */
+export function parseBackend(raw: RawAttr): ParseResult<BackendPreference> {
+  return parseEnumAttr<BackendPreference>('backend', raw, BACKEND_PREFERENCES, { default: 'auto', hints: BACKEND_HINTS });
+}
+
+/** `assets-base`: a folder URL (relative to the page), or null for the lab's default (the site's assets/). */
+export function parseAssetsBase(raw: RawAttr): ParseResult<string | null> {
+  if (raw === null || raw === undefined || String(raw).trim() === '') return { ok: true, value: null };
+  const text = String(raw).trim();
+  try {
+    new URL(text, typeof document !== 'undefined' ? document.baseURI : 'http://localhost/');
+  } catch {
+    return { ok: false, message: `assets-base="${text}" is not valid: use the URL of the folder that holds mnist/ and checkpoints/, such as "/assets/".` };
+  }
+  return { ok: true, value: text.endsWith('/') ? text : `${text}/` };
+}
+
+/**
+ * The page's lab. Defaults pass no options, so a widget joins a lab that the page (or another
+ * widget) already started whatever its settings; explicit settings are handed on, and the lab
+ * keeps the first caller's (with a console warning when they differ).
+ */
+export function connectLab(backend: BackendPreference, assetsBase: string | null): Lab {
+  if (backend === 'auto' && assetsBase === null) return getLab();
+  return getLab({ backend, ...(assetsBase === null ? {} : { assetsBase }) });
+}
+
+/** The assets folder as an absolute URL (ending in '/'): the attribute's, or the site's. */
+export function assetsFolderUrl(assetsBase: string | null): string {
+  const base = typeof document !== 'undefined' ? document.baseURI : 'http://localhost/';
+  return new URL(assetsBase ?? `${import.meta.env.BASE_URL}assets/`, base).href;
+}
+
+/** URL of the shipped checkpoint's folder. */
+export function shippedCheckpointUrl(assetsBase: string | null): string {
+  return new URL(SHIPPED_CHECKPOINT_DIR, assetsFolderUrl(assetsBase)).href;
+}
+
+export interface BackendDescription {
+  /** One short line: "wasm as requested", "wasm chosen". */
+  summary: string;
+  /** Why the backends before it were not used, or why the widget's request was not followed ('' when nothing to add). */
+  details: string;
+}
+
+/** The lab's reason for its backend, split into a short line and the details behind it. */
+export function describeBackend(status: LabStatus, requested: BackendPreference): BackendDescription {
+  const open = status.reason.indexOf(' (');
+  const summary = open > 0 && status.reason.endsWith(')') ? status.reason.slice(0, open) : status.reason;
+  const notes: string[] = [];
+  const failed = status.tried.filter((t) => !t.ok);
+  if (failed.length) notes.push(`Not used: ${failed.map((t) => `${t.name}, ${t.reason ?? 'it did not start'}`).join('; ')}.`);
+  if (requested !== 'auto' && requested !== status.backend && !failed.some((t) => t.name === requested)) {
+    notes.push(`This widget asked for ${requested}, but the page's lab had already started on ${status.backend}: every widget on a page shares one lab.`);
+  }
+  return { summary, details: notes.join(' ') };
+}
+
+/** An error as one sentence for the widget: capitalised, ending in a full stop. */
+export function errorSentence(error: unknown): string {
+  const text = (error instanceof Error ? error.message : String(error)).trim();
+  if (!text) return 'Something went wrong in the lab.';
+  const sentence = text.charAt(0).toUpperCase() + text.slice(1);
+  return /[.!?]$/.test(sentence) ? sentence : `${sentence}.`;
+}
+
+/** Whether an error is a cancelled request (an aborted sampling run), which is no failure. */
+export function isAbortError(error: unknown): boolean {
+  return (error instanceof Error || error instanceof DOMException) && error.name === 'AbortError';
+}

@@ -1,0 +1,185 @@
+import { describe, expect, it } from 'vitest';
+import type { ParseResult } from '../../../src/components/base/attributes';
+import { gridColumns } from '../../../src/components/sampler/grid-columns';
+import { describeQuality, qualityOf } from '../../../src/components/sampler/quality';
+import { checkPickedFiles } from '../../../src/components/trainer/checkpoint-files';
+import { slowDeviceAdvice } from '../../../src/components/trainer/device-advice';
+import { formatCount, formatDuration, formatRate } from '../../../src/components/trainer/format-time';
+import { SHIPPED_CHECKPOINT_DIR, describeBackend, errorSentence, parseAssetsBase, parseBackend } from '../../../src/components/trainer/lab-connection';
+import { LossHistory, SMOOTHING } from '../../../src/components/trainer/loss-history';
+import {
+  TRAINER_DEFAULTS,
+  parseBatchSize,
+  parseLabelDropout,
+  parseLearningRate,
+  parsePreset,
+  parseSampleEvery,
+  parseSteps,
+  trainSettings,
+} from '../../../src/components/trainer/trainer-settings';
+import { checkTrainSettings } from '../../../src/lab/browser/train-settings';
+
+function message<T>(result: ParseResult<T>): string {
+  if (result.ok) throw new Error(`expected a rejection, got ${JSON.stringify(result.value)}`);
+  return result.message;
+}
+
+describe('trainer settings', () => {
+  it('defaults form settings the lab accepts', () => {
+    const settings = trainSettings({ ...TRAINER_DEFAULTS });
+    expect(checkTrainSettings(settings)).toEqual(settings);
+    expect(settings.sampleCount).toBe(10);
+  });
+
+  it('rejects values the lab would refuse, saying what is allowed', () => {
+    expect(message(parsePreset('base'))).toContain('"tiny" or "small"');
+    expect(message(parsePreset('base'))).toContain('needs a GPU');
+    expect(message(parseBatchSize('0'))).toBe('batch-size="0" is not valid: use a whole number from 1 to 512.');
+    expect(message(parseLearningRate('1'))).toContain('a number greater than 0 and less than 1');
+    expect(message(parseLearningRate('0'))).toContain('greater than 0');
+    expect(message(parseSteps('abc'))).toContain('a whole number from 1 to 20000');
+    expect(message(parseLabelDropout('1.5'))).toContain('at least 0 and at most 1');
+    expect(message(parseSampleEvery('-1'))).toContain('a whole number from 0 to 20000');
+    expect(parseLearningRate('1e-3')).toEqual({ ok: true, value: 0.001 });
+  });
+});
+
+describe('lab attributes', () => {
+  it('parses the backend with advice for common mistakes', () => {
+    expect(parseBackend(null)).toEqual({ ok: true, value: 'auto' });
+    expect(parseBackend('wasm')).toEqual({ ok: true, value: 'wasm' });
+    expect(message(parseBackend('gpu'))).toContain('"webgpu" or "webgl"');
+    expect(message(parseBackend('WASM'))).toContain('did you mean "wasm"?');
+  });
+
+  it('keeps the default assets folder when none is given and adds the final slash', () => {
+    expect(parseAssetsBase(null)).toEqual({ ok: true, value: null });
+    expect(parseAssetsBase('/my/assets')).toEqual({ ok: true, value: '/my/assets/' });
+    expect(message(parseAssetsBase('http://[bad'))).toContain('assets-base="http://[bad" is not valid');
+  });
+
+  it('looks for the shipped checkpoint where the lab worker does', async () => {
+    const host = await import('../../../src/lab/browser/lab-host');
+    expect(SHIPPED_CHECKPOINT_DIR).toBe(host.SHIPPED_CHECKPOINT_DIR);
+  });
+
+  it('describes the backend in a short line, with the reasons behind it apart', () => {
+    const auto = {
+      backend: 'wasm' as const,
+      reason: 'wasm chosen (webgpu: no adapter; webgl: WebGL is software-rendered (SwiftShader); wasm is faster on a CPU)',
+      tried: [
+        { name: 'webgpu' as const, ok: false, reason: 'no adapter' },
+        { name: 'webgl' as const, ok: false, reason: 'WebGL is software-rendered (SwiftShader); wasm is faster on a CPU' },
+        { name: 'wasm' as const, ok: true },
+      ],
+    };
+    expect(describeBackend(auto, 'auto')).toEqual({
+      summary: 'wasm chosen',
+      details: 'Not used: webgpu, no adapter; webgl, WebGL is software-rendered (SwiftShader); wasm is faster on a CPU.',
+    });
+    const asked = { backend: 'wasm' as const, reason: 'wasm as requested', tried: [{ name: 'wasm' as const, ok: true }] };
+    expect(describeBackend(asked, 'wasm')).toEqual({ summary: 'wasm as requested', details: '' });
+    expect(describeBackend(asked, 'cpu').details).toBe("This widget asked for cpu, but the page's lab had already started on wasm: every widget on a page shares one lab.");
+  });
+
+  it('turns lab errors into sentences', () => {
+    expect(errorSentence(new Error('no trained model on this page yet'))).toBe('No trained model on this page yet.');
+    expect(errorSentence(new Error('Already one.'))).toBe('Already one.');
+    expect(errorSentence('x (y)')).toBe('X (y).');
+  });
+});
+
+describe('LossHistory', () => {
+  it('keeps one value per step with gaps, and a bias-corrected moving average', () => {
+    const h = new LossHistory();
+    h.add([
+      [1, 1],
+      [2, 0.5],
+    ]);
+    h.add([[4, 0.25]]);
+    const s = h.series();
+    expect(s.start).toBe(1);
+    expect(Array.from(s.raw)).toEqual([1, 0.5, Number.NaN, 0.25]);
+    // Bias correction: the first smoothed value is the first loss itself.
+    expect(s.smoothed[0]).toBeCloseTo(1);
+    const b = SMOOTHING;
+    const m2 = b * (1 - b) * 1 + (1 - b) * 0.5;
+    expect(s.smoothed[1]).toBeCloseTo(m2 / (1 - b ** 2));
+    expect(Number.isNaN(s.smoothed[2])).toBe(true);
+    expect(h.smoothedLoss).toBeCloseTo((b * m2 + (1 - b) * 0.25) / (1 - b ** 3));
+    expect(h.at(4)).toBe(0.25);
+    expect(h.lastStep).toBe(4);
+  });
+
+  it('ignores repeated steps, skips non-finite losses in the average, grows and clears', () => {
+    const h = new LossHistory();
+    h.add([[10, 2]]);
+    h.add([[10, 5], [9, 5]]);
+    expect(h.length).toBe(1);
+    h.add([[11, Number.NaN]]);
+    expect(h.smoothedLoss).toBeCloseTo(2);
+    const many = Array.from({ length: 1000 }, (_, i) => [12 + i, 1] as [number, number]);
+    h.add(many);
+    expect(h.length).toBe(1002);
+    expect(h.at(1011)).toBe(1);
+    h.clear();
+    expect(h.length).toBe(0);
+    expect(h.firstStep).toBeNull();
+    h.add([[1, 3]]);
+    expect(h.series().start).toBe(1);
+  });
+});
+
+describe('formatting', () => {
+  it('prints durations, rates and counts', () => {
+    expect(formatDuration(Infinity)).toBe('–');
+    expect(formatDuration(0.4)).toBe('under 1 s');
+    expect(formatDuration(42)).toBe('42 s');
+    expect(formatDuration(185)).toBe('3 min 05 s');
+    expect(formatDuration(4020)).toBe('1 h 07 min');
+    expect(formatRate(0)).toBe('–');
+    expect(formatRate(0.4234)).toBe('0.42 steps/s');
+    expect(formatRate(6.931)).toBe('6.93 steps/s');
+    expect(formatRate(12.34)).toBe('12.3 steps/s');
+    expect(formatCount(39289)).toBe('39,289');
+  });
+});
+
+describe('device advice', () => {
+  it('suggests the shipped model on phones and 2-core machines without a GPU backend only', () => {
+    expect(slowDeviceAdvice({ cores: 2, viewportWidth: 1280, backend: 'wasm' })).toContain('2 processor cores');
+    expect(slowDeviceAdvice({ cores: 8, viewportWidth: 390, backend: 'cpu' })).toContain('phone-sized screen');
+    expect(slowDeviceAdvice({ cores: 2, viewportWidth: 390, backend: 'webgpu' })).toBeNull();
+    expect(slowDeviceAdvice({ cores: 8, viewportWidth: 1280, backend: 'wasm' })).toBeNull();
+    expect(slowDeviceAdvice({ cores: 2, viewportWidth: 1280, backend: null })).toBeNull();
+  });
+});
+
+describe('checkpoint files', () => {
+  it('wants exactly model.json and one weights file', () => {
+    expect(checkPickedFiles([{ name: 'model.json' }, { name: 'weights.bin' }])).toBeNull();
+    expect(checkPickedFiles([{ name: 'model.json' }])).toContain('got model.json');
+    expect(checkPickedFiles([{ name: 'a.bin' }, { name: 'b.bin' }])).toContain('model.json and weights.bin');
+  });
+});
+
+describe('quality', () => {
+  it('scores a labelled panel by the share read as its label, and an unlabelled one by the digits seen', () => {
+    const out = { labels: Int32Array.from([3, 3, 5, 3]), confidence: Float32Array.from([0.9, 0.8, 0.4, 0.7]) };
+    const labelled = qualityOf(out, 3);
+    expect(labelled).toMatchObject({ count: 4, correct: 3, accuracy: 0.75 });
+    expect(labelled.meanConfidence).toBeCloseTo(0.7);
+    expect(describeQuality(labelled)).toBe('The reference classifier reads 3 of 4 as a 3 (75 %); mean confidence 0.70.');
+    const free = qualityOf(out, null);
+    expect(free.accuracy).toBeNull();
+    expect(describeQuality(free)).toBe('The reference classifier reads 3 ×3, 5 ×1; mean confidence 0.70.');
+  });
+
+  it('lays grids out without empty cells where it can', () => {
+    expect(gridColumns(16)).toBe(4);
+    expect(gridColumns(8)).toBe(4);
+    expect(gridColumns(10)).toBe(5);
+    expect(gridColumns(7)).toBe(3);
+    expect(gridColumns(1)).toBe(1);
+  });
+});
