@@ -54,6 +54,11 @@ export default defineConfig({
   server: { host: '127.0.0.1', port: 5173, strictPort: false },
   preview: { host: '127.0.0.1', port: 4173 },
   worker: { format: 'es' },
+  // Every bare import the pages and the lab worker use, pre-bundled at start-up: a dependency
+  // found later (e.g. behind a lazy widget import) would make Vite reload the open page.
+  optimizeDeps: {
+    include: ['lit', 'lit/decorators.js', 'd3', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-webgpu'],
+  },
   build: {
     target: 'es2022',
     outDir: 'dist',

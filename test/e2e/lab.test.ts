@@ -104,7 +104,7 @@ describe('page lab (wasm)', () => {
     expect(status.tried[0]).toEqual({ name: 'wasm', ok: true });
     expect(await page.evaluate(() => window.backendEvents.map((s) => s.backend))).toEqual(['wasm']);
     // Later callers get the same lab; other options only earn a warning.
-    expect(await page.evaluate(() => window.getLab() === window.lab && window.getLab({ backend: 'cpu' }) === window.lab)).toBe(true);
+    expect(await page.evaluate(() => window.getLab() === window.lab && window.getLab({ assetsBase: '/elsewhere/' }) === window.lab)).toBe(true);
     expect(warnings.some((w) => w.includes('first call'))).toBe(true);
     expect(await page.evaluate(() => window.lab.trainProgress())).toBeNull();
   });
@@ -359,6 +359,23 @@ describe('page lab (auto)', () => {
       expect(status.reason).toContain(status.backend);
       expect(await p.evaluate(() => window.lab.numTensors())).toBeGreaterThanOrEqual(0);
       expect(pageErrors).toEqual([]);
+    } finally {
+      await p.close();
+    }
+  });
+});
+
+describe('page lab (backend from the URL)', () => {
+  it('refuses an unknown ?backend= with the allowed names, as a rejected ready()', async () => {
+    const p = await browser.newPage();
+    try {
+      await p.goto(`${server.url}${PAGE}?backend=tpu`);
+      await p.waitForSelector('body[data-ready="true"]');
+      const result = await settle(p, 'return lab.ready()');
+      expect(result.ok).toBe(false);
+      const message = result.ok ? '' : result.message;
+      expect(message).toMatch(/tpu/);
+      for (const name of ['auto', 'webgpu', 'webgl', 'wasm', 'cpu']) expect(message).toContain(name);
     } finally {
       await p.close();
     }

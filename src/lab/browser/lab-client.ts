@@ -34,9 +34,12 @@ function resolveOptions(options: LabOptions): WorkerInit {
     const resolved = new URL(url, pageBase).href;
     return resolved.endsWith('/') ? resolved : `${resolved}/`;
   };
+  // `?backend=wasm` in the page's URL overrides the page's own choice, so a learner (or a bug
+  // report) can force a backend without editing the page.
+  const fromUrl = typeof location !== 'undefined' ? new URLSearchParams(location.search).get('backend') : null;
   return {
     // Checked in the worker, so that a bad value rejects ready() instead of throwing here.
-    backend: options.backend ?? 'auto',
+    backend: (fromUrl ?? options.backend ?? 'auto') as WorkerInit['backend'],
     assetsBase: folder(options.assetsBase ?? `${import.meta.env.BASE_URL}assets/`),
     wasmBase: options.wasmBase === undefined ? undefined : folder(options.wasmBase),
   };
