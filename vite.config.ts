@@ -11,12 +11,16 @@ import { lessonPages } from './src/site/vite-lessons';
  * pages and the widget bundle load it from their own host.
  */
 function copyProjectAssets(): Plugin {
+  let outDir = resolve(__dirname, 'dist');
   return {
     name: 'diffusion-lab-copy-assets',
     apply: 'build',
+    configResolved(config) {
+      outDir = resolve(config.root, config.build.outDir);
+    },
     async closeBundle() {
       const from = resolve(__dirname, 'assets');
-      if (existsSync(from)) await cp(from, resolve(__dirname, 'dist/assets'), { recursive: true });
+      if (existsSync(from)) await cp(from, resolve(outDir, 'assets'), { recursive: true });
     },
   };
 }

@@ -4,6 +4,7 @@
  * tables, its parts, and the snippet with a copy button.
  */
 import '../src/components/index';
+import { registerServiceWorker } from '../src/site/offline';
 import { CUSTOM_PROPERTIES, WIDGET_DOCS, type WidgetDoc } from '../src/components/docs';
 
 function element<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...children: Array<Node | string>): HTMLElementTagNameMap[K] {
@@ -100,3 +101,5 @@ function build(): void {
 }
 
 build();
+
+registerServiceWorker();

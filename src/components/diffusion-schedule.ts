@@ -113,6 +113,20 @@ export class DiffusionSchedule extends DiffusionWidget {
         vertical-align: middle;
       }
 
+      /* Colours by class, not a style attribute, so the widget runs under style-src 'self'. */
+      .swatch.linear line {
+        stroke: var(--_series-1);
+      }
+      .swatch.scaled_linear line {
+        stroke: var(--_series-2);
+      }
+      .swatch.squaredcos_cap_v2 line {
+        stroke: var(--_series-3);
+      }
+      .swatch.sigmoid line {
+        stroke: var(--_series-4);
+      }
+
       input[type='number'] {
         width: 7.5rem;
       }
@@ -618,8 +632,8 @@ export class DiffusionSchedule extends DiffusionWidget {
 
   private swatch(schedule: BetaSchedule): TemplateResult {
     const look = LOOK[schedule];
-    return html`<svg class="swatch" viewBox="0 0 26 10" aria-hidden="true">
-      <line x1="1" y1="5" x2="25" y2="5" stroke-width="2.5" style=${`stroke: ${look.color}`} stroke-dasharray=${look.dash || 'none'}></line>
+    return html`<svg class="swatch ${schedule}" viewBox="0 0 26 10" aria-hidden="true">
+      <line x1="1" y1="5" x2="25" y2="5" stroke-width="2.5" stroke-dasharray=${look.dash || 'none'}></line>
     </svg>`;
   }
 

@@ -6,6 +6,7 @@ import { lessons } from './catalogue';
 import { renderLessonList } from './lesson-list';
 import { renderNoiseStrip } from './noise-strip';
 import { createProgressStore } from './progress';
+import { registerServiceWorker } from './offline';
 
 const learnerProgress = createProgressStore().all();
 const lessonSlot = document.getElementById('lesson-list');
@@ -28,3 +29,5 @@ function doneNote(done: number): string {
   if (done === 0) return '';
   return ` You have finished ${done} of them (remembered in this browser only).`;
 }
+
+registerServiceWorker();

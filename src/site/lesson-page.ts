@@ -7,6 +7,7 @@
  * Nothing here imports tfjs, Markdown or KaTeX.
  */
 import { defineLessonPredict } from './lesson-predict';
+import { registerServiceWorker } from './offline';
 import { createProgressStore, type ProgressStore } from './progress';
 import { applyHiddenParts, applyUrlState, parseUrlState, trackWidgetChanges, type UrlState, type WidgetChangeTracker } from './url-state';
 import { loadWidgets, type WidgetLoadReport } from './widget-loader';
@@ -114,3 +115,5 @@ setUpProgress(progress);
 setUpCopyLink(tracker);
 setUpContentsHighlight();
 window.lessonPage = { urlState, widgets: loadWidgets(document) };
+
+registerServiceWorker();

@@ -1,0 +1,147 @@
+/**
+ * Vite plugins of the widget bundle (vite.bundle.config.ts): one ES module that defines all
+ * Diffusion Lab widgets, for pages that use no build tool. The bundle, its lab worker, tfjs's
+ * WebAssembly files and a copy of the project's assets/ sit in one folder (dist/widgets/), and
+ * everything is found relative to the bundle itself, never to the page that loads it, so the
+ * folder can be copied to any host and path.
+ */
+import { existsSync } from 'node:fs';
+import { cp, readdir, readFile, stat } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { Plugin, ResolvedConfig } from 'vite';
+
+/** File name of the bundle inside its folder. */
+export const BUNDLE_FILE = 'diffusion-lab.js';
+
+/**
+ * The folder of the module this expression is evaluated in, as an absolute URL ending in '/'.
+ * Written without `new URL('…', import.meta.url)`, which Vite would read as an asset to emit.
+ */
+const MODULE_FOLDER = `import.meta.url.replace(/[?#].*$/, '').replace(/[^/]*$/, '')`;
+
+/** The site's default assets folder, which the bundle must not use (it is relative to the page). */
+const SITE_ASSETS_DEFAULT = /export const DEFAULT_ASSETS_BASE = '\/assets\/';/;
+
+/**
+ * In the site, `import.meta.env.BASE_URL` (the site's root on its host) and the default assets
+ * folder '/assets/' are relative to the page. In the bundle both become the bundle's own folder,
+ * so `assets/` is looked up next to the bundle unless a widget's `assets-base` says otherwise.
+ * Runs before Vite's own replacement of `import.meta.env`.
+ */
+export function bundleRelativeBase(): Plugin {
+  return {
+    name: 'diffusion-lab-bundle-relative-base',
+    enforce: 'pre',
+    transform(code, id) {
+      const file = id.split('?')[0];
+      if (!file.includes('/src/') || file.includes('/node_modules/') || !/\.ts$/.test(file)) return null;
+      let out = code;
+      if (out.includes('import.meta.env.BASE_URL')) out = out.replaceAll('import.meta.env.BASE_URL', MODULE_FOLDER);
+      if (file.endsWith('/src/components/base/mnist-cache.ts')) {
+        if (!SITE_ASSETS_DEFAULT.test(out)) {
+          // Fail the build rather than ship a bundle that reads digits from the page's /assets/.
+          this.error(`${file}: DEFAULT_ASSETS_BASE changed; update bundleRelativeBase() in src/site/build/widget-bundle.ts`);
+        }
+        out = out.replace(SITE_ASSETS_DEFAULT, `export const DEFAULT_ASSETS_BASE = ${MODULE_FOLDER} + 'assets/';`);
+      }
+      return out === code ? null : { code: out, map: null };
+    },
+  };
+}
+
+/** The build's output folder, absolute. */
+const outDirOf = (config: ResolvedConfig): string => resolve(config.root, config.build.outDir);
+
+/** Copies the project's assets/ (MNIST subset, shipped checkpoint, classifier) next to the bundle. */
+export function copyAssetsNextToBundle(projectRoot: string): Plugin {
+  let outDir = '';
+  return {
+    name: 'diffusion-lab-bundle-assets',
+    apply: 'build',
+    configResolved(config) {
+      outDir = outDirOf(config);
+    },
+    async closeBundle() {
+      const from = resolve(projectRoot, 'assets');
+      if (existsSync(from)) await cp(from, resolve(outDir, 'assets'), { recursive: true });
+    },
+  };
+}
+
+export interface FileSize {
+  /** Path relative to the bundle folder. */
+  file: string;
+  raw: number;
+  gzip: number;
+}
+
+/** Raw and gzip (level 9) sizes of the code and WebAssembly files in `dir` (not assets/ nor source maps). */
+export async function measureBundle(dir: string): Promise<FileSize[]> {
+  const sizes: FileSize[] = [];
+  for (const name of (await readdir(dir)).sort()) {
+    const path = join(dir, name);
+    if (!(await stat(path)).isFile() || name.endsWith('.map')) continue;
+    const body = await readFile(path);
+    sizes.push({ file: relative(dir, path), raw: body.length, gzip: gzipSync(body, { level: 9 }).length });
+  }
+  return sizes;
+}
+
+const kib = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
+
+/** A small table of `sizes` with a total line. */
+export function formatSizes(sizes: readonly FileSize[]): string {
+  const width = Math.max(5, ...sizes.map((s) => s.file.length));
+  const line = (file: string, raw: number, gzip: number) => `  ${file.padEnd(width)}  ${kib(raw).padStart(11)}  ${kib(gzip).padStart(11)}`;
+  const total = sizes.reduce((t, s) => ({ raw: t.raw + s.raw, gzip: t.gzip + s.gzip }), { raw: 0, gzip: 0 });
+  return [
+    `  ${'file'.padEnd(width)}  ${'raw'.padStart(11)}  ${'gzip'.padStart(11)}`,
+    ...sizes.map((s) => line(s.file, s.raw, s.gzip)),
+    line('total', total.raw, total.gzip),
+  ].join('\n');
+}
+
+/** Prints the sizes of the bundle's files once they are written. */
+export function reportBundleSizes(): Plugin {
+  let outDir = '';
+  let quiet = false;
+  return {
+    name: 'diffusion-lab-bundle-sizes',
+    apply: 'build',
+    configResolved(config) {
+      outDir = outDirOf(config);
+      quiet = config.logLevel === 'warn' || config.logLevel === 'error' || config.logLevel === 'silent';
+    },
+    async closeBundle() {
+      if (quiet) return;
+      const sizes = await measureBundle(outDir);
+      console.log(`\nWidget bundle (${relative(process.cwd(), outDir) || '.'}/, assets/ not counted):\n${formatSizes(sizes)}\n`);
+    },
+  };
+}
+
+/**
+ * Builds the widget bundle with vite.bundle.config.ts into `outDir` (tests use a temporary folder)
+ * and returns its files' sizes.
+ */
+export async function buildWidgetBundle(projectRoot: string, outDir: string): Promise<FileSize[]> {
+  const { build } = await import('vite');
+  // Vite picks production builds of dependencies (Lit without its dev-mode checks) only when
+  // NODE_ENV is 'production'; a test runner sets it to 'test'.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({
+      root: projectRoot,
+      configFile: resolve(projectRoot, 'vite.bundle.config.ts'),
+      mode: 'production',
+      logLevel: 'warn',
+      build: { outDir, emptyOutDir: true },
+    });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
+  return measureBundle(outDir);
+}

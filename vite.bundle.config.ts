@@ -1,0 +1,49 @@
+import { resolve } from 'node:path';
+import { defineConfig } from 'vite';
+import { siteServiceWorker } from './src/site/build/service-worker';
+import { BUNDLE_FILE, bundleRelativeBase, copyAssetsNextToBundle, reportBundleSizes } from './src/site/build/widget-bundle';
+
+/**
+ * The widget bundle: `vite build --config vite.bundle.config.ts` writes dist/widgets/ with one ES
+ * module that defines every widget (diffusion-lab.js), the lab's worker, tfjs's WebAssembly files
+ * and a copy of assets/. A page needs only `<script type="module" src=".../diffusion-lab.js">`.
+ * Runs after the site build (which empties dist/), so it must not empty dist/ itself; being
+ * last, it also writes the site's service worker, dist/sw.js (src/site/build/service-worker.ts).
+ */
+export default defineConfig({
+  // Relative URLs between the bundle, its worker and the .wasm files: the folder works at any path.
+  base: './',
+  publicDir: false,
+  worker: {
+    format: 'es',
+    rollupOptions: {
+      output: { inlineDynamicImports: true, entryFileNames: '[name]-[hash].js', assetFileNames: '[name]-[hash][extname]' },
+    },
+  },
+  build: {
+    target: 'es2022',
+    outDir: resolve(__dirname, 'dist/widgets'),
+    emptyOutDir: true,
+    assetsDir: '',
+    // No source maps: the worker's alone would be ~17 MB in a folder meant to be copied around.
+    sourcemap: false,
+    copyPublicDir: false,
+    rollupOptions: {
+      input: { 'diffusion-lab': resolve(__dirname, 'src/components/index.ts') },
+      // Keep the entry's exports (the widget classes, WIDGET_TAGS, WIDGET_DOCS) for importers.
+      preserveEntrySignatures: 'exports-only',
+      output: {
+        inlineDynamicImports: true,
+        entryFileNames: BUNDLE_FILE,
+        assetFileNames: '[name]-[hash][extname]',
+      },
+    },
+  },
+  plugins: [
+    bundleRelativeBase(),
+    copyAssetsNextToBundle(__dirname),
+    reportBundleSizes(),
+    // The last step of `npm run build`: the site's service worker, which needs the built site's file list.
+    siteServiceWorker(__dirname),
+  ],
+});
