@@ -71,7 +71,7 @@ export const lessons: readonly Lesson[] = [
     number: 8,
     title: 'Guidance',
     summary: 'Ask for a particular digit with classifier-free guidance and turn the scale up and down.',
-    status: 'coming',
+    status: 'ready',
   },
   {
     id: 'latent-diffusion',
@@ -99,28 +99,28 @@ export const lessons: readonly Lesson[] = [
     number: 12,
     title: 'Why diffusion took over',
     summary: 'How diffusion compares with GANs, VAEs and autoregressive models, and why it won out.',
-    status: 'coming',
+    status: 'ready',
   },
   {
     id: 'benefits-and-limitations',
     number: 13,
     title: 'Benefits and limitations, measured',
     summary: 'Time, steps and sample quality measured on the models you trained here.',
-    status: 'coming',
+    status: 'ready',
   },
   {
     id: 'real-world-systems',
     number: 14,
     title: 'Real-world systems',
     summary: 'How large image, audio and video systems build on the pieces of this course.',
-    status: 'coming',
+    status: 'ready',
   },
   {
     id: 'faq',
     number: 15,
     title: 'FAQ',
     summary: 'Short answers to the questions learners ask most.',
-    status: 'coming',
+    status: 'ready',
   },
 ];
 

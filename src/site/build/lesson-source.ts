@@ -7,6 +7,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { lessons as catalogue, type Lesson } from '../catalogue';
 import { LessonSourceError, parseFrontMatter, type FrontMatterValue } from './front-matter';
+import { shippedCheckpointValues } from './checkpoint-values';
 import { lessonValues, substituteValues } from './lesson-values';
 import { renderLessonMarkdown, type RenderedLesson } from './markdown';
 import { renderLessonPage, type LessonLink } from './lesson-template';
@@ -132,7 +133,8 @@ export function buildLessonPage(site: LessonSite, id: string): string | null {
   const index = sources.findIndex((source) => source.meta.id === id);
   if (index < 0) return null;
   const source = sources[index];
-  const values = lessonValues();
+  // Pure values from the code, plus what the shipped checkpoint's files say about it.
+  const values = new Map([...lessonValues(), ...shippedCheckpointValues(join(site.root, 'assets', 'checkpoints', 'mnist-small'))]);
   const body = substituteValues(source.body, values, (message) => {
     throw new LessonSourceError(source.file, message);
   });
