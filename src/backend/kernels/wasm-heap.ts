@@ -32,3 +32,16 @@ export function releaseAlias(backend: BackendWasm, alias: TensorInfo): void {
   backend.wasm.tfjs.disposeData(data.id);
   backend.dataIdMap.delete(alias.dataId);
 }
+
+/**
+ * A Float32Array over the whole heap, for copies between tensors with copyWithin (one memmove
+ * per run, no view objects). Same caveat as heapF32: take it after the last allocation.
+ */
+export function wholeHeapF32(backend: BackendWasm, anyTensor: TensorInfo): Float32Array {
+  return new Float32Array(heapF32(backend, { ...anyTensor, shape: [0] }).buffer);
+}
+
+/** Index of a float32 tensor's first element in wholeHeapF32. */
+export function heapIndex(backend: BackendWasm, t: TensorInfo): number {
+  return backend.dataIdMap.get(t.dataId).memoryOffset / Float32Array.BYTES_PER_ELEMENT;
+}

@@ -4,7 +4,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  dilatedShape,
   inputGradientPadding,
   paddedGrid,
   paddedPlanesLength,
@@ -12,13 +11,22 @@ import {
   patchRows,
   tapShift,
   usesPaddedGrid,
-  writeDilatedOutputGradient,
   writeOutputGradient,
   writePaddedPlanes,
   writePatchesTransposed,
+  writeColumnsToImage,
+  writeFilterTransposed,
   writeRotatedFilter,
   type ConvGeometry,
 } from '../../../src/backend/kernels/conv-layout';
+import {
+  outputPlanesLength,
+  outputPlanesOffset,
+  swappedRows,
+  usesSwappedLayout,
+  writeGridRows,
+  writeOutputGradientPlanes,
+} from '../../../src/backend/kernels/grid-layout';
 import { gemm } from '../../../src/backend/kernels/js-gemm';
 import { Rng } from '../../../src/data/rng';
 
@@ -66,8 +74,10 @@ function layoutFilterGradient(x: Float32Array, dy: Float32Array, g: ConvGeometry
   const { inChannels: ci, outChannels: co } = g;
   const out = new Float32Array(g.filterHeight * g.filterWidth * ci * co);
   const cols = patchColumns(g);
-  const dyCols = new Float32Array(cols * co);
+  // NaN first: every element must be written (the wasm heap is not zeroed).
+  const dyCols = new Float32Array(cols * co).fill(NaN);
   writeOutputGradient(dy, g, dyCols);
+  expect(dyCols.every(Number.isFinite)).toBe(true);
   if (usesPaddedGrid(g)) {
     const planes = new Float32Array(paddedPlanesLength(g)).fill(NaN);
     writePaddedPlanes(x, g, planes);
@@ -123,6 +133,40 @@ describe('filter gradient layouts', () => {
   }
 });
 
+describe('swapped filter gradient layout (grid-layout.ts)', () => {
+  const cases: Array<[string, ConvGeometry]> = [
+    ['3x3 same, one output channel', geometry(2, 5, 6, 3, 1, 3, 1, 1, 1, 1, 1)],
+    ['3x3 valid, two output channels', geometry(2, 6, 5, 4, 2, 3, 1, 0, 0, 0, 0)],
+    ['2x2 padding after only (TF same)', geometry(2, 5, 4, 2, 1, 2, 1, 0, 0, 1, 1)],
+  ];
+  for (const [name, g] of cases) {
+    it(name, () => {
+      expect(usesSwappedLayout(g)).toBe(true);
+      const x = random(g.batch * g.inHeight * g.inWidth * g.inChannels, 5);
+      const dy = random(g.batch * g.outHeight * g.outWidth * g.outChannels, 6);
+      const { inChannels: ci, outChannels: co } = g;
+      const k = swappedRows(g);
+      // x and X share one array, as on the wasm heap.
+      const heap = new Float32Array(x.length + k * ci).fill(NaN);
+      heap.set(x);
+      writeGridRows(heap, 0, g, x.length);
+      const grid = heap.subarray(x.length);
+      const planes = new Float32Array(outputPlanesLength(g)).fill(NaN);
+      writeOutputGradientPlanes(dy, g, planes);
+      const got = new Float32Array(g.filterHeight * g.filterWidth * ci * co);
+      const product = new Float32Array(co * ci);
+      for (let ky = 0; ky < g.filterHeight; ky++)
+        for (let kx = 0; kx < g.filterWidth; kx++) {
+          const offset = outputPlanesOffset(g, ky, kx);
+          gemm(planes.subarray(offset, offset + co * k), grid, co, k, ci, product);
+          const tap = (ky * g.filterWidth + kx) * ci * co;
+          for (let o = 0; o < co; o++) for (let c = 0; c < ci; c++) got[tap + c * co + o] = product[o * ci + c];
+        }
+      expect(maxRelative(got, directFilterGradient(x, dy, g))).toBeLessThan(1e-5);
+    });
+  }
+});
+
 describe('input gradient pieces', () => {
   it('rotates the filter by 180° and swaps its channel axes', () => {
     const [kh, kw, ci, co] = [3, 2, 2, 3];
@@ -138,17 +182,35 @@ describe('input gradient pieces', () => {
           }
   });
 
-  it('spreads dy with stride − 1 zeros between samples', () => {
-    const g = geometry(1, 5, 5, 1, 2, 3, 2, 1, 1, 1, 1);
-    expect(dilatedShape(g)).toEqual([1, 5, 5, 2]);
-    const dy = Float32Array.from({ length: 3 * 3 * 2 }, (_, i) => i + 1);
-    const out = new Float32Array(5 * 5 * 2).fill(NaN);
-    writeDilatedOutputGradient(dy, g, out);
-    expect(out[0]).toBe(1);
-    expect(out[1]).toBe(2);
-    expect(out[2]).toBe(0);
-    expect(out[(2 * 5 + 4) * 2 + 1]).toBe(dy[(1 * 3 + 2) * 2 + 1]);
-    expect(out.filter((v) => v !== 0).length).toBe(18);
+  it('scatters dy · Wᵀ back onto the image (col2im) as the definition of the input gradient', () => {
+    for (const g of [geometry(2, 7, 7, 3, 2, 3, 2, 0, 0, 0, 0), geometry(2, 9, 8, 2, 3, 3, 2, 1, 1, 1, 1), geometry(1, 6, 6, 2, 2, 3, 1, 1, 1, 1, 1)]) {
+      const rows = g.filterHeight * g.filterWidth * g.inChannels;
+      const n = g.batch * g.outHeight * g.outWidth;
+      const dy = random(n * g.outChannels, 3);
+      const w = random(rows * g.outChannels, 4);
+      const wT = new Float32Array(w.length);
+      writeFilterTransposed(w, rows, g.outChannels, wT);
+      const cols = new Float32Array(n * rows);
+      gemm(dy, wT, n, g.outChannels, rows, cols);
+      const got = new Float32Array(g.batch * g.inHeight * g.inWidth * g.inChannels).fill(NaN);
+      writeColumnsToImage(cols, g, got);
+      // dx[b, iy, ix, c] = Σ dy[b, oy, ox, o] · W[ky, kx, c, o] over oy·s + ky − pad = iy, etc.
+      const want = new Float32Array(got.length);
+      for (let b = 0; b < g.batch; b++)
+        for (let oy = 0; oy < g.outHeight; oy++)
+          for (let ox = 0; ox < g.outWidth; ox++)
+            for (let ky = 0; ky < g.filterHeight; ky++)
+              for (let kx = 0; kx < g.filterWidth; kx++) {
+                const iy = oy * g.strideHeight + ky - g.padTop;
+                const ix = ox * g.strideWidth + kx - g.padLeft;
+                if (iy < 0 || iy >= g.inHeight || ix < 0 || ix >= g.inWidth) continue;
+                for (let c = 0; c < g.inChannels; c++)
+                  for (let o = 0; o < g.outChannels; o++)
+                    want[((b * g.inHeight + iy) * g.inWidth + ix) * g.inChannels + c] +=
+                      dy[((b * g.outHeight + oy) * g.outWidth + ox) * g.outChannels + o] * w[((ky * g.filterWidth + kx) * g.inChannels + c) * g.outChannels + o];
+              }
+      expect(maxRelative(got, want)).toBeLessThan(1e-5);
+    }
   });
 
   it('pads so that a stride-1 valid convolution gives back the input size', () => {
@@ -160,7 +222,7 @@ describe('input gradient pieces', () => {
     const strided = geometry(2, 8, 8, 1, 1, 3, 2, 1, 1, 1, 1);
     const pads = inputGradientPadding(strided);
     expect(pads).not.toBeNull();
-    const [, hd] = dilatedShape(strided);
+    const hd = (strided.outHeight - 1) * strided.strideHeight + 1;
     expect(hd + pads![0][0] + pads![0][1] - 3 + 1).toBe(8);
     expect(inputGradientPadding(geometry(1, 5, 5, 1, 1, 3, 1, 3, 3, 3, 3))).toBeNull();
   });

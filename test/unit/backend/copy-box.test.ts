@@ -24,6 +24,10 @@ describe('copyBox', () => {
     ['channel block into a concat', [2, 3, 3, 2], [0, 0, 0, 0], [2, 3, 3, 5], [0, 0, 0, 3], [2, 3, 3, 2]],
     ['channel block out of a split', [2, 3, 3, 5], [0, 0, 0, 2], [2, 3, 3, 3], [0, 0, 0, 0], [2, 3, 3, 3]],
     ['long rows (set path)', [3, 130], [1, 0], [2, 130], [0, 0], [2, 130]],
+    ['8-channel block into a concat (unrolled runs)', [2, 3, 4, 8], [0, 0, 0, 0], [2, 3, 4, 24], [0, 0, 0, 16], [2, 3, 4, 8]],
+    ['16-channel block out of a split (unrolled runs)', [2, 3, 4, 24], [0, 0, 0, 8], [2, 3, 4, 16], [0, 0, 0, 0], [2, 3, 4, 16]],
+    ['inner slice that cannot merge', [2, 5, 4, 8], [1, 1, 0, 0], [1, 3, 4, 8], [0, 0, 0, 0], [1, 3, 4, 8]],
+    ['box inside both arrays on every axis', [3, 5, 6, 16], [1, 2, 1, 8], [2, 4, 7, 24], [1, 1, 2, 0], [1, 2, 4, 8]],
     ['rank 1', [10], [3], [5], [0], [5]],
     ['empty box', [2, 3], [0, 0], [2, 3], [0, 0], [0, 3]],
   ];

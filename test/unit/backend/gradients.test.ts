@@ -37,6 +37,10 @@ describe('convolution gradients against tfjs built-in cpu kernels', () => {
     { x: [2, 9, 7, 4], w: [3, 3, 4, 3], stride: 2, pad: 'same' },
     { x: [2, 5, 6, 3], w: [1, 1, 3, 2], stride: 1, pad: 'valid' },
     { x: [2, 7, 7, 2], w: [3, 3, 2, 2], stride: 1, pad: 'valid' },
+    // Fewer output than input channels: the swapped layout (grid-layout.ts).
+    { x: [2, 6, 5, 4], w: [3, 3, 4, 2], stride: 1, pad: 'same' },
+    { x: [3, 7, 6, 3], w: [3, 3, 3, 1], stride: 1, pad: 'valid' },
+    { x: [2, 5, 5, 6], w: [1, 1, 6, 3], stride: 1, pad: 'same' },
   ];
   for (const s of shapes) {
     const c: GradientCase = {
