@@ -27,7 +27,6 @@ import { css, html, nothing, type PropertyValues, type TemplateResult } from 'li
 import { property, query, state } from 'lit/decorators.js';
 import { histogram } from '../charts/histogram';
 import { imageGrid } from '../charts/image-grid';
-import type { MnistDataset } from '../data/mnist';
 import { Rng } from '../data/rng';
 import type { BetaSchedule } from '../diffusion/config';
 import { scheduleCurves, type ScheduleCurves } from '../diffusion/curves';
@@ -45,7 +44,7 @@ import {
 import { parseEnumAttr, parseIntAttr, type RawAttr } from './base/attributes';
 import { DigitPad, fallbackDigit } from './base/digit-pad';
 import { formatNumber, formatStat, subscript } from './base/format';
-import { DEFAULT_ASSETS_BASE, loadMnistShared, mnistFolderUrl } from './base/mnist-cache';
+import { MnistDigits } from './base/mnist-digits';
 import { parseBeta, parseBetaSchedule, parseNumTrainTimesteps } from './base/schedule-attributes';
 import { DiffusionWidget, widgetStyles } from './base/widget-base';
 
@@ -315,8 +314,13 @@ export class DiffusionForward extends DiffusionWidget {
   @property({ attribute: 'assets-base', reflect: true }) assetsBase: RawAttr = null;
   @property({ reflect: true }) mode: RawAttr = null;
 
-  @state() private digits: MnistDataset | null = null;
-  @state() private loadingFrom: string | null = null;
+  private readonly mnist = new MnistDigits(this);
+  private get digits() {
+    return this.mnist.digits;
+  }
+  private get loadingFrom() {
+    return this.mnist.loadingFrom;
+  }
   @state() private drawn: Float32Array | null = null;
   @state() private drawing = false;
   @state() private playing = false;
@@ -333,7 +337,6 @@ export class DiffusionForward extends DiffusionWidget {
   private digit = 0;
   private seedValue = 0;
   private modeValue: ForwardMode = 'closed-form';
-  private base = DEFAULT_ASSETS_BASE;
 
   // Derived data, rebuilt only when its inputs change.
   private curves: ScheduleCurves = scheduleCurves(this.schedule);
@@ -424,41 +427,7 @@ export class DiffusionForward extends DiffusionWidget {
       (v) => (this.modeValue = v),
       `"${this.modeValue}"`,
     );
-    const base = typeof this.assetsBase === 'string' && this.assetsBase.trim() !== '' ? this.assetsBase.trim() : DEFAULT_ASSETS_BASE;
-    if (base !== this.base || (this.digits === null && this.loadingFrom === null && !this.errors.has('assets-base'))) {
-      this.load(base);
-    }
-  }
-
-  private load(base: string): void {
-    let folder: string;
-    try {
-      folder = mnistFolderUrl(base);
-    } catch {
-      this.showError('assets-base', `assets-base="${base}" is not valid: use a URL of the folder that contains mnist/, such as "/assets/".`);
-      return;
-    }
-    this.base = base;
-    this.loadingFrom = folder;
-    loadMnistShared(base, 'test').then(
-      (dataset) => {
-        if (this.loadingFrom !== folder) return;
-        this.loadingFrom = null;
-        this.digits = dataset;
-        this.clearError('assets-base');
-        this.emit('diffusion-ready', { count: dataset.count });
-      },
-      (error: unknown) => {
-        if (this.loadingFrom !== folder) return;
-        this.loadingFrom = null;
-        const reason = error instanceof Error ? error.message : String(error);
-        const kept = this.digits ? 'Keeping the digits loaded before.' : 'Showing a drawn “2” instead.';
-        this.showError(
-          'assets-base',
-          `Could not load the MNIST digits from ${folder} (${reason}). Set assets-base to the folder that contains mnist/ (now "${base}"). ${kept}`,
-        );
-      },
-    );
+    this.mnist.sync(this.assetsBase);
   }
 
   private currentX0(): { key: string; image: () => Float32Array } {

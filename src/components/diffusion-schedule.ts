@@ -27,7 +27,6 @@ import { css, html, nothing, type PropertyValues, type TemplateResult } from 'li
 import { property, queryAll, state } from 'lit/decorators.js';
 import { imageGrid } from '../charts/image-grid';
 import { lineChart, type LineSeries } from '../charts/line-chart';
-import type { MnistDataset } from '../data/mnist';
 import { BETA_SCHEDULES, resolveDDPMConfig, type BetaSchedule } from '../diffusion/config';
 import { scheduleCurves, type ScheduleCurves } from '../diffusion/curves';
 import { toDiffusersConfig, type DiffusersConfigDict } from '../diffusion/diffusers-config';
@@ -35,7 +34,7 @@ import { noiseClosedForm, seededNoise } from '../diffusion/forward-math';
 import { parseIntAttr, parseListAttr, type RawAttr } from './base/attributes';
 import { fallbackDigit } from './base/digit-pad';
 import { formatNumber } from './base/format';
-import { DEFAULT_ASSETS_BASE, loadMnistShared, mnistFolderUrl } from './base/mnist-cache';
+import { MnistDigits } from './base/mnist-digits';
 import { BETA_SCHEDULE_HINTS, MAX_TRAIN_TIMESTEPS, parseBeta, parseNumTrainTimesteps } from './base/schedule-attributes';
 import { DiffusionWidget, widgetStyles } from './base/widget-base';
 
@@ -226,8 +225,13 @@ export class DiffusionSchedule extends DiffusionWidget {
   @property({ reflect: true }) seed: RawAttr = null;
   @property({ attribute: 'assets-base', reflect: true }) assetsBase: RawAttr = null;
 
-  @state() private digits: MnistDataset | null = null;
-  @state() private loadingFrom: string | null = null;
+  private readonly mnist = new MnistDigits(this);
+  private get digits() {
+    return this.mnist.digits;
+  }
+  private get loadingFrom() {
+    return this.mnist.loadingFrom;
+  }
   @state() private copied: ScheduleConfigDetail | null = null;
   @state() private statusNote = '';
 
@@ -240,7 +244,6 @@ export class DiffusionSchedule extends DiffusionWidget {
   private step = DEFAULT_T;
   private digit = 0;
   private seedValue = 0;
-  private base = DEFAULT_ASSETS_BASE;
 
   // Derived data.
   private curves = new Map<BetaSchedule, ScheduleCurves>();
@@ -306,39 +309,7 @@ export class DiffusionSchedule extends DiffusionWidget {
       `digit ${this.digit}`,
     );
     this.applyAttr('seed', parseIntAttr('seed', this.seed, { min: 0, max: MAX_SEED, default: 0 }), (v) => (this.seedValue = v), `seed ${this.seedValue}`);
-    const base = typeof this.assetsBase === 'string' && this.assetsBase.trim() !== '' ? this.assetsBase.trim() : DEFAULT_ASSETS_BASE;
-    if (base !== this.base || (this.digits === null && this.loadingFrom === null && !this.errors.has('assets-base'))) this.load(base);
-  }
-
-  private load(base: string): void {
-    let folder: string;
-    try {
-      folder = mnistFolderUrl(base);
-    } catch {
-      this.showError('assets-base', `assets-base="${base}" is not valid: use a URL of the folder that contains mnist/, such as "/assets/".`);
-      return;
-    }
-    this.base = base;
-    this.loadingFrom = folder;
-    loadMnistShared(base, 'test').then(
-      (digits) => {
-        if (this.loadingFrom !== folder) return;
-        this.loadingFrom = null;
-        this.digits = digits;
-        this.clearError('assets-base');
-        this.emit('diffusion-ready', { count: digits.count });
-      },
-      (error: unknown) => {
-        if (this.loadingFrom !== folder) return;
-        this.loadingFrom = null;
-        const reason = error instanceof Error ? error.message : String(error);
-        const kept = this.digits ? 'Keeping the digits loaded before.' : 'Showing a drawn “2” instead.';
-        this.showError(
-          'assets-base',
-          `Could not load the MNIST digits from ${folder} (${reason}). Set assets-base to the folder that contains mnist/ (now "${base}"). ${kept}`,
-        );
-      },
-    );
+    this.mnist.sync(this.assetsBase);
   }
 
   private computeData(): void {
