@@ -32,6 +32,7 @@
  */
 import { css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
+import { backendDetailsStyles } from './base/backend-styles';
 import type { BackendPreference } from '../backend/names';
 import { imageGrid } from '../charts/image-grid';
 import type { Lab, LabEvents, LabStatus, ModelInfo, ModelSource, SampleStep } from '../lab/lab-api';
@@ -147,6 +148,7 @@ let nextRunId = 1;
 export class DiffusionSampler extends DiffusionWidget {
   static override styles = [
     widgetStyles,
+    backendDetailsStyles,
     css`
       :host {
         container-type: inline-size;
@@ -178,21 +180,6 @@ export class DiffusionSampler extends DiffusionWidget {
         margin: 0 0 0.75rem;
         font-size: 0.85rem;
         color: var(--_muted);
-      }
-
-      .backend-details {
-        display: inline;
-      }
-
-      .backend-details[open] {
-        display: block;
-        margin-top: 0.2rem;
-      }
-
-      .backend-details summary {
-        display: inline;
-        cursor: pointer;
-        text-decoration: underline dotted;
       }
 
       [part~='model'] p {

@@ -32,6 +32,7 @@
  */
 import { css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
+import { backendDetailsStyles } from './base/backend-styles';
 import type { BackendPreference } from '../backend/names';
 import { imageGrid } from '../charts/image-grid';
 import { lineChart } from '../charts/line-chart';
@@ -109,6 +110,7 @@ type ControlAttribute = (typeof CONTROL_ATTRIBUTES)[number];
 export class DiffusionTrainer extends DiffusionWidget {
   static override styles = [
     widgetStyles,
+    backendDetailsStyles,
     css`
       :host {
         container-type: inline-size;
@@ -161,21 +163,6 @@ export class DiffusionTrainer extends DiffusionWidget {
 
       [part~='backend'] strong {
         color: var(--_fg);
-      }
-
-      .backend-details {
-        display: inline;
-      }
-
-      .backend-details[open] {
-        display: block;
-        margin-top: 0.2rem;
-      }
-
-      .backend-details summary {
-        display: inline;
-        cursor: pointer;
-        text-decoration: underline dotted;
       }
 
       [part~='advice'] {
