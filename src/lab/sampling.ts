@@ -259,7 +259,11 @@ export async function sample(o: SampleOptions): Promise<SampleResult> {
             const chunk = tf.slice(x, [start, 0, 0, 0], [size, h, w, c]);
             const eps = predict(o.model, chunk, t, labels, p.guidance);
             const stepNoise = noise ? tf.tensor4d(noise.subarray(start * pixels, (start + size) * pixels), [size, h, w, c]) : undefined;
-            const r = o.scheduler.step(eps, t, chunk, { eta: p.eta, noise: stepNoise, rng: o.rng });
+            // DDIM: with clipSample the clipped x̂₀ and the model's ε disagree, and η = 0 has no
+            // fresh noise to wash that out, so ε is recomputed from the clipped x̂₀ (diffusers'
+            // use_clipped_model_output). Without it the shipped model's DDIM samples fall apart
+            // into strokes while DDPM's are clean. DDPM ignores the option.
+            const r = o.scheduler.step(eps, t, chunk, { eta: p.eta, noise: stepNoise, rng: o.rng, useClippedModelOutput: true });
             return { prev: r.prevSample, pred: r.predOriginalSample };
           });
           modelCalls++;

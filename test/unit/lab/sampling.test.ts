@@ -187,3 +187,44 @@ describe('sampling helpers', () => {
     expect(() => expandLabels([1], 2)).toThrow(/one per image/);
   });
 });
+
+describe('DDIM with clipSample', () => {
+  it('recomputes ε from the clipped x̂₀, so x_{t-1} stays consistent with it', async () => {
+    // A stand-in network whose ε makes x̂₀ fall far outside [-1, 1].
+    const wild = {
+      config: CONFIG,
+      apply: (x: tf.Tensor4D) => tf.tidy(() => tf.mul(tf.onesLike(x), -3) as tf.Tensor4D),
+    } as unknown as UNet;
+    const xT = initialNoise(5, 1, PIXELS);
+    const scheduler = schedulerFor('ddim', { clipSample: true });
+    const out = await sample({ model: wild, scheduler, steps: 1, eta: 0, xT, rng: stepNoiseRng(5) });
+    // One step to the final ᾱ = 1 (setAlphaToOne) lands on the clipped x̂₀.
+    expect(out.images.every((v) => v >= -1 - 1e-6 && v <= 1 + 1e-6)).toBe(true);
+    const two = schedulerFor('ddim', { clipSample: true });
+    let secondInput: Float32Array = new Float32Array(0);
+    await sample({
+      model: wild,
+      scheduler: two,
+      steps: 2,
+      eta: 0,
+      xT,
+      rng: stepNoiseRng(5),
+      recordSteps: true,
+      onStep: (s) => {
+        if (s.index === 1) secondInput = s.xt;
+      },
+    });
+    two.setTimesteps(2);
+    const [t0] = Array.from(two.timesteps);
+    const t1 = two.previousTimestep(t0);
+    const a0 = two.alphasCumprod[t0];
+    const a1 = two.alphasCumprod[t1];
+    // Expected first step with ε recomputed from the clipped x̂₀: x_{t1} = √ā1·x̂₀ᶜ + √(1−ā1)·ε̂ᶜ.
+    const mid = xT.map((x) => {
+      const x0c = Math.max(-1, Math.min(1, (x - Math.sqrt(1 - a0) * -3) / Math.sqrt(a0)));
+      const epsC = (x - Math.sqrt(a0) * x0c) / Math.sqrt(1 - a0);
+      return Math.sqrt(a1) * x0c + Math.sqrt(1 - a1) * epsC;
+    });
+    expect(maxAbsDiff(secondInput, Float32Array.from(mid))).toBeLessThan(1e-4);
+  });
+});
