@@ -12,17 +12,16 @@ import { parseArgs } from 'node:util';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { hostname } from 'node:os';
-import { pathToFileURL } from 'node:url';
 import { setupBackend } from '../backend/node';
 import { loadMnistFromNode } from '../data/node-mnist';
 import { Rng } from '../data/rng';
 import { readCheckpointDir } from '../lab/checkpoint-node';
-import { CheckpointError } from '../lab/checkpoint';
 import { unetFromCheckpoint } from '../lab/unet-checkpoint';
 import { classifierFromCheckpoint } from '../classifier/checkpoint';
 import { SAMPLERS, type SamplerName } from '../lab/sampling';
 import { evaluateModel, type EvalPlan, type SamplerSetting } from '../eval/runner';
-import { checkpointDirOf, UsageError } from './sample';
+import { checkpointDirOf } from './sample';
+import { runCli, UsageError } from './run-cli';
 import { ProgressBar, formatDuration } from './progress';
 
 export const EVAL_USAGE = `Usage: npm run eval -- --checkpoint PATH [options]
@@ -220,17 +219,4 @@ async function main(): Promise<void> {
   classifier.dispose();
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  main().catch((e) => {
-    if (e instanceof UsageError) {
-      process.stderr.write(`eval: ${e.message}\n\n${EVAL_USAGE}\n`);
-      process.exit(2);
-    }
-    if (e instanceof CheckpointError) {
-      process.stderr.write(`eval: ${e.message}\n`);
-      process.exit(1);
-    }
-    process.stderr.write(`eval: ${(e as Error).stack ?? String(e)}\n`);
-    process.exit(1);
-  });
-}
+runCli(import.meta.url, 'eval', EVAL_USAGE, main);

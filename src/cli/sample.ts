@@ -9,10 +9,9 @@
 import { parseArgs } from 'node:util';
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { runCli, UsageError } from './run-cli';
 import { setupBackend } from '../backend/node';
 import { readCheckpointDir } from '../lab/checkpoint-node';
-import { CheckpointError } from '../lab/checkpoint';
 import { unetFromCheckpoint } from '../lab/unet-checkpoint';
 import { initialNoise, sample, SAMPLERS, schedulerFor, stepNoiseRng, type ImageLabel, type SamplerName } from '../lab/sampling';
 import { encodeNpy } from '../io/npy';
@@ -35,12 +34,7 @@ export const SAMPLE_USAGE = `Usage: npm run sample -- --checkpoint PATH --sample
   --batch B           images per network call (default 64)
   --backend NAME      wasm | cpu (default: best available)`;
 
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+export { UsageError };
 
 export interface SampleArgs {
   checkpoint: string;
@@ -247,17 +241,4 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify({ ...summary, wallTimeSeconds: Number(summary.wallTimeSeconds.toFixed(2)) }, null, 2)}\n`);
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  main().catch((e) => {
-    if (e instanceof UsageError) {
-      process.stderr.write(`sample: ${e.message}\n\n${SAMPLE_USAGE}\n`);
-      process.exit(2);
-    }
-    if (e instanceof CheckpointError) {
-      process.stderr.write(`sample: ${e.message}\n`);
-      process.exit(1);
-    }
-    process.stderr.write(`sample: ${(e as Error).stack ?? String(e)}\n`);
-    process.exit(1);
-  });
-}
+runCli(import.meta.url, 'sample', SAMPLE_USAGE, main);

@@ -23,7 +23,8 @@ export interface Denoiser {
 export interface NoisingScheduler {
   readonly config: { numTrainTimesteps: number; predictionType: string };
   addNoise(x0: tf.Tensor, noise: tf.Tensor, t: tf.Tensor1D): tf.Tensor;
-  getVelocity(sample: tf.Tensor, noise: tf.Tensor, t: tf.Tensor1D): tf.Tensor;
+  /** ε, v or x₀, whichever the scheduler's predictionType names. */
+  trainingTarget(x0: tf.Tensor, noise: tf.Tensor, t: tf.Tensor1D): tf.Tensor;
 }
 
 /** A stream of training batches with a position that can be saved and restored. */
@@ -134,7 +135,7 @@ export class Trainer {
       const eps = tf.tensor4d(noise, shape);
       const t = tf.tensor1d(timesteps, 'int32');
       const xt = this.scheduler.addNoise(x0, eps, t) as tf.Tensor4D;
-      const target = this.targetFor(x0, eps, t);
+      const target = this.scheduler.trainingTarget(x0, eps, t);
       const y = numClasses > 0 ? tf.tensor1d(labels, 'int32') : null;
       const tFloat = tf.cast(t, 'float32') as tf.Tensor1D;
       const { value, grads } = tf.variableGrads(
@@ -149,19 +150,6 @@ export class Trainer {
     });
     this.step += 1;
     this.pending.push({ step: this.step, loss });
-  }
-
-  private targetFor(x0: tf.Tensor, eps: tf.Tensor, t: tf.Tensor1D): tf.Tensor {
-    switch (this.scheduler.config.predictionType) {
-      case 'epsilon':
-        return eps;
-      case 'v_prediction':
-        return this.scheduler.getVelocity(x0, eps, t);
-      case 'sample':
-        return x0;
-      default:
-        throw new Error(`Unknown predictionType "${this.scheduler.config.predictionType}"`);
-    }
   }
 
   /**
