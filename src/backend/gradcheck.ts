@@ -10,6 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../data/rng';
 import { groupNorm, groupNormComposite } from './ops/group-norm';
+import { silu } from './ops/silu';
 
 export interface InputSpec {
   shape: number[];
@@ -45,6 +46,26 @@ export const OP_GRADIENT_CASES: readonly GradientCase[] = [
   { name: 'conv2d 3x3 same, stride 2, odd size', inputs: [{ shape: [3, 7, 7, 2] }, { shape: [3, 3, 2, 3] }], f: (x, w) => conv(x, w, 2, 'same') },
   { name: 'conv2d 1x1', inputs: [{ shape: [2, 5, 5, 3] }, { shape: [1, 1, 3, 2] }], f: (x, w) => conv(x, w, 1, 'same') },
   { name: 'conv2d 3x3 valid', inputs: [{ shape: [2, 6, 5, 2] }, { shape: [3, 3, 2, 3] }], f: (x, w) => conv(x, w, 1, 'valid') },
+  // Channel counts that take each tile of the wasm SIMD filter gradient (simd/filter-grad-simd.ts):
+  // 4 input × 8 output channels, 1 × 8 (the input convolution), 8 × 1 (the output convolution),
+  // 4 × 4; over enough rows for several row blocks, with stride 2 and 'same' padding too.
+  { name: 'conv2d 3x3 same, 4→8 channels', inputs: [{ shape: [3, 12, 11, 4] }, { shape: [3, 3, 4, 8] }], f: (x, w) => conv(x, w, 1, 'same') },
+  { name: 'conv2d 3x3 same, 1→8 channels', inputs: [{ shape: [2, 9, 9, 1] }, { shape: [3, 3, 1, 8] }], f: (x, w) => conv(x, w, 1, 'same') },
+  { name: 'conv2d 3x3 same, 8→1 channel', inputs: [{ shape: [2, 9, 8, 8] }, { shape: [3, 3, 8, 1] }], f: (x, w) => conv(x, w, 1, 'same') },
+  { name: 'conv2d 3x3 stride 2 after pad, 4→4', inputs: [{ shape: [2, 8, 8, 4] }, { shape: [3, 3, 4, 4] }], f: (x, w) => conv(pad1(x), w, 2, 'valid') },
+  { name: 'conv2d 3x3 same, stride 2, odd size, 8→8', inputs: [{ shape: [2, 7, 7, 8] }, { shape: [3, 3, 8, 8] }], f: (x, w) => conv(x, w, 2, 'same') },
+  { name: 'conv2d 1x1, 12→8', inputs: [{ shape: [2, 5, 5, 12] }, { shape: [1, 1, 12, 8] }], f: (x, w) => conv(x, w, 1, 'same') },
+  // The U-Net's convolutions take their bias inside the kernel (model/ops.ts).
+  {
+    name: 'fused conv2d + bias, 3x3 same',
+    inputs: [{ shape: [2, 6, 5, 4] }, { shape: [3, 3, 4, 8] }, { shape: [8] }],
+    f: (x, w, b) => tf.fused.conv2d({ x: x as tf.Tensor4D, filter: w as tf.Tensor4D, strides: 1, pad: 'same', bias: b }),
+  },
+  {
+    name: 'fused conv2d + bias, stride 2 after pad',
+    inputs: [{ shape: [2, 6, 6, 3] }, { shape: [3, 3, 3, 4] }, { shape: [4] }],
+    f: (x, w, b) => tf.fused.conv2d({ x: pad1(x) as tf.Tensor4D, filter: w as tf.Tensor4D, strides: 2, pad: 'valid', bias: b }),
+  },
   { name: 'matMul', inputs: [{ shape: [5, 4] }, { shape: [4, 3] }], f: (a, b) => tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D) },
   {
     name: 'batched matMul, transposeB (attention scores)',
@@ -66,13 +87,19 @@ export const OP_GRADIENT_CASES: readonly GradientCase[] = [
   { name: 'reshape + transpose', inputs: [{ shape: [2, 3, 4] }], f: (x) => tf.transpose(tf.reshape(x, [2, 4, 3]), [0, 2, 1]) },
   { name: 'mean over axes [1, 3]', inputs: [{ shape: [2, 9, 2, 3] }], f: (x) => tf.mean(x, [1, 3], true) },
   { name: 'sum over axes [0, 1, 2] (bias gradient)', inputs: [{ shape: [2, 3, 3, 4] }], f: (x) => tf.sum(x, [0, 1, 2]) },
+  // More rows than one float32 run of the SIMD sum (simd/sum-simd.ts), 12 columns (three vectors).
+  { name: 'sum over axes [0, 1, 2], 150 rows of 12', inputs: [{ shape: [2, 15, 5, 12] }], f: (x) => tf.sum(x, [0, 1, 2]) },
   { name: 'rsqrt', inputs: [{ shape: [2, 5], kind: 'positive' }], f: (x) => tf.rsqrt(x) },
   { name: 'sqrt', inputs: [{ shape: [2, 5], kind: 'positive' }], f: (x) => tf.sqrt(x) },
   { name: 'sigmoid', inputs: [{ shape: [2, 3, 3, 2] }], f: (x) => tf.sigmoid(x) },
   { name: 'silu x·σ(x)', inputs: [{ shape: [2, 3, 3, 2] }], f: (x) => tf.mul(x, tf.sigmoid(x)) },
+  // 2·3·3·3 = 54 elements: the SIMD pass takes 52, the loop the last 2.
+  { name: 'silu (fused gradient where available)', inputs: [{ shape: [2, 3, 3, 3] }], f: (x) => silu(x) },
   { name: 'softmax', inputs: [{ shape: [2, 4, 5] }], f: (x) => tf.softmax(x) },
   { name: 'concat channels', inputs: [{ shape: [2, 3, 3, 2] }, { shape: [2, 3, 3, 3] }], f: (a, b) => tf.concat([a, b], 3) },
   { name: 'concat axis 1', inputs: [{ shape: [2, 3] }, { shape: [2, 4] }], f: (a, b) => tf.concat([a, b], 1) },
+  // Runs of 8 and 4 channels per pixel: the SIMD run copy (simd/copy-simd.ts), forward and split.
+  { name: 'concat channels 8 + 4', inputs: [{ shape: [2, 3, 3, 8] }, { shape: [2, 3, 3, 4] }], f: (a, b) => tf.concat([a, b], 3) },
   {
     name: 'oneHot · embedding',
     inputs: [{ shape: [3], kind: 'labels', max: 5 }, { shape: [5, 4] }],
@@ -93,6 +120,16 @@ export const OP_GRADIENT_CASES: readonly GradientCase[] = [
     name: 'groupNorm (fused where available)',
     inputs: [{ shape: [2, 3, 3, 4] }, { shape: [4] }, { shape: [4] }],
     f: (x, g, b) => groupNorm(x as tf.Tensor4D, g as tf.Tensor1D, b as tf.Tensor1D, 2),
+  },
+  {
+    name: 'groupNorm (fused), 12 channels in 3 groups, large mean',
+    inputs: [{ shape: [2, 4, 3, 12] }, { shape: [12] }, { shape: [12] }],
+    f: (x, g, b) => groupNorm(tf.add(tf.mul(x, 0.1), 20) as tf.Tensor4D, g as tf.Tensor1D, b as tf.Tensor1D, 3),
+  },
+  {
+    name: 'silu(groupNorm) as in a residual block',
+    inputs: [{ shape: [2, 3, 3, 8] }, { shape: [8] }, { shape: [8] }],
+    f: (x, g, b) => silu(groupNorm(x as tf.Tensor4D, g as tf.Tensor1D, b as tf.Tensor1D, 4)),
   },
 ];
 

@@ -4,7 +4,7 @@
  * Importing this module also registers the training kernels of ./kernels (idempotent).
  */
 import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 // Registers 'webgpu' only where navigator.gpu exists; a no-op in Node.
 import '@tensorflow/tfjs-backend-webgpu';
 import { backendsForHost, detectHost, type HostKind } from './host';
@@ -48,8 +48,24 @@ export interface SetupBackendOptions {
 
 let wasmFilesConfigured = false;
 
+/**
+ * Threads asked of the wasm backend's XNNPACK pool: every logical core (up to 8) in a
+ * cross-origin-isolated page, the only place where tfjs runs its threaded build
+ * (SharedArrayBuffer); null elsewhere, where there is one thread. Without it tfjs would take half
+ * the cores, one thread on a 2-core machine. (Measured in headless Chromium on 2 cores: the
+ * threaded build loads, yet the pool still reports one thread; see the bench's `threads`.)
+ */
+export function wasmThreadsWanted(): number | null {
+  const g = globalThis as { crossOriginIsolated?: boolean; navigator?: { hardwareConcurrency?: number } };
+  if (g.crossOriginIsolated !== true) return null;
+  const cores = g.navigator?.hardwareConcurrency ?? 1;
+  return Math.max(1, Math.min(8, cores));
+}
+
 async function configureWasmFiles(host: HostKind, options: SetupBackendOptions): Promise<void> {
   if (wasmFilesConfigured || tf.engine().registry.wasm) return;
+  const threads = wasmThreadsWanted();
+  if (threads !== null) setThreadsCount(threads);
   if (options.wasmBaseUrl) {
     setWasmPaths(options.wasmBaseUrl);
   } else if (host === 'browser') {

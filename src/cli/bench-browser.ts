@@ -28,18 +28,33 @@ const CHROMIUM_ARGS = [
   '--enable-unsafe-webgpu',
 ];
 
+/**
+ * Response headers that make a page cross-origin isolated (HTML Living Standard, "cross-origin
+ * isolation"): only then may it use SharedArrayBuffer, and so the threaded wasm build.
+ */
+export const CROSS_ORIGIN_ISOLATION_HEADERS: Readonly<Record<string, string>> = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+export interface BrowserBenchOptions {
+  /** Serve the page cross-origin isolated, so tfjs's wasm backend runs its threaded build. */
+  isolated?: boolean;
+}
+
 export async function runBrowserBench(
   backends: readonly string[],
   settings: BenchSettings,
   emit: (line: BenchLine) => void,
   timeoutMs: number,
+  options: BrowserBenchOptions = {},
 ): Promise<void> {
   const server = await createServer({
     root: repoRoot,
     configFile: join(repoRoot, 'vite.config.ts'),
     logLevel: 'warn',
     clearScreen: false,
-    server: { host: '127.0.0.1', port: 0, strictPort: false, open: false },
+    server: { host: '127.0.0.1', port: 0, strictPort: false, open: false, headers: options.isolated ? { ...CROSS_ORIGIN_ISOLATION_HEADERS } : undefined },
     // Pre-bundled up front: a dependency discovered while the page runs makes Vite reload it,
     // which would restart the measurements.
     optimizeDeps: {

@@ -2,21 +2,28 @@
  * The benchmark's measurements, shared by the Node command (bench.ts) and the browser page
  * (bench-page.ts), so both hosts time exactly the same work. No Node APIs here.
  *
- * Throughput is counted as 3 × forward FLOPs per training step: the backward pass of a
+ * The timed step is the course's Trainer step by default (settings.step 'trainer'; 'adam' times the
+ * minimal step of bench-step.ts). Throughput is counted as 3 × forward FLOPs per training step
+ * either way (clipping, Adam and the EMA update are not counted): the backward pass of a
  * convolution or matrix product costs two products of the forward's size (one for the input
  * gradient, one for the weight gradient), so forward + backward ≈ 3 × forward.
  */
 import * as tf from '@tensorflow/tfjs';
 import { PRESETS, UNet, type PresetName } from '../model';
-import { EpsilonTrainStep } from './bench-step';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { EpsilonTrainStep, TrainerBenchStep, type BenchStep } from './bench-step';
 
 export type Host = 'node' | 'browser';
+
+/** Which step is timed: the course's Trainer step, or the minimal Adam step (bench-step.ts). */
+export type BenchStepKind = 'trainer' | 'adam';
 
 export interface TrainLine {
   what: 'train';
   host: Host;
   backend: string;
   preset: PresetName;
+  step: BenchStepKind;
   batch: number;
   params: number;
   /** 3 × forward FLOPs per image × batch (backward ≈ 2 × forward). */
@@ -25,7 +32,10 @@ export interface TrainLine {
   stepMs: number;
   steps: number;
   gflops: number;
-  /** This backend's float32 1024×1024 matMul throughput, measured in the same run. */
+  /**
+   * This backend's float32 1024×1024 matMul throughput in the same run: the median over the matmul
+   * line's runs and one product after each timed step, so both sample the same stretch of time.
+   */
   matmulGflops: number;
   ratio: number;
   /**
@@ -66,12 +76,16 @@ export interface MatmulLine {
   gflops: number;
   /** Node only: from process CPU time (see TrainLine.cpuStepMs). */
   cpuGflops?: number;
+  /** wasm only: threads of the backend's thread pool (1 unless the page is cross-origin isolated). */
+  threads?: number;
+  /** Browser only: whether the page is cross-origin isolated (SharedArrayBuffer, wasm threads). */
+  crossOriginIsolated?: boolean;
 }
 
 /** Milliseconds of CPU time used by this process (Node's process.cpuUsage), where available. */
 export type CpuClock = () => number;
 
-interface Timing {
+export interface Timing {
   ms: number;
   cpuMs: number | null;
 }
@@ -88,6 +102,7 @@ export type BenchLine = TrainLine | LeakLine | SkipLine | MatmulLine | ErrorLine
 
 export interface BenchSettings {
   presets: PresetName[];
+  step: BenchStepKind;
   batch: number;
   steps: number;
   warmup: number;
@@ -97,6 +112,7 @@ export interface BenchSettings {
 
 export const DEFAULT_BENCH_SETTINGS: BenchSettings = {
   presets: ['tiny', 'small'],
+  step: 'trainer',
   batch: 64,
   steps: 5,
   warmup: 2,
@@ -110,38 +126,62 @@ function median(values: number[]): number {
 }
 
 /**
- * float32 n×n matMul throughput of the active backend: `reps` products queued back to back, then
- * one read of a single element (so a GPU backend is timed to completion without a large readback).
+ * Times float32 n×n matMuls on the active backend: `count` products queued back to back, then one
+ * read of a single element (so a GPU backend is timed to completion without a large readback).
  */
+export class MatmulProbe {
+  private readonly a: tf.Tensor2D;
+  private readonly b: tf.Tensor2D;
+
+  constructor(readonly n = 1024, private readonly cpuClock?: CpuClock) {
+    this.a = tf.randomNormal([n, n], 0, 1, 'float32', 1);
+    this.b = tf.randomNormal([n, n], 0, 1, 'float32', 2);
+  }
+
+  get flops(): number {
+    return 2 * this.n ** 3;
+  }
+
+  /** Milliseconds (wall and process CPU) per product. */
+  async time(count: number): Promise<Timing> {
+    const start = performance.now();
+    const cpuStart = this.cpuClock?.() ?? 0;
+    const outs: tf.Tensor[] = [];
+    for (let i = 0; i < count; i++) outs.push(tf.matMul(this.a, this.b));
+    const probe = tf.slice(outs[outs.length - 1], [0, 0], [1, 1]);
+    await probe.data();
+    const ms = (performance.now() - start) / count;
+    const cpuMs = this.cpuClock ? (this.cpuClock() - cpuStart) / count : null;
+    tf.dispose([...outs, probe]);
+    return { ms, cpuMs };
+  }
+
+  dispose(): void {
+    tf.dispose([this.a, this.b]);
+  }
+}
+
+/** GFLOP/s from the median of timings (wall and, where timed, CPU). */
+function throughput(flops: number, times: readonly Timing[]): { ms: number; gflops: number; cpuGflops: number | null } {
+  const ms = median(times.map((t) => t.ms));
+  const cpu = times.every((t) => t.cpuMs !== null) && times.length > 0 ? median(times.map((t) => t.cpuMs ?? 0)) : null;
+  return { ms, gflops: flops / (ms * 1e6), cpuGflops: cpu ? flops / (cpu * 1e6) : null };
+}
+
+/** float32 n×n matMul throughput of the active backend: the median of 3 runs of `reps` products. */
 export async function measureMatmul(
   n = 1024,
   reps = 5,
   cpuClock?: CpuClock,
-): Promise<{ ms: number; gflops: number; cpuGflops: number | null }> {
-  const a = tf.randomNormal([n, n], 0, 1, 'float32', 1);
-  const b = tf.randomNormal([n, n], 0, 1, 'float32', 2);
-  const run = async (count: number): Promise<Timing> => {
-    const start = performance.now();
-    const cpuStart = cpuClock?.() ?? 0;
-    const outs: tf.Tensor[] = [];
-    for (let i = 0; i < count; i++) outs.push(tf.matMul(a, b));
-    const probe = tf.slice(outs[outs.length - 1], [0, 0], [1, 1]);
-    await probe.data();
-    const ms = (performance.now() - start) / count;
-    const cpuMs = cpuClock ? (cpuClock() - cpuStart) / count : null;
-    tf.dispose([...outs, probe]);
-    return { ms, cpuMs };
-  };
+): Promise<{ ms: number; gflops: number; cpuGflops: number | null; times: Timing[] }> {
+  const probe = new MatmulProbe(n, cpuClock);
   try {
-    await run(1);
+    await probe.time(1);
     const times: Timing[] = [];
-    for (let i = 0; i < 3; i++) times.push(await run(reps));
-    const ms = median(times.map((t) => t.ms));
-    const flops = 2 * n ** 3;
-    const cpuMs = cpuClock ? median(times.map((t) => t.cpuMs ?? 0)) : null;
-    return { ms, gflops: flops / (ms * 1e6), cpuGflops: cpuMs ? flops / (cpuMs * 1e6) : null };
+    for (let i = 0; i < 3; i++) times.push(await probe.time(reps));
+    return { ...throughput(probe.flops, times), times };
   } finally {
-    tf.dispose([a, b]);
+    probe.dispose();
   }
 }
 
@@ -158,17 +198,16 @@ export async function measurePreset(
   host: Host,
   backend: string,
   preset: PresetName,
-  matmul: { gflops: number; cpuGflops: number | null },
+  matmul: { gflops: number; cpuGflops: number | null; times: Timing[] },
   settings: BenchSettings,
   cpuClock?: CpuClock,
 ): Promise<BenchLine[]> {
-  const matmulGflops = matmul.gflops;
   const config = PRESETS[preset];
   const numTensorsBefore = tf.memory().numTensors;
   const model = new UNet(config, 1);
   const params = model.paramCount();
   const flopsPerStep = 3 * model.flopsPerImage() * settings.batch;
-  const estimate = estimateSeconds(flopsPerStep, matmulGflops, settings);
+  const estimate = estimateSeconds(flopsPerStep, matmul.gflops, settings);
   if (estimate > settings.maxSeconds) {
     model.dispose();
     return [
@@ -177,45 +216,49 @@ export async function measurePreset(
         host,
         backend,
         preset,
-        reason: `estimated ${Math.round(estimate)} s at a quarter of ${backend}'s matMul speed (${matmulGflops.toFixed(2)} GFLOP/s) exceeds --max-seconds ${settings.maxSeconds}`,
+        reason: `estimated ${Math.round(estimate)} s at a quarter of ${backend}'s matMul speed (${matmul.gflops.toFixed(2)} GFLOP/s) exceeds --max-seconds ${settings.maxSeconds}`,
       },
     ];
   }
-  const trainStep = new EpsilonTrainStep(model, {
-    batch: settings.batch,
-    imageSize: config.imageSize,
-    channels: config.channels,
-    numClasses: config.numClasses,
-  });
+  const stepOptions = { batch: settings.batch, imageSize: config.imageSize, channels: config.channels, numClasses: config.numClasses };
+  const ema = settings.step === 'trainer' ? new UNet(config, 1) : null;
+  const trainStep: BenchStep = ema ? new TrainerBenchStep(model, ema, stepOptions) : new EpsilonTrainStep(model, stepOptions);
   const times: number[] = [];
   const cpuTimes: number[] = [];
+  // A matMul after every timed step as well: on a shared machine the load changes within a run,
+  // and the ratio compares like with like only when both are sampled across the same seconds.
+  const matmulTimes = [...matmul.times];
+  const probe = new MatmulProbe(1024, cpuClock);
   let tensorsAfterFirstTimed = 0;
   let tensorsAfterLast = 0;
   try {
     for (let i = 0; i < settings.warmup + settings.steps; i++) {
       const start = performance.now();
       const cpuStart = cpuClock?.() ?? 0;
-      const loss = trainStep.step();
-      await loss.data();
-      loss.dispose();
+      await trainStep.run();
       if (i >= settings.warmup) {
         times.push(performance.now() - start);
         if (cpuClock) cpuTimes.push(cpuClock() - cpuStart);
       }
       if (i === settings.warmup) tensorsAfterFirstTimed = tf.memory().numTensors;
+      if (i >= settings.warmup) matmulTimes.push(await probe.time(1));
     }
     tensorsAfterLast = tf.memory().numTensors;
   } finally {
+    probe.dispose();
     trainStep.dispose();
     model.dispose();
+    ema?.dispose();
   }
   const stepMs = median(times);
   const gflops = flopsPerStep / (stepMs * 1e6);
+  const mm = throughput(probe.flops, matmulTimes);
+  const matmulGflops = mm.gflops;
   const cpu: Partial<TrainLine> = {};
-  if (cpuClock && matmul.cpuGflops) {
+  if (cpuClock && mm.cpuGflops) {
     cpu.cpuStepMs = round(median(cpuTimes), 1);
-    cpu.cpuMatmulGflops = round(matmul.cpuGflops, 3);
-    cpu.cpuRatio = round(flopsPerStep / (median(cpuTimes) * 1e6) / matmul.cpuGflops, 3);
+    cpu.cpuMatmulGflops = round(mm.cpuGflops, 3);
+    cpu.cpuRatio = round(flopsPerStep / (median(cpuTimes) * 1e6) / mm.cpuGflops, 3);
   }
   return [
     {
@@ -223,6 +266,7 @@ export async function measurePreset(
       host,
       backend,
       preset,
+      step: settings.step,
       batch: settings.batch,
       params,
       flopsPerStep,
@@ -261,6 +305,8 @@ export async function measureBackend(
   const mm = await measureMatmul(1024, 5, cpuClock);
   const line: MatmulLine = { what: 'matmul', host, backend, size: 1024, ms: round(mm.ms, 2), gflops: round(mm.gflops, 3) };
   if (mm.cpuGflops) line.cpuGflops = round(mm.cpuGflops, 3);
+  if (backend === 'wasm') line.threads = getThreadsCount();
+  if (host === 'browser') line.crossOriginIsolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
   emit(line);
   for (const preset of settings.presets) {
     try {

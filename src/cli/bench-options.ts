@@ -1,9 +1,12 @@
 /** Parsing of the benchmark's settings, shared by the command line and the browser page. */
 import { PRESET_NAMES, type PresetName } from '../model';
-import { DEFAULT_BENCH_SETTINGS, type BenchSettings } from './bench-measure';
+import { DEFAULT_BENCH_SETTINGS, type BenchSettings, type BenchStepKind } from './bench-measure';
+
+const STEP_KINDS: readonly BenchStepKind[] = ['trainer', 'adam'];
 
 export interface RawBenchSettings {
   presets?: string;
+  step?: string;
   steps?: string;
   batch?: string;
   warmup?: string;
@@ -22,10 +25,13 @@ export function parseBenchSettings(raw: RawBenchSettings): BenchSettings {
   for (const p of presets) {
     if (!(PRESET_NAMES as string[]).includes(p)) throw new Error(`unknown preset "${p}"; allowed: ${PRESET_NAMES.join(', ')}`);
   }
+  const step = (raw.step ?? DEFAULT_BENCH_SETTINGS.step) as BenchStepKind;
+  if (!STEP_KINDS.includes(step)) throw new Error(`--step must be one of ${STEP_KINDS.join(', ')}, got "${raw.step}"`);
   const maxSeconds = raw.maxSeconds === undefined ? DEFAULT_BENCH_SETTINGS.maxSeconds : Number(raw.maxSeconds);
   if (!(maxSeconds > 0)) throw new Error(`--max-seconds must be a positive number, got "${raw.maxSeconds}"`);
   return {
     presets: presets as PresetName[],
+    step,
     steps: positiveInt('steps', raw.steps, DEFAULT_BENCH_SETTINGS.steps),
     batch: positiveInt('batch', raw.batch, DEFAULT_BENCH_SETTINGS.batch),
     warmup: positiveInt('warmup', raw.warmup, DEFAULT_BENCH_SETTINGS.warmup, 0),
@@ -38,6 +44,7 @@ export function benchSettingsQuery(settings: BenchSettings, backends: readonly s
   const q = new URLSearchParams({
     backends: backends.join(','),
     presets: settings.presets.join(','),
+    step: settings.step,
     steps: String(settings.steps),
     batch: String(settings.batch),
     warmup: String(settings.warmup),

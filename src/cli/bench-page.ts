@@ -25,6 +25,7 @@ function emit(line: BenchLine): void {
 async function main(): Promise<void> {
   const settings = parseBenchSettings({
     presets: params.get('presets') ?? undefined,
+    step: params.get('step') ?? undefined,
     steps: params.get('steps') ?? undefined,
     batch: params.get('batch') ?? undefined,
     warmup: params.get('warmup') ?? undefined,

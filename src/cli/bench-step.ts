@@ -1,13 +1,25 @@
 /**
- * A minimal diffusion training step for benchmarks: plain Adam (Kingma & Ba 2015, Algorithm 1;
- * the same arithmetic as tf.train.adam, one fused kernel per parameter on wasm and cpu) on the MSE
- * of ε-prediction (Ho et al. 2020, Algorithm 1 and eq. 14), on one fixed synthetic batch. It is not the course's
- * trainer (src/lab); it exists so every backend and host times exactly the same work.
+ * The training steps the benchmark times, on one fixed synthetic batch, so every backend and host
+ * times exactly the same work:
+ * - TrainerBenchStep: the course's own Trainer step (src/lab/trainer.ts: fresh noise and timesteps,
+ *   label dropout, gradient clipping by global norm, Adam with warm-up, the EMA update), as the
+ *   training CLI and the lesson widgets run it;
+ * - EpsilonTrainStep: the minimal step, plain Adam (Kingma & Ba 2015, Algorithm 1; one fused
+ *   kernel per parameter on wasm and cpu) on the MSE of ε-prediction (Ho et al. 2020, Algorithm 1
+ *   and eq. 14), without clipping or EMA.
  * No Node APIs here: the browser benchmark page imports it too.
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../data/rng';
 import { FusedAdam } from '../backend/ops/adam';
+import { DDPMScheduler } from '../diffusion';
+import { Trainer, type BatchSource } from '../lab/trainer';
+
+/** One timed unit of the benchmark: a training step run to completion (its loss read back). */
+export interface BenchStep {
+  run(): Promise<void>;
+  dispose(): void;
+}
 
 /** What the step needs of a network (the U-Net satisfies it). */
 export interface NoisePredictor {
@@ -41,7 +53,7 @@ export function linearAlphasCumprod(numTrainTimesteps: number): Float64Array {
   return out;
 }
 
-export class EpsilonTrainStep {
+export class EpsilonTrainStep implements BenchStep {
   private readonly optimizer: FusedAdam;
   private readonly xt: tf.Tensor4D;
   private readonly noise: tf.Tensor4D;
@@ -95,5 +107,65 @@ export class EpsilonTrainStep {
   dispose(): void {
     this.optimizer.dispose();
     for (const t of [this.xt, this.noise, this.t, this.labels]) t?.dispose();
+  }
+
+  async run(): Promise<void> {
+    const loss = this.step();
+    await loss.data();
+    loss.dispose();
+  }
+}
+
+/** The same fixed batch every time: images uniform in [−1, 1], labels in [0, numClasses). */
+class FixedBatch implements BatchSource {
+  private readonly images: Float32Array;
+  private readonly labels: Int32Array;
+
+  constructor(batch: number, pixels: number, numClasses: number, seed: number) {
+    const rng = new Rng(seed);
+    this.images = rng.fillUniform(new Float32Array(batch * pixels), -1, 1);
+    this.labels = Int32Array.from({ length: batch }, () => (numClasses > 0 ? rng.int(numClasses) : 0));
+  }
+
+  next(): { images: Float32Array; labels: Int32Array } {
+    return { images: this.images, labels: this.labels };
+  }
+
+  getState(): unknown {
+    return null;
+  }
+
+  setState(): void {}
+}
+
+/**
+ * The course's Trainer step (src/lab/trainer.ts) with its default settings (the ones the shipped
+ * checkpoint was trained with: DDPM linear schedule, 1000 steps, ε-prediction, clip 1, EMA), on a
+ * fixed batch. `ema` is a second network of the same shape for the EMA weights.
+ */
+export class TrainerBenchStep implements BenchStep {
+  private readonly trainer: Trainer;
+
+  constructor(model: NoisePredictor, ema: NoisePredictor, options: EpsilonStepOptions) {
+    const { batch, imageSize, channels, numClasses } = options;
+    const seed = options.seed ?? 1;
+    const scheduler = new DDPMScheduler({ numTrainTimesteps: options.numTrainTimesteps ?? 1000, betaSchedule: 'linear', predictionType: 'epsilon' });
+    const batches = new FixedBatch(batch, imageSize * imageSize * channels, numClasses, seed);
+    this.trainer = new Trainer(model, ema, scheduler, batches, {
+      batchSize: batch,
+      numClasses,
+      seed,
+      imageShape: [imageSize, imageSize, channels],
+      adam: { learningRate: options.learningRate ?? 1e-3 },
+    });
+  }
+
+  async run(): Promise<void> {
+    this.trainer.trainStep();
+    await this.trainer.flushLosses();
+  }
+
+  dispose(): void {
+    this.trainer.dispose();
   }
 }

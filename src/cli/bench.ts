@@ -1,12 +1,17 @@
 /**
  * npm run bench -- [--hosts node,browser] [--backends wasm,cpu,webgl,webgpu] [--presets tiny,small]
- *                  [--steps 5] [--warmup 2] [--batch 64] [--max-seconds 120]
+ *                  [--step trainer|adam] [--steps 5] [--warmup 2] [--batch 64] [--max-seconds 120]
+ *                  [--isolated]
  *
  * A benchmark, not a test: prints one JSON object per line on stdout.
- * - {"what":"matmul",...}: float32 1024×1024 matMul throughput of a backend;
- * - {"what":"train","host","backend","preset","batch","params","flopsPerStep","stepMs","gflops",
- *   "matmulGflops","ratio"}: median step time of a plain Adam step on the ε-prediction MSE, with
- *   flopsPerStep = 3 × forward FLOPs × batch (backward ≈ 2 × forward) and ratio = gflops / matmulGflops;
+ * - {"what":"matmul",...}: float32 1024×1024 matMul throughput of a backend (on wasm with the
+ *   size of its thread pool: more than 1 only in a cross-origin-isolated page, --isolated);
+ * - {"what":"train","host","backend","preset","step","batch","params","flopsPerStep","stepMs","gflops",
+ *   "matmulGflops","ratio"}: median time of one training step (--step trainer, the default: the
+ *   course's Trainer step with clipping, Adam and EMA; --step adam: plain Adam on the ε-prediction
+ *   MSE), with flopsPerStep = 3 × forward FLOPs × batch (backward ≈ 2 × forward) and
+ *   ratio = gflops / matmulGflops, where matmulGflops also samples one product after every timed
+ *   step, so a load that changes during the run weighs on both alike;
  *   In Node the train and matmul lines also carry cpuStepMs / cpuMatmulGflops / cpuRatio (and
  *   cpuGflops): the same measurements on process CPU time, steadier on a busy shared machine;
  * - {"what":"leak",...}: tf.memory().numTensors before and after, and per-step growth;
@@ -20,9 +25,11 @@ import { parseBenchSettings } from './bench-options';
 import { runBrowserBench } from './bench-browser';
 
 const USAGE = `Usage: npm run bench -- [--hosts node,browser] [--backends NAMES] [--presets tiny,small,base]
-                        [--steps N] [--warmup N] [--batch B] [--max-seconds S]
-Defaults: all hosts; Node: wasm,cpu; browser: webgpu,webgl,wasm; presets tiny,small; 5 steps after
-2 warm-up steps; batch 64; presets estimated to take longer than 120 s on a backend are skipped.`;
+                        [--step trainer|adam] [--steps N] [--warmup N] [--batch B] [--max-seconds S] [--isolated]
+Defaults: all hosts; Node: wasm,cpu; browser: webgpu,webgl,wasm; presets tiny,small; the Trainer step; 5 steps after
+2 warm-up steps; batch 64; presets estimated to take longer than 120 s on a backend are skipped.
+--isolated serves the browser page with COOP/COEP headers (cross-origin isolated), so wasm may
+use its threaded build.`;
 
 const NODE_BACKENDS = ['wasm', 'cpu'];
 const BROWSER_BACKENDS = ['webgpu', 'webgl', 'wasm'];
@@ -49,10 +56,12 @@ async function main(): Promise<void> {
       hosts: { type: 'string' },
       backends: { type: 'string' },
       presets: { type: 'string' },
+      step: { type: 'string' },
       steps: { type: 'string' },
       warmup: { type: 'string' },
       batch: { type: 'string' },
       'max-seconds': { type: 'string' },
+      isolated: { type: 'boolean' },
       help: { type: 'boolean' },
     },
   });
@@ -64,6 +73,7 @@ async function main(): Promise<void> {
   const requested = values.backends === undefined ? null : list(values.backends, [], ['webgpu', 'webgl', 'wasm', 'cpu'], 'backend');
   const settings = parseBenchSettings({
     presets: values.presets,
+    step: values.step,
     steps: values.steps,
     warmup: values.warmup,
     batch: values.batch,
@@ -90,7 +100,7 @@ async function main(): Promise<void> {
     // Generous: warm-up and shader compilation on software GPUs take minutes.
     const timeoutMs = (backends.length * settings.presets.length * settings.maxSeconds + 300) * 1000;
     try {
-      await runBrowserBench(backends, settings, emit, timeoutMs);
+      await runBrowserBench(backends, settings, emit, timeoutMs, { isolated: values.isolated === true });
     } catch (error) {
       emit({ what: 'error', host: 'browser', message: error instanceof Error ? error.message : String(error) });
     }

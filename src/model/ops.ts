@@ -1,16 +1,24 @@
 /**
- * The U-Net's building blocks written with a deliberately small set of raw tfjs ops (conv2d, pad,
- * matMul, element-wise arithmetic with broadcasting, reshape, concat, mean, rsqrt, sigmoid,
- * softmax, oneHot; sin/cos only on the timestep, which needs no gradient). Keeping to this set lets
+ * The U-Net's building blocks written with a deliberately small set of raw tfjs ops (conv2d with a
+ * fused bias, pad, matMul, element-wise arithmetic with broadcasting, reshape, concat, mean, rsqrt,
+ * sigmoid, softmax, oneHot; sin/cos only on the timestep, which needs no gradient). Keeping to this set lets
  * src/backend guarantee a gradient for every op on every backend (webgpu, webgl, wasm, cpu).
  *
  * All functions expect NHWC tensors and are meant to run inside the caller's tf.tidy.
  */
 import * as tf from '@tensorflow/tfjs';
 
-/** 3×3 (or 1×1) convolution, stride 1, zero padding that keeps the size ('same'), plus bias. */
-export function convSame(x: tf.Tensor4D, kernel: tf.Tensor4D, bias: tf.Tensor1D): tf.Tensor4D {
-  return tf.add(tf.conv2d(x, kernel, 1, 'same'), bias);
+/**
+ * 3×3 (or 1×1) convolution, stride 1, zero padding that keeps the size ('same'), plus bias. The
+ * bias goes into the convolution kernel (tf.fused.conv2d), which adds it while writing the output
+ * instead of in a second pass; its gradient is the sum of dy over batch and pixels, as for a
+ * separate add. The fused op's gradient always computes the input gradient too, so for a
+ * convolution whose input needs none (the first one, on the image) `inputNeedsGradient: false`
+ * uses a plain convolution and add, whose gradients are only computed where used.
+ */
+export function convSame(x: tf.Tensor4D, kernel: tf.Tensor4D, bias: tf.Tensor1D, options: { inputNeedsGradient?: boolean } = {}): tf.Tensor4D {
+  if (options.inputNeedsGradient === false) return tf.add(tf.conv2d(x, kernel, 1, 'same'), bias);
+  return tf.fused.conv2d({ x, filter: kernel, strides: 1, pad: 'same', bias });
 }
 
 /**
@@ -29,7 +37,7 @@ export function downsampleConv(x: tf.Tensor4D, kernel: tf.Tensor4D, bias: tf.Ten
     [1, 1],
     [0, 0],
   ]);
-  return tf.add(tf.conv2d(padded, kernel, 2, 'valid'), bias);
+  return tf.fused.conv2d({ x: padded, filter: kernel, strides: 2, pad: 'valid', bias });
 }
 
 /**
@@ -58,10 +66,12 @@ export function upsampleNearest2x(x: tf.Tensor4D): tf.Tensor4D {
 import { groupNorm } from '../backend/ops/group-norm';
 export { groupNorm };
 
-/** SiLU / swish (Elfwing et al. 2018; Ramachandran et al. 2017): x · σ(x). */
-export function silu<T extends tf.Tensor>(x: T): T {
-  return tf.mul(x, tf.sigmoid(x));
-}
+/**
+ * SiLU / swish (Elfwing et al. 2018; Ramachandran et al. 2017): x · σ(x). Like groupNorm it lives
+ * with the backend kernels: on wasm and cpu its gradient is one fused kernel.
+ */
+import { silu } from '../backend/ops/silu';
+export { silu };
 
 /** Dense layer on a matrix of row vectors: x [N, Din] · W [Din, Dout] + b. */
 export function dense(x: tf.Tensor2D, kernel: tf.Tensor2D, bias: tf.Tensor1D): tf.Tensor2D {

@@ -84,7 +84,8 @@ export class UNet {
     }
     return tf.tidy(() => {
       const emb = silu(this.embedding(t, labels ?? null, b));
-      let hidden = convSame(x, this.v4('in.conv.kernel'), this.v1('in.conv.bias'));
+      // The image needs no gradient: a plain convolution skips computing one.
+      let hidden = convSame(x, this.v4('in.conv.kernel'), this.v1('in.conv.bias'), { inputNeedsGradient: false });
       const skips: tf.Tensor4D[] = [hidden];
       for (const step of this.plan.steps) {
         hidden = this.runStep(step, hidden, emb, skips);

@@ -6,6 +6,13 @@
  */
 type Numeric = Float32Array | Int32Array | Uint8Array;
 
+/**
+ * An optional faster copier of strided runs (element offsets and strides in src / dst), e.g. a
+ * SIMD function when both arrays are views of the wasm heap. Returns false when it cannot do
+ * this copy, and the loop here runs instead.
+ */
+export type RunCopier = (src: Numeric, srcOffset: number, srcStride: number, dst: Numeric, dstOffset: number, dstStride: number, runs: number, run: number) => boolean;
+
 const SET_THRESHOLD = 64;
 
 export function copyBox(
@@ -16,6 +23,7 @@ export function copyBox(
   dstShape: readonly number[],
   dstBegin: readonly number[],
   size: readonly number[],
+  copyRuns?: RunCopier,
 ): void {
   const ss = [...srcShape];
   const ds = [...dstShape];
@@ -70,6 +78,7 @@ export function copyBox(
     dstOffset += db[d] * dstStrides[d];
   }
   if (rank === 2 && run < SET_THRESHOLD) {
+    if (copyRuns?.(src, srcOffset, srcStrides[0], dst, dstOffset, dstStrides[0], sz[0], run)) return;
     copyShortRuns(src, srcOffset, srcStrides[0], dst, dstOffset, dstStrides[0], sz[0], run);
     return;
   }

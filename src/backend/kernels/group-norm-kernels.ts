@@ -1,11 +1,13 @@
 /**
  * Fused GroupNorm kernels (forward and gradient) for the wasm and cpu backends; the math is in
- * group-norm-math.ts, the op that uses them in ../ops/group-norm.ts. Custom kernel names: tfjs
+ * group-norm-math.ts (on wasm, with C a multiple of 4, its passes run as SIMD functions:
+ * simd/group-norm-kernel.ts), the op that uses them in ../ops/group-norm.ts. Custom kernel names: tfjs
  * has no GroupNorm kernel of its own.
  */
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { groupNormBackward, groupNormForward, type GroupNormShape } from './group-norm-math';
+import { groupNormBackwardSimd, groupNormForwardSimd } from './simd/group-norm-kernel';
 import { heapF32 } from './wasm-heap';
 
 export const GROUP_NORM_KERNEL = 'DiffusionLabGroupNorm';
@@ -33,6 +35,7 @@ function wasmForward({ inputs, backend, attrs }: Args<BackendWasm>): TensorInfo[
   const y = backend.makeOutput([...x.shape], 'float32');
   const mean = backend.makeOutput([s.batch, groups], 'float32');
   const invStd = backend.makeOutput([s.batch, groups], 'float32');
+  if (groupNormForwardSimd(backend, x, gamma, beta, s, epsilon, y, mean, invStd)) return [y, mean, invStd];
   const h = (t: TensorInfo) => heapF32(backend, t);
   groupNormForward(h(x), h(gamma), h(beta), s, epsilon, h(y), h(mean), h(invStd));
   return [y, mean, invStd];
@@ -45,6 +48,7 @@ function wasmBackward({ inputs, backend, attrs }: Args<BackendWasm>): TensorInfo
   const dx = backend.makeOutput([...x.shape], 'float32');
   const dGamma = backend.makeOutput([s.channels], 'float32');
   const dBeta = backend.makeOutput([s.channels], 'float32');
+  if (groupNormBackwardSimd(backend, dy, x, gamma, mean, invStd, s, dx, dGamma, dBeta)) return [dx, dGamma, dBeta];
   const h = (t: TensorInfo) => heapF32(backend, t);
   groupNormBackward(h(dy), h(x), h(gamma), h(mean), h(invStd), s, h(dx), h(dGamma), h(dBeta));
   return [dx, dGamma, dBeta];

@@ -11,6 +11,7 @@ import { adamKernelConfigs } from './adam-kernels';
 import { cpuElementwiseKernelConfigs } from './cpu-elementwise-kernels';
 import { cpuKernelConfigs } from './cpu-kernels';
 import { groupNormKernelConfigs } from './group-norm-kernels';
+import { siluKernelConfigs } from './silu-kernels';
 import { wasmBinaryKernelConfigs } from './wasm-binary-kernels';
 import { wasmCopyKernelConfigs } from './wasm-copy-kernels';
 import { captureWasmBaseKernels, wasmKernelConfigs, type WasmBaseKernels } from './wasm-kernels';
@@ -65,6 +66,7 @@ export function registerTrainingKernels(): readonly RegisteredKernel[] {
     ...cpuElementwiseKernelConfigs(),
     ...groupNormKernelConfigs(),
     ...adamKernelConfigs(),
+    ...siluKernelConfigs(),
   ];
   const base = wasmBaseKernels();
   if (base) configs.push(...wasmKernelConfigs(base), ...wasmCopyKernelConfigs(base), ...wasmBinaryKernelConfigs(base));

@@ -2,9 +2,10 @@
  * Training kernels for tfjs's WebAssembly backend (tfjs 4.22):
  *
  * - Conv2DBackpropFilter is not registered at all, so no conv net can be trained on wasm. Here it
- *   is a re-layout of x plus dense matrix products on the backend's own BatchMatMul (XNNPACK):
- *   one per filter tap on aliases into one buffer for stride 1, one in all otherwise
- *   (conv-layout.ts).
+ *   is one generated WebAssembly SIMD function (simd/filter-grad-simd.ts) that runs at the speed
+ *   of the forward convolution; where SIMD is missing (or turned off), a re-layout of x plus dense
+ *   matrix products on the backend's own BatchMatMul (XNNPACK): one per filter tap on aliases
+ *   into one buffer for stride 1, one in all otherwise (conv-layout.ts), at half that speed.
  * - Conv2DBackpropInput exists but runs a scalar loop (~4 GFLOP/s measured against ~40 for the
  *   forward Conv2D): for stride 1 it is re-expressed as the backend's own forward Conv2D
  *   (XNNPACK) on the rotated filter; for larger strides as one product and a col2im
@@ -16,7 +17,7 @@
  *   gradient asks for a transposed product, so this matters for training. A stack of products
  *   (batch > 1) runs ~10× slower than single ones, so it is split into single products.
  * - Sum over leading / middle axes (every bias gradient) runs 3–5× faster as plain loops
- *   (reduce-layout.ts).
+ *   (reduce-layout.ts), and faster again as a generated SIMD function (simd/sum-simd.ts).
  * - Add / Sub / Multiply broadcasting a short row (bias, time embedding) run ~10× slower than
  *   same-shape ones; they are given widened rows (wasm-binary-kernels.ts, widen-broadcast.ts).
  * - OneHot ignores its dtype attribute and writes int32 ones into the output, so a float32 one-hot
@@ -50,6 +51,8 @@ import {
 } from './conv-layout';
 import { sumAsRows, sumRows } from './reduce-layout';
 import { forwardGeometry, type ConvGradAttrs } from './geometry';
+import { filterGradientSimd } from './simd/filter-grad-kernel';
+import { sumRowsSimd } from './simd/sum-kernel';
 import { aliasTensor, heapF32, heapIndex, releaseAlias, wholeHeapF32 } from './wasm-heap';
 import {
   outputPlanesLength,
@@ -256,6 +259,8 @@ export function wasmKernelConfigs(base: WasmBaseKernels): KernelConfig[] {
     const a = attrs as unknown as ConvGradAttrs & { filterShape: [number, number, number, number] };
     const g = forwardGeometry(x.shape, a.filterShape, a);
     if (!g) throw new Error("Conv2DBackpropFilter on wasm supports dataFormat 'NHWC' only");
+    const simd = filterGradientSimd(x, dy, g, backend, a.filterShape);
+    if (simd) return simd;
     if (g.outChannels === 1 && usesSwappedLayout(g)) return filterGradientSwapped(x, dy, g, backend, a.filterShape);
     return usesPaddedGrid(g)
       ? filterGradientOnGrid(x, dy, g, backend, a.filterShape)
@@ -330,6 +335,8 @@ export function wasmKernelConfigs(base: WasmBaseKernels): KernelConfig[] {
     const plan = axes.length > 0 ? sumAsRows(x.shape, axes) : null;
     if (!plan) return base.sum(args);
     const outShape = keepDims ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : x.shape.filter((_, i) => !axes.includes(i));
+    const simd = sumRowsSimd(args.backend, x, plan, outShape);
+    if (simd) return simd;
     const out = args.backend.makeOutput(outShape, 'float32');
     sumRows(heapF32(args.backend, x), plan, heapF32(args.backend, out));
     return out;

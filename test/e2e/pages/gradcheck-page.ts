@@ -2,7 +2,10 @@
  * Browser side of test/e2e/gradcheck.test.ts: gradients of every U-Net op (and optionally the
  * tiny U-Net at batch 2) on the backend named by ?backend=, against the cpu backend.
  */
+import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { setupBackend, type BackendSetup } from '../../../src/backend';
+import { checkSimdKernels } from '../../../src/backend/kernels/simd/all-kernels';
 import { OP_GRADIENT_CASES, compareBackends, compareModelGradients, type CaseComparison } from '../../../src/backend/gradcheck';
 import { PRESETS, UNet } from '../../../src/model';
 
@@ -12,6 +15,8 @@ export interface GradcheckResult {
   setup: BackendSetup | null;
   ops: CaseComparison[];
   model: { lossError: number; maxError: number; worst: string; leakedTensors: number; variables: number } | null;
+  /** On wasm: the generated SIMD kernels that this browser could not compile (empty: all run). */
+  simd?: { failed: string[]; problem: string | null };
   error?: string;
 }
 
@@ -28,7 +33,8 @@ async function run(): Promise<GradcheckResult> {
   await setupBackend('cpu', { strict: true });
   const setup = await setupBackend(requested, { strict: true });
   const { backend } = setup;
-  if (params.get('ops') === '0') return { backend, setup, ops: [], model: null };
+  const simd = backend === 'wasm' ? checkSimdKernels(tf.backend() as unknown as BackendWasm) : undefined;
+  if (params.get('ops') === '0') return { backend, setup, ops: [], model: null, simd };
   const ops = await compareBackends(OP_GRADIENT_CASES, backend, 'cpu');
   let model: GradcheckResult['model'] = null;
   if (params.get('model') === '1') {
@@ -41,7 +47,7 @@ async function run(): Promise<GradcheckResult> {
     const worst = [...r.gradErrors].sort((a, b) => b[1] - a[1])[0];
     model = { lossError: r.lossError, maxError: r.maxError, worst: `${worst[0]}: ${worst[1]}`, leakedTensors: r.leakedTensors, variables: r.gradErrors.size };
   }
-  return { backend, setup, ops, model };
+  return { backend, setup, ops, model, simd };
 }
 
 run()
