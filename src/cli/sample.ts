@@ -15,6 +15,7 @@ import { readCheckpointDir } from '../lab/checkpoint-node';
 import { unetFromCheckpoint } from '../lab/unet-checkpoint';
 import { initialNoise, sample, SAMPLERS, schedulerFor, stepNoiseRng, type ImageLabel, type SamplerName } from '../lab/sampling';
 import { encodeNpy } from '../io/npy';
+import { checkSameSchedule, noisyClassifierFromCheckpoint } from '../classifier/noisy-checkpoint';
 import { imageGrid } from '../io/png';
 import { encodePngNode } from '../io/png-node';
 import { ProgressBar } from './progress';
@@ -25,6 +26,10 @@ export const SAMPLE_USAGE = `Usage: npm run sample -- --checkpoint PATH --sample
   --steps S           sampling steps (default: every training step for ddpm, 50 for ddim)
   --eta E             DDIM noise scale in [0, 1] (default 0: deterministic); ddim only
   --guidance W        classifier-free guidance weight w ≥ 0 (default 0); needs --label
+  --classifier-scale S  classifier guidance (Dhariwal & Nichol 2021) with scale s in [0, 100]:
+                      the unconditional model steered towards --label by the noise-aware
+                      classifier; excludes --guidance
+  --noisy-classifier DIR  that classifier (default assets/checkpoints/noisy-classifier)
   --label L           class 0..9 for every image, or "cycle" for 0, 1, …, 9, 0, …;
                       omitted: unconditional samples
   --count N           number of images (default 16)
@@ -45,6 +50,9 @@ export interface SampleArgs {
   guidance: number;
   /** null: unconditional; 'cycle': 0, 1, …; or one class for all. */
   label: number | 'cycle' | null;
+  /** Classifier guidance scale s (null: none); the U-Net then samples unconditionally. */
+  classifierScale?: number | null;
+  noisyClassifier?: string;
   count: number;
   seed: number;
   out: string;
@@ -75,6 +83,8 @@ export function parseSampleArgs(argv: string[]): SampleArgs {
         steps: { type: 'string' },
         eta: { type: 'string' },
         guidance: { type: 'string' },
+        'classifier-scale': { type: 'string' },
+        'noisy-classifier': { type: 'string' },
         label: { type: 'string' },
         count: { type: 'string' },
         seed: { type: 'string' },
@@ -106,6 +116,11 @@ export function parseSampleArgs(argv: string[]): SampleArgs {
     label = values.label === 'cycle' ? 'cycle' : (numberFlag('label', values.label, (v) => Number.isInteger(v) && v >= 0, 'a class number ≥ 0 or "cycle"') as number);
   }
   if (guidance > 0 && label === null) throw new UsageError('--guidance needs --label: guidance contrasts the conditional and the unconditional prediction');
+  // Classifier guidance: the unconditional model steered by the noise-aware classifier's gradient.
+  const classifierScale = numberFlag('classifier-scale', values['classifier-scale'], (v) => v >= 0 && v <= 100, 'a number in [0, 100]') ?? null;
+  if (classifierScale !== null && label === null) throw new UsageError('--classifier-scale needs --label: the classifier steers towards a class');
+  if (classifierScale !== null && guidance > 0) throw new UsageError('--classifier-scale samples the unconditional model: leave out --guidance');
+  if (values['noisy-classifier'] !== undefined && classifierScale === null) throw new UsageError('--noisy-classifier applies with --classifier-scale only');
   const steps = numberFlag('steps', values.steps, positiveInt, 'a positive integer') ?? null;
   const count = numberFlag('count', values.count, (v) => positiveInt(v) && v <= 100_000, 'an integer in [1, 100000]') ?? 16;
   const seed = numberFlag('seed', values.seed, (v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff, 'an integer in [0, 2^32 − 1]') ?? 0;
@@ -119,6 +134,8 @@ export function parseSampleArgs(argv: string[]): SampleArgs {
     eta,
     guidance,
     label,
+    classifierScale,
+    noisyClassifier: values['noisy-classifier'] ?? 'assets/checkpoints/noisy-classifier',
     count,
     seed,
     out,
@@ -179,6 +196,10 @@ export async function runSample(args: SampleArgs, onStep?: (done: number, total:
     if (steps > T) throw new UsageError(`--steps must be at most the ${T} training timesteps of this checkpoint, got ${steps}`);
     const labels: ImageLabel[] | null =
       args.label === null ? null : Array.from({ length: args.count }, (_, i) => (args.label === 'cycle' ? i % numClasses : (args.label as number)));
+    const classifierScale = args.classifierScale ?? null;
+    const noisyCkpt = classifierScale === null ? null : await readCheckpointDir(args.noisyClassifier ?? 'assets/checkpoints/noisy-classifier');
+    if (noisyCkpt) checkSameSchedule(schedulerFor('ddpm', noisyCkpt.manifest.scheduler ?? {}).alphasCumprod, scheduler.alphasCumprod);
+    const noisy = noisyCkpt ? noisyClassifierFromCheckpoint(noisyCkpt) : null;
     const started = performance.now();
     const result = await sample({
       model,
@@ -186,13 +207,14 @@ export async function runSample(args: SampleArgs, onStep?: (done: number, total:
       steps,
       eta: args.eta,
       guidance: args.guidance,
-      labels,
+      labels: noisy ? null : labels,
+      classifierGuidance: noisy ? { classifier: noisy, scale: classifierScale!, targets: labels } : null,
       xT: initialNoise(args.seed, args.count, imageSize * imageSize * channels),
       rng: stepNoiseRng(args.seed),
       batchSize: args.batch,
       recordSteps: false,
       onStep: onStep ? (s) => onStep(s.index + 1, s.total) : undefined,
-    });
+    }).finally(() => noisy?.dispose());
     const wallTimeSeconds = (performance.now() - started) / 1000;
     // The pipeline's final clamp to the data range (diffusers clamps to [0, 1] after rescaling).
     const images = result.images.map((v) => (v < -1 ? -1 : v > 1 ? 1 : v));

@@ -1,7 +1,8 @@
 /**
  * <diffusion-sampler>: samplers side by side. Each panel runs DDPM (Ho et al. 2020, Algorithm 2)
  * or DDIM (Song et al. 2021, eq. 12), optionally with classifier-free guidance (Ho & Salimans
- * 2022, eq. 6), and every panel starts from the same x_T, drawn from the seed. A shared scrubber
+ * 2022, eq. 6) or classifier guidance by a noise-aware classifier (Dhariwal & Nichol 2021,
+ * eq. 14), and every panel starts from the same x_T, drawn from the seed. A shared scrubber
  * plays or steps through the reverse process showing x_t and the predicted x̂₀ of each panel;
  * under it, each panel's final samples, its wall time and network evaluations (NFE), and on
  * request what a reference classifier reads in them. The page's lab (a Web Worker) samples.
@@ -12,7 +13,9 @@
  *                (1 to 4; default "ddpm:100; ddim:20:eta=0; ddim:20:w=2:label=3"). sampler is
  *                "ddpm" or "ddim"; steps 1…1000; eta 0…1 (ddim only); w 0…20 is the guidance
  *                weight in the paper's convention (diffusers' guidance_scale = 1 + w) and needs
- *                a label; label is a digit 0…9 or "none". Grammar: src/components/sampler/panel-spec.ts.
+ *                a label; label is a digit 0…9 or "none"; "guide=classifier:s=scale" (s 0…100)
+ *                makes a classifier-guided panel instead: the unconditional model steered by the
+ *                noise-aware classifier's gradient. Grammar: src/components/sampler/panel-spec.ts.
  *   seed         seed of x_T (and of the noise added along the way), 0…2³²−1 (default 0)
  *   count        samples per panel, 1…64 (default 16)
  *   source       "shipped" | "trained": the shipped checkpoint, or the model trained on this page
@@ -39,7 +42,13 @@ import type { Lab, LabEvents, LabStatus, ModelInfo, ModelSource, SampleStep } fr
 import { parseEnumAttr, parseIntAttr, type RawAttr } from './base/attributes';
 import { DiffusionWidget, widgetStyles } from './base/widget-base';
 import { describeQuality, qualityOf, type QualityReport } from './sampler/quality';
+import { meanPairwiseDistance } from '../eval/diversity';
 import {
+  DEFAULT_CLASSIFIER_SCALE,
+  MAX_CLASSIFIER_SCALE,
+  classifierGradients,
+  guideOf,
+  type GuideKind,
   DEFAULT_PANELS,
   MAX_GUIDANCE,
   MAX_PANELS,
@@ -595,6 +604,7 @@ export class DiffusionSampler extends DiffusionWidget {
           eta: spec.eta,
           guidance: spec.guidance,
           label: spec.label,
+          ...(spec.classifierScale === undefined ? {} : { guidanceKind: 'classifier' as const, classifierScale: spec.classifierScale }),
           count: run.count,
           seed: run.seed,
           source: run.source,
@@ -652,7 +662,7 @@ export class DiffusionSampler extends DiffusionWidget {
     this.requestUpdate();
     try {
       const out = await lab.classify(run.images, run.count);
-      const report = qualityOf(out, run.spec.label);
+      const report = qualityOf(out, run.spec.label, meanPairwiseDistance(run.images, run.count, run.images.length / run.count));
       run.quality = { state: 'done', text: describeQuality(report), report };
     } catch (error) {
       // The lab names its option; on a page it is this widget's attribute.
@@ -661,6 +671,11 @@ export class DiffusionSampler extends DiffusionWidget {
       this.emit('diffusion-error', { attribute: 'quality', message });
     }
     this.requestUpdate();
+  }
+
+  /** Asks the reference classifier about every sampled panel, one after another (to compare them). */
+  async checkAllQuality(): Promise<void> {
+    for (const panel of this.panelList) if (panel.run?.state === 'done' && panel.run.images) await this.checkQuality(panel);
   }
 
   private summary(): string {
@@ -894,6 +909,10 @@ export class DiffusionSampler extends DiffusionWidget {
         <button type="button" class="add-panel" ?disabled=${this.sampling || this.panelList.length >= MAX_PANELS} @click=${() => this.addPanel()}>
           Add panel
         </button>
+        <button type="button" class="quality-all" ?disabled=${this.sampling || !this.panelList.some((p) => p.run?.state === 'done')}
+          title="Accuracy, confidence and diversity of every sampled panel" @click=${() => void this.checkAllQuality()}>
+          Check quality of all
+        </button>
         ${this.sampling
           ? html`<button type="button" class="stop primary" @click=${() => this.stopSampling()}>Stop</button>`
           : html`<button type="button" class="sample-all primary" ?disabled=${!ready} @click=${() => void this.sampleAll()}>Sample all</button>`}
@@ -993,24 +1012,42 @@ export class DiffusionSampler extends DiffusionWidget {
             @change=${(e: Event) => {
               const value = (e.target as HTMLSelectElement).value;
               const label = value === 'none' ? null : Number(value);
-              this.editPanel(index, (s) => ({ ...s, label, guidance: label === null ? 0 : s.guidance }));
+              this.editPanel(index, (s) => withLabel(s, label));
             }}>
             <option value="none" .selected=${spec.label === null}>none</option>
             ${Array.from({ length: 10 }, (_, d) => html`<option value=${d} .selected=${spec.label === d}>${d}</option>`)}
           </select>
         </label>
         <label>
-          Guidance w
-          <input type="number" class="guidance" min="0" max=${MAX_GUIDANCE} step="0.5" .value=${String(spec.guidance)}
-            ?disabled=${busy || spec.label === null} title=${spec.label === null ? 'Choose a label to guide towards' : 'Paper convention; diffusers guidance_scale = 1 + w'}
-            @change=${(e: Event) => this.editPanel(index, (s) => ({ ...s, guidance: Number((e.target as HTMLInputElement).value) }))} />
+          Guidance
+          <select class="guide" ?disabled=${busy || spec.label === null}
+            title=${spec.label === null ? 'Choose a label to guide towards' : 'What turns the label into guidance'}
+            @change=${(e: Event) => this.editPanel(index, (s) => withGuide(s, (e.target as HTMLSelectElement).value as GuideKind))}>
+            <option value="cfg" .selected=${guideOf(spec) === 'cfg'} title="classifier-free guidance">CFG</option>
+            <option value="classifier" .selected=${guideOf(spec) === 'classifier'}>classifier</option>
+          </select>
         </label>
+        ${guideOf(spec) === 'classifier'
+          ? html`<label>
+              Scale s
+              <input type="number" class="classifier-scale" min="0" max=${MAX_CLASSIFIER_SCALE} step="0.5" .value=${String(spec.classifierScale)}
+                ?disabled=${busy} title="Classifier guidance scale (Dhariwal & Nichol 2021): 0 unguided, 1 the plain posterior, more sharpens it"
+                @change=${(e: Event) => this.editPanel(index, (s) => ({ ...s, classifierScale: Number((e.target as HTMLInputElement).value) }))} />
+            </label>`
+          : html`<label>
+              Guidance w
+              <input type="number" class="guidance" min="0" max=${MAX_GUIDANCE} step="0.5" .value=${String(spec.guidance)}
+                ?disabled=${busy || spec.label === null} title=${spec.label === null ? 'Choose a label to guide towards' : 'Paper convention; diffusers guidance_scale = 1 + w'}
+                @change=${(e: Event) => this.editPanel(index, (s) => ({ ...s, guidance: Number((e.target as HTMLInputElement).value) }))} />
+            </label>`}
       </div>
       <p class="scale-note">
         ${spec.label === null
           ? 'Unconditional: choose a label to guide.'
-          : html`diffusers: <code>guidance_scale=${formatShort(guidanceScale(spec.guidance))}</code>${spec.guidance === 0 ? ' (conditional, unguided)' : ''}`}
-        · ${expectedNfe(spec)} network evaluations per image
+          : guideOf(spec) === 'classifier'
+            ? html`Unconditional model steered by a noise-aware classifier's gradient${spec.classifierScale === 0 ? ' (s = 0: unguided)' : ''}`
+            : html`diffusers: <code>guidance_scale=${formatShort(guidanceScale(spec.guidance))}</code>${spec.guidance === 0 ? ' (conditional, unguided)' : ''}`}
+        · ${expectedNfe(spec)} network evaluations${classifierGradients(spec) > 0 ? html` + ${classifierGradients(spec)} classifier gradients` : ''} per image
       </p>
       ${this.renderRun(panel, index, stale)}
       <div class="row">
@@ -1078,9 +1115,24 @@ export class DiffusionSampler extends DiffusionWidget {
 /** A panel's short heading; its controls show the rest: "DDIM · 20 steps · guided". */
 function panelHeading(spec: PanelSpec): string {
   const parts = [spec.sampler.toUpperCase(), `${spec.steps} step${spec.steps === 1 ? '' : 's'}`];
-  if (spec.guidance > 0) parts.push('guided');
+  if (spec.classifierScale !== undefined) parts.push('classifier-guided');
+  else if (spec.guidance > 0) parts.push('guided');
   else if (spec.label !== null) parts.push('conditional');
   return parts.join(' · ');
+}
+
+/** A panel with another label; without a label there is nothing to guide towards. */
+function withLabel(spec: PanelSpec, label: number | null): PanelSpec {
+  if (label !== null) return { ...spec, label };
+  const { classifierScale: _dropped, ...rest } = spec;
+  return { ...rest, label, guidance: 0 };
+}
+
+/** A panel switched to classifier-free guidance (keeps w) or to classifier guidance (w = 0, s = 1). */
+function withGuide(spec: PanelSpec, guide: GuideKind): PanelSpec {
+  const { classifierScale, ...rest } = spec;
+  if (guide === 'cfg') return rest;
+  return { ...rest, guidance: 0, classifierScale: classifierScale ?? DEFAULT_CLASSIFIER_SCALE };
 }
 
 function parsePanelsOrThrow(text: string): PanelSpec[] {

@@ -2,7 +2,9 @@
  * The sampling loop shared by the command line (`npm run sample`, `npm run eval`) and the lessons
  * (the lab's worker): start from x_T and apply a DDPM (Ho et al. 2020, Algorithm 2) or DDIM
  * (Song et al. 2021, eq. 12) step per visited timestep, with optional classifier-free guidance
- * (Ho & Salimans 2022, eq. 6: ε̃ = (1 + w)·ε(x, c) − w·ε(x)).
+ * (Ho & Salimans 2022, eq. 6: ε̃ = (1 + w)·ε(x, c) − w·ε(x)) and optional classifier guidance by a
+ * noise-aware classifier (Dhariwal & Nichol 2021, eq. 14: ε̂ = ε − s·√(1−ᾱ_t)·∇ log p_φ(y | x_t)).
+ * The two compose: classifier guidance shifts whatever ε the model (guided or not) predicted.
  *
  * Host-neutral and chunked: each step runs the network on chunks of at most `batchSize` images,
  * `onStep` and `yieldToEventLoop` are awaited after every step (a page stays responsive), and
@@ -17,6 +19,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../data/rng';
 import { classifierFreeGuidance, DDIMScheduler, DDPMScheduler, type StepOptions, type StepResult } from '../diffusion';
+import { classifierGuidedEpsilon, classifierLogProbGradient } from '../classifier/noisy-guidance';
+import type { NoisyClassifierLike } from '../classifier/noisy-model';
 
 export const SAMPLERS = ['ddpm', 'ddim'] as const;
 export type SamplerName = (typeof SAMPLERS)[number];
@@ -31,6 +35,8 @@ export interface NoisePredictor {
 export interface SamplingScheduler {
   readonly config: { numTrainTimesteps: number };
   readonly timesteps: Int32Array;
+  /** ᾱ_t for t = 0..T−1 (read by classifier guidance). */
+  readonly alphasCumprod: ArrayLike<number>;
   setTimesteps(numInferenceSteps: number): void;
   step(modelOutput: tf.Tensor, t: number, sample: tf.Tensor, options?: StepOptions): StepResult;
 }
@@ -57,6 +63,20 @@ export interface SamplingStep {
 /** A label per image: a class 0..numClasses−1, or null for "no label" (the model's null label). */
 export type ImageLabel = number | null;
 
+/** Classifier guidance (Dhariwal & Nichol 2021, sec. 4.2, eq. 14 / Algorithm 2). */
+export interface ClassifierGuidanceOptions {
+  /** A classifier trained on x_t of the same noise schedule (same T and ᾱ_t) as the model. */
+  classifier: NoisyClassifierLike;
+  /** Gradient scale s ≥ 0 (0 = none: the samples are exactly the unguided ones). */
+  scale: number;
+  /**
+   * The class to steer each image towards (one for all, or one per image; null = unguided).
+   * Independent of `labels`, so an unconditional model (labels null) can be steered. Default:
+   * `labels`.
+   */
+  targets?: ImageLabel | ArrayLike<ImageLabel> | null;
+}
+
 export interface SampleOptions {
   model: NoisePredictor;
   scheduler: SamplingScheduler;
@@ -68,6 +88,8 @@ export interface SampleOptions {
   guidance?: number;
   /** One label per image, or null / omitted for unconditional samples. See `expandLabels`. */
   labels?: ArrayLike<ImageLabel> | null;
+  /** Classifier guidance; composes with `guidance` (see the module comment). */
+  classifierGuidance?: ClassifierGuidanceOptions | null;
   /** x_T for all images, count × S × S × C standard normal values. */
   xT: Float32Array;
   /** Source of the per-step noise (DDPM, and DDIM with η > 0). */
@@ -93,6 +115,8 @@ export interface SampleResult {
   nfe: number;
   /** Calls of model.apply actually made. */
   modelCalls: number;
+  /** Classifier gradients per image (one per classifier-guided step; 0 without classifier guidance). */
+  classifierEvals: number;
 }
 
 /** Thrown when `signal` aborts; `name` is "AbortError" like the platform's abort errors. */
@@ -169,6 +193,39 @@ interface Plan {
   guidance: number;
   eta: number;
   batchSize: number;
+  /** Classifier guidance, only when it changes something (scale > 0 and some target). */
+  classifier: { model: NoisyClassifierLike; scale: number; targets: ImageLabel[] } | null;
+}
+
+function planClassifierGuidance(
+  o: SampleOptions,
+  count: number,
+  labels: ImageLabel[] | null,
+): Plan['classifier'] {
+  const g = o.classifierGuidance;
+  if (!g) return null;
+  const { scale, classifier } = g;
+  if (typeof scale !== 'number' || !Number.isFinite(scale) || scale < 0) {
+    throw new Error(`classifier guidance scale must be a number ≥ 0 (0 = no guidance), got ${scale}`);
+  }
+  const { imageSize, channels } = o.model.config;
+  if (classifier.config.imageSize !== imageSize || channels !== 1) {
+    throw new Error(
+      `the classifier takes ${classifier.config.imageSize}×${classifier.config.imageSize}×1 images, the model makes ${imageSize}×${imageSize}×${channels}`,
+    );
+  }
+  const T = o.scheduler.config.numTrainTimesteps;
+  if (classifier.config.numTrainTimesteps !== T || o.scheduler.alphasCumprod.length !== T) {
+    throw new Error(`the classifier was trained on T = ${classifier.config.numTrainTimesteps} timesteps, the scheduler has T = ${T}`);
+  }
+  const targets = g.targets === undefined ? (labels ?? new Array<ImageLabel>(count).fill(null)) : expandLabels(g.targets, count);
+  targets.forEach((y, i) => {
+    if (y !== null && (!Number.isInteger(y) || y < 0 || y >= classifier.config.numClasses)) {
+      throw new Error(`classifier target ${y} of image ${i} is not a class 0..${classifier.config.numClasses - 1} (use null for unguided)`);
+    }
+  });
+  if (scale === 0 || targets.every((y) => y === null)) return null;
+  return { model: classifier, scale, targets };
 }
 
 function plan(o: SampleOptions): Plan {
@@ -202,14 +259,15 @@ function plan(o: SampleOptions): Plan {
     });
     if (labels.every((l) => l === null)) labels = null;
   }
-  return { count, shape: [imageSize, imageSize, channels], labels, guidance, eta, batchSize };
+  const classifier = planClassifierGuidance(o, count, labels);
+  return { count, shape: [imageSize, imageSize, channels], labels, guidance, eta, batchSize, classifier };
 }
 
 /**
  * ε for a chunk: ε(x, c) (null labels → the model's null label), or, guided, ε̃ from one call
- * on [x; x] with labels [c; ∅]. Returns a new tensor; counts the call.
+ * on [x; x] with labels [c; ∅]. Returns a new tensor. Shared with the editing loops (editing.ts).
  */
-function predict(model: NoisePredictor, x: tf.Tensor4D, t: number, labels: ImageLabel[] | null, guidance: number): tf.Tensor4D {
+export function predict(model: NoisePredictor, x: tf.Tensor4D, t: number, labels: ImageLabel[] | null, guidance: number): tf.Tensor4D {
   const { numClasses } = model.config;
   const b = x.shape[0];
   const ids = Int32Array.from({ length: b }, (_, i) => labels?.[i] ?? numClasses);
@@ -257,7 +315,14 @@ export async function sample(o: SampleOptions): Promise<SampleResult> {
           const labels = p.labels ? p.labels.slice(start, start + size) : null;
           const result = tf.tidy(() => {
             const chunk = tf.slice(x, [start, 0, 0, 0], [size, h, w, c]);
-            const eps = predict(o.model, chunk, t, labels, p.guidance);
+            let eps = predict(o.model, chunk, t, labels, p.guidance);
+            if (p.classifier) {
+              const targets = p.classifier.targets.slice(start, start + size);
+              if (targets.some((y) => y !== null)) {
+                const grad = classifierLogProbGradient(p.classifier.model, chunk, t, targets);
+                eps = classifierGuidedEpsilon(eps, grad, p.classifier.scale, o.scheduler.alphasCumprod[t]) as tf.Tensor4D;
+              }
+            }
             const stepNoise = noise ? tf.tensor4d(noise.subarray(start * pixels, (start + size) * pixels), [size, h, w, c]) : undefined;
             // DDIM: with clipSample the clipped x̂₀ and the model's ε disagree, and η = 0 has no
             // fresh noise to wash that out, so ε is recomputed from the clipped x̂₀ (diffusers'
@@ -294,7 +359,7 @@ export async function sample(o: SampleOptions): Promise<SampleResult> {
       await o.yieldToEventLoop?.();
     }
     const images = new Float32Array(await x.data());
-    return { images, count: p.count, nfe: timesteps.length * evalsPerStep, modelCalls };
+    return { images, count: p.count, nfe: timesteps.length * evalsPerStep, modelCalls, classifierEvals: p.classifier ? timesteps.length : 0 };
   } finally {
     x.dispose();
   }

@@ -5,6 +5,8 @@
  * starts from the same x_T, the scrubber and Play move through the reverse process, Stop aborts,
  * the quality check answers (or says the classifier is missing), tensors stay flat over repeated
  * sampling, panel controls rewrite the `panels` attribute, and bad attributes explain themselves.
+ * A CFG panel and a classifier-guided panel sample from the same x_T and report accuracy and
+ * diversity each; the guidance controls rewrite the attribute.
  * Screenshots: test-results/screenshots/widget-sampler-*.png.
  */
 import { existsSync } from 'node:fs';
@@ -18,6 +20,7 @@ const PAGE = 'test/e2e/pages/widget-sampler.html';
 const BAD_PAGE = 'test/e2e/pages/widget-sampler-bad.html';
 const SHIPPED = existsSync(join(repoRoot, 'assets/checkpoints/mnist-small/model.json'));
 const CLASSIFIER = existsSync(join(repoRoot, 'assets/classifier/model.json'));
+const NOISY_CLASSIFIER = existsSync(join(repoRoot, 'assets/checkpoints/noisy-classifier/model.json'));
 
 interface RecordedEvent {
   type: string;
@@ -205,12 +208,80 @@ describe('<diffusion-sampler>', () => {
     await page.waitForFunction(() => !/Asking/.test(document.querySelector('diffusion-sampler')!.shadowRoot!.querySelector('.panel:nth-child(2) [part~="quality"]')?.textContent ?? 'Asking'));
     const quality = await text(page, '.panel:nth-child(2) [part~="quality"]');
     if (CLASSIFIER) {
-      expect(quality).toMatch(/^The reference classifier reads \d of 4 as a 3 \(\d+ %\); mean confidence [01]\.\d\d\.$/);
+      expect(quality).toMatch(/^The reference classifier reads \d of 4 as a 3 \(\d+ %\); mean confidence [01]\.\d\d; diversity \d\.\d{3} \(mean pairwise RMS pixel distance\)\.$/);
     } else {
       expect(quality).toMatch(/^No reference classifier at http:\/\/.*\/assets\/classifier\//);
       expect((await events(page, 'diffusion-error')).at(-1)!.detail.attribute).toBe('quality');
     }
     await screenshot(page, 'widget-sampler-quality');
+    expect(errors).toEqual([]);
+  });
+
+  it('compares classifier-free with classifier guidance on the same seed: accuracy and diversity per panel', async () => {
+    await setAttr(page, 'panels', 'ddim:4:w=2:label=3; ddim:4:guide=classifier:s=2:label=3');
+    expect((await sampler(page, '.panel h3').allTextContents()).map((h) => h.trim())).toEqual(['1. DDIM · 4 steps · guided', '2. DDIM · 4 steps · classifier-guided']);
+    expect(await sampler(page, '.panel h3').nth(1).getAttribute('title')).toBe('DDIM · 4 steps · η = 0 · classifier guidance s = 2 · label 3');
+    expect(await text(page, '.panel:nth-child(2) .scale-note')).toContain('4 network evaluations + 4 classifier gradients per image');
+    expect(await sampler(page, '.panel:nth-child(2) select.guide').inputValue()).toBe('classifier');
+    expect(await sampler(page, '.panel:nth-child(2) input.classifier-scale').inputValue()).toBe('2');
+    expect(await sampler(page, '.panel:nth-child(2) input.guidance').count()).toBe(0);
+    if (!NOISY_CLASSIFIER) {
+      await sampler(page, '.panel:nth-child(2) button.sample').click();
+      await page.waitForFunction(() => !!document.querySelector('diffusion-sampler')!.shadowRoot!.querySelector('.error-message[data-attribute="sampling"]'));
+      expect((await errorMessages(page)).sampling).toMatch(/no noise-aware classifier at/i);
+      return;
+    }
+    await sampleAll(page, 2);
+    const sampled = (await events(page, 'diffusion-sampled')).slice(-2);
+    expect(sampled.map((e) => [e.detail.spec, e.detail.nfe])).toEqual([
+      ['ddim:4:eta=0:w=2:label=3', 8],
+      ['ddim:4:eta=0:guide=classifier:s=2:label=3', 4],
+    ]);
+    // Same x_T, different guidance: different samples.
+    const compared = await page.evaluate(() => {
+      const [a, b] = document.querySelector('diffusion-sampler')!.results;
+      return { sameXt: a!.xT.every((v, i) => v === b!.xT[i]), sameImages: a!.images.every((v, i) => v === b!.images[i]) };
+    });
+    expect(compared).toEqual({ sameXt: true, sameImages: false });
+    // The classifier loads once; after that repeated classifier-guided sampling leaves no tensors behind.
+    const afterFirst = await page.evaluate(() => window.getLab().numTensors());
+    await sampleAll(page, 2);
+    expect(await page.evaluate(() => window.getLab().numTensors())).toBe(afterFirst);
+
+    // One button asks the reference classifier about every panel, to compare them side by side.
+    await sampler(page, 'button.quality-all').click();
+    for (const n of [1, 2]) {
+      await page.waitForFunction(
+        (i) => !/Asking/.test(document.querySelector('diffusion-sampler')!.shadowRoot!.querySelector(`.panel:nth-child(${i}) [part~="quality"]`)?.textContent ?? 'Asking'),
+        n,
+      );
+      const quality = await text(page, `.panel:nth-child(${n}) [part~="quality"]`);
+      if (CLASSIFIER) {
+        expect(quality).toMatch(/^The reference classifier reads \d of 4 as a 3 \(\d+ %\); mean confidence [01]\.\d\d; diversity \d\.\d{3} \(mean pairwise RMS pixel distance\)\.$/);
+      }
+    }
+    await screenshot(page, 'widget-sampler-classifier-guidance');
+    await page.setViewportSize({ width: 375, height: 900 });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await sampler(page, '.panel:nth-child(2)').scrollIntoViewIfNeeded();
+    await screenshot(page, 'widget-sampler-classifier-guidance-phone-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    // The guidance controls write the attribute: switch panel 1 to the classifier, set s, and back.
+    await sampler(page, '.panel:nth-child(1) select.guide').selectOption('classifier');
+    expect(await page.locator('diffusion-sampler').getAttribute('panels')).toBe('ddim:4:eta=0:guide=classifier:s=1:label=3; ddim:4:eta=0:guide=classifier:s=2:label=3');
+    const scale = sampler(page, '.panel:nth-child(1) input.classifier-scale');
+    await scale.fill('3.5');
+    await scale.press('Tab');
+    expect(await page.locator('diffusion-sampler').getAttribute('panels')).toBe('ddim:4:eta=0:guide=classifier:s=3.5:label=3; ddim:4:eta=0:guide=classifier:s=2:label=3');
+    await sampler(page, '.panel:nth-child(1) select.guide').selectOption('cfg');
+    expect(await page.locator('diffusion-sampler').getAttribute('panels')).toBe('ddim:4:eta=0:label=3; ddim:4:eta=0:guide=classifier:s=2:label=3');
+    // Without a label there is nothing to steer towards: classifier guidance goes with it.
+    await sampler(page, '.panel:nth-child(2) select.label').selectOption('none');
+    expect(await page.locator('diffusion-sampler').getAttribute('panels')).toBe('ddim:4:eta=0:label=3; ddim:4:eta=0');
+    expect(await sampler(page, '.panel:nth-child(2) select.guide').isDisabled()).toBe(true);
+    await setAttr(page, 'panels', 'ddpm:6; ddim:4:w=2:label=3');
     expect(errors).toEqual([]);
   });
 
@@ -296,6 +367,10 @@ describe('<diffusion-sampler>', () => {
 
     await setAttr(p, 'panels', 'ddim:20:w=2');
     expect((await errorMessages(p)).panels).toContain('w=2 needs a label');
+    await setAttr(p, 'panels', 'ddim:20:guide=classifier:w=2:label=5');
+    expect((await errorMessages(p)).panels).toContain('a classifier-guided panel samples the unconditional model and takes s=… instead');
+    await setAttr(p, 'panels', 'ddim:20:s=500:label=5');
+    expect((await errorMessages(p)).panels).toContain('s "500" must be a number from 0 to 100');
     await setAttr(p, 'panels', 'ddim:10:w=2:label=5');
     expect((await errorMessages(p)).panels).toBeUndefined();
     expect(await sampler(p, '.panel').count()).toBe(1);

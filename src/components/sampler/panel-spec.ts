@@ -10,9 +10,15 @@
  *           | "w=" number 0 … 20              guidance weight, paper convention (Ho & Salimans
  *                                             2022, eq. 6); diffusers' guidance_scale = 1 + w
  *           | "label=" digit 0 … 9 | "none"   the class to sample (none: unconditional)
+ *           | "guide=" ("cfg" | "classifier")  what turns the label into guidance (default cfg)
+ *           | "s=" number 0 … 100              classifier guidance scale (Dhariwal & Nichol
+ *                                             2021, eq. 14); implies guide=classifier
  *
  * e.g. `ddpm:100; ddim:20:eta=0; ddim:20:w=2:label=3`. Spaces are ignored; each option at most
- * once, in any order. Guidance needs a label (it pushes towards a class).
+ * once, in any order. Guidance needs a label (it pushes towards a class). A classifier-guided
+ * panel (`ddim:20:guide=classifier:s=2:label=3`) samples the unconditional model and steers it
+ * with the noise-aware classifier's gradient, so it takes s and not w; without s, s = 1 (the
+ * plain posterior p(x | y)).
  */
 import { listAllowed, quoteAttr, type ParseResult, type RawAttr } from '../base/attributes';
 
@@ -28,17 +34,34 @@ export interface PanelSpec {
   guidance: number;
   /** Class 0–9, or null for unconditional samples. */
   label: number | null;
+  /**
+   * Present only on classifier-guided panels: the scale s ≥ 0 of the classifier's gradient
+   * (guidance is then 0 and label is set). Absent: the label drives classifier-free guidance.
+   */
+  classifierScale?: number;
+}
+
+export const GUIDE_KINDS = ['cfg', 'classifier'] as const;
+export type GuideKind = (typeof GUIDE_KINDS)[number];
+/** Largest classifier scale (the lab refuses more; past it the samples fall apart). */
+export const MAX_CLASSIFIER_SCALE = 100;
+/** The classifier scale of `guide=classifier` without `s=`: s = 1 samples the plain posterior. */
+export const DEFAULT_CLASSIFIER_SCALE = 1;
+
+/** Which guidance a panel uses. */
+export function guideOf(p: PanelSpec): GuideKind {
+  return p.classifierScale === undefined ? 'cfg' : 'classifier';
 }
 
 export const MAX_PANELS = 4;
 export const MAX_PANEL_STEPS = 1000;
 export const MAX_GUIDANCE = 20;
 export const DEFAULT_PANELS = 'ddpm:100; ddim:20:eta=0; ddim:20:w=2:label=3';
-export const PANELS_GRAMMAR = 'sampler:steps[:eta=η][:w=weight][:label=digit], panels separated by ";"';
+export const PANELS_GRAMMAR = 'sampler:steps[:eta=η][:w=weight][:label=digit][:guide=classifier:s=scale], panels separated by ";"';
 
-const OPTION_NAMES = ['eta', 'w', 'label'] as const;
+const OPTION_NAMES = ['eta', 'w', 'label', 'guide', 's'] as const;
 type OptionName = (typeof OPTION_NAMES)[number];
-const OPTION_EXAMPLES: Readonly<Record<OptionName, string>> = { eta: 'eta=0', w: 'w=2', label: 'label=3' };
+const OPTION_EXAMPLES: Readonly<Record<OptionName, string>> = { eta: 'eta=0', w: 'w=2', label: 'label=3', guide: 'guide=classifier', s: 's=2' };
 
 const OTHER_SAMPLERS = "diffusers' other schedulers (Euler, DPM-Solver++, PNDM, LMS) are not part of this course";
 const SAMPLER_HINTS: Readonly<Record<string, string>> = Object.freeze({
@@ -60,6 +83,11 @@ const OPTION_HINTS: Readonly<Record<string, string>> = Object.freeze({
   weight: 'w',
   class: 'label',
   digit: 'label',
+  classifier: 'guide',
+  kind: 'guide',
+  guidance_kind: 'guide',
+  classifier_scale: 's',
+  cg: 's',
   y: 'label',
   c: 'label',
 });
@@ -107,13 +135,15 @@ export function parsePanel(text: string): ParseResult<PanelSpec> {
     return fail(`steps "${stepsText}" must be a whole number from 1 to ${MAX_PANEL_STEPS}.`);
   }
   const spec: PanelSpec = { sampler, steps, eta: 0, guidance: 0, label: null };
+  let guide: GuideKind | null = null;
+  let scale: number | null = null;
   const seen = new Set<OptionName>();
   for (const option of options) {
     const eq = option.indexOf('=');
     const name = eq < 0 ? option : option.slice(0, eq);
     const value = eq < 0 ? '' : option.slice(eq + 1);
     if (!(OPTION_NAMES as readonly string[]).includes(name)) {
-      return fail(`"${option}" is not an option: use eta=…, w=… or label=….${optionHint(name, value)}`);
+      return fail(`"${option}" is not an option: use eta=…, w=…, label=…, guide=… or s=….${optionHint(name, value)}`);
     }
     const key = name as OptionName;
     if (seen.has(key)) return fail(`"${key}" is given twice in "${compact}".`);
@@ -130,6 +160,17 @@ export function parsePanel(text: string): ParseResult<PanelSpec> {
         return fail(`w "${value}" must be a number from 0 to ${MAX_GUIDANCE} (0: no guidance; diffusers' guidance_scale = 1 + w).`);
       }
       spec.guidance = w;
+    } else if (key === 'guide') {
+      if (!(GUIDE_KINDS as readonly string[]).includes(value)) {
+        return fail(`guide "${value}" must be ${listAllowed(GUIDE_KINDS)} (classifier-free guidance, or a noise-aware classifier's gradient).`);
+      }
+      guide = value as GuideKind;
+    } else if (key === 's') {
+      const sValue = number(value);
+      if (!(sValue >= 0 && sValue <= MAX_CLASSIFIER_SCALE)) {
+        return fail(`s "${value}" must be a number from 0 to ${MAX_CLASSIFIER_SCALE} (the classifier guidance scale; 0: unguided).`);
+      }
+      scale = sValue;
     } else {
       if (value === 'none') {
         spec.label = null;
@@ -139,6 +180,20 @@ export function parsePanel(text: string): ParseResult<PanelSpec> {
         spec.label = label;
       }
     }
+  }
+  if (guide === 'cfg' && scale !== null) {
+    return fail(`s=${formatNumber(scale)} is the classifier guidance scale, but this panel says guide=cfg: write guide=classifier, or use w=… for classifier-free guidance.`);
+  }
+  if (guide === 'classifier' || scale !== null) {
+    if (spec.guidance > 0) {
+      return fail(
+        `w=${spec.guidance} is the classifier-free guidance weight; a classifier-guided panel samples the unconditional model and takes s=… instead. Remove w, or remove guide=classifier and s.`,
+      );
+    }
+    if (spec.label === null) {
+      return fail(`classifier guidance needs a label: the classifier's gradient pushes the samples towards a class. Add ":label=3" (any digit).`);
+    }
+    spec.classifierScale = scale ?? DEFAULT_CLASSIFIER_SCALE;
   }
   if (spec.guidance > 0 && spec.label === null) {
     return fail(`w=${spec.guidance} needs a label: guidance pushes the samples towards a class. Add ":label=3" (any digit), or set w=0.`);
@@ -178,6 +233,7 @@ export function formatPanel(p: PanelSpec): string {
   const parts: string[] = [p.sampler, String(p.steps)];
   if (p.sampler === 'ddim') parts.push(`eta=${formatNumber(p.eta)}`);
   if (p.guidance > 0) parts.push(`w=${formatNumber(p.guidance)}`);
+  if (p.classifierScale !== undefined) parts.push('guide=classifier', `s=${formatNumber(p.classifierScale)}`);
   if (p.label !== null) parts.push(`label=${p.label}`);
   return parts.join(':');
 }
@@ -191,9 +247,18 @@ export function guidanceScale(w: number): number {
   return 1 + w;
 }
 
-/** Network evaluations per image a panel will cost: one per step, two per guided step. */
+/**
+ * U-Net evaluations per image a panel will cost: one per step, two per CFG-guided step. A
+ * classifier-guided step costs one U-Net evaluation plus one classifier gradient (see
+ * `classifierGradients`).
+ */
 export function expectedNfe(p: PanelSpec): number {
   return p.steps * (p.guidance > 0 && p.label !== null ? 2 : 1);
+}
+
+/** Classifier gradients per image a panel will cost: one per step when classifier-guided with s > 0. */
+export function classifierGradients(p: PanelSpec): number {
+  return p.classifierScale !== undefined && p.classifierScale > 0 ? p.steps : 0;
 }
 
 /** A heading for a panel: "DDIM · 20 steps · η = 0 · w = 2 (guidance_scale 3) · label 3". */
@@ -201,6 +266,7 @@ export function describePanel(p: PanelSpec): string {
   const parts = [p.sampler.toUpperCase(), `${p.steps} step${p.steps === 1 ? '' : 's'}`];
   if (p.sampler === 'ddim') parts.push(`η = ${formatNumber(p.eta)}`);
   if (p.guidance > 0) parts.push(`w = ${formatNumber(p.guidance)} (guidance_scale ${formatNumber(guidanceScale(p.guidance))})`);
+  if (p.classifierScale !== undefined) parts.push(`classifier guidance s = ${formatNumber(p.classifierScale)}`);
   parts.push(p.label === null ? 'unconditional' : `label ${p.label}`);
   return parts.join(' · ');
 }

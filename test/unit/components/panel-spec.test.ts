@@ -9,8 +9,12 @@ import {
   guidanceScale,
   parsePanel,
   parsePanels,
+  classifierGradients,
+  guideOf,
+  MAX_CLASSIFIER_SCALE,
   type PanelSpec,
 } from '../../../src/components/sampler/panel-spec';
+import { MAX_CLASSIFIER_SCALE as LAB_MAX_CLASSIFIER_SCALE } from '../../../src/lab/browser/classifier-guidance';
 
 function message<T>(result: ParseResult<T>): string {
   if (result.ok) throw new Error(`expected a rejection, got ${JSON.stringify(result.value)}`);
@@ -101,5 +105,56 @@ describe('panel descriptions', () => {
     expect(expectedNfe(guided)).toBe(40);
     expect(expectedNfe(value(parsePanel('ddim:20:label=3')))).toBe(20);
     expect(formatPanel(value(parsePanel('ddpm:5')))).toBe('ddpm:5');
+  });
+});
+
+describe('classifier-guided panels', () => {
+  it('reads guide=classifier with a scale s, implies it from s alone, and defaults s to 1', () => {
+    expect(value(parsePanel('ddim:20:guide=classifier:s=2:label=3'))).toEqual<PanelSpec>({
+      sampler: 'ddim',
+      steps: 20,
+      eta: 0,
+      guidance: 0,
+      label: 3,
+      classifierScale: 2,
+    });
+    expect(value(parsePanel('ddpm:50:s=0.5:label=7')).classifierScale).toBe(0.5);
+    expect(value(parsePanel('ddim:20:guide=classifier:label=3')).classifierScale).toBe(1);
+    expect(value(parsePanel('ddim:20:guide=classifier:s=0:label=3')).classifierScale).toBe(0);
+    // guide=cfg is the default and leaves no classifier scale behind.
+    expect(value(parsePanel('ddim:20:guide=cfg:w=2:label=3'))).toEqual(value(parsePanel('ddim:20:w=2:label=3')));
+    expect(guideOf(value(parsePanel('ddim:20:w=2:label=3')))).toBe('cfg');
+    expect(guideOf(value(parsePanel('ddim:20:s=3:label=3')))).toBe('classifier');
+  });
+
+  it('round-trips through the canonical text, next to a CFG panel on the same seed', () => {
+    const specs = value(parsePanels('ddim:20:w=2:label=3; ddim:20:s=4:label=3; ddpm:10:guide=classifier:label=0'));
+    const text = formatPanels(specs);
+    expect(text).toBe('ddim:20:eta=0:w=2:label=3; ddim:20:eta=0:guide=classifier:s=4:label=3; ddpm:10:guide=classifier:s=1:label=0');
+    expect(value(parsePanels(text))).toEqual(specs);
+  });
+
+  it('explains what does not fit: w with classifier guidance, s with guide=cfg, no label, bad values', () => {
+    expect(message(parsePanels('ddim:20:guide=classifier:w=2:label=3'))).toContain('takes s=… instead');
+    expect(message(parsePanels('ddim:20:guide=cfg:s=2:label=3'))).toContain('s=2 is the classifier guidance scale, but this panel says guide=cfg');
+    expect(message(parsePanels('ddim:20:guide=classifier'))).toContain('classifier guidance needs a label');
+    expect(message(parsePanels('ddim:20:s=101:label=3'))).toContain('s "101" must be a number from 0 to 100');
+    expect(message(parsePanels('ddim:20:s=-1:label=3'))).toContain('s "-1" must be a number from 0 to 100');
+    expect(message(parsePanels('ddim:20:guide=clf:label=3'))).toContain('guide "clf" must be "cfg" or "classifier"');
+    expect(message(parsePanels('ddim:20:classifier_scale=2:label=3'))).toContain('Did you mean "s=2"?');
+    expect(message(parsePanels('ddim:20:s=1:s=2:label=3'))).toContain('"s" is given twice');
+  });
+
+  it('costs one U-Net evaluation and one classifier gradient per step, and says so in its description', () => {
+    const spec = value(parsePanel('ddim:20:s=2:label=3'));
+    expect(expectedNfe(spec)).toBe(20);
+    expect(classifierGradients(spec)).toBe(20);
+    expect(classifierGradients(value(parsePanel('ddim:20:s=0:label=3')))).toBe(0);
+    expect(classifierGradients(value(parsePanel('ddim:20:w=2:label=3')))).toBe(0);
+    expect(describePanel(spec)).toBe('DDIM · 20 steps · η = 0 · classifier guidance s = 2 · label 3');
+  });
+
+  it('allows the same largest scale as the lab', () => {
+    expect(MAX_CLASSIFIER_SCALE).toBe(LAB_MAX_CLASSIFIER_SCALE);
   });
 });
