@@ -11,7 +11,17 @@ import { BACKEND_PREFERENCES } from '../backend/names';
 import { BETA_SCHEDULES, DEFAULT_SCHEDULE_SETTINGS } from '../diffusion/config';
 import { MAX_TRAIN_TIMESTEPS } from './base/schedule-attributes';
 import { DEFAULT_PANELS, MAX_GUIDANCE, MAX_PANEL_STEPS, MAX_PANELS } from './sampler/panel-spec';
+// Classifier-guided panels (guide=classifier:s=…).
+import { DEFAULT_CLASSIFIER_SCALE, MAX_CLASSIFIER_SCALE } from './sampler/panel-spec';
 import { MAX_BATCH, MAX_TRAIN_STEPS, TRAINER_DEFAULTS, TRAIN_PRESETS } from './trainer/trainer-settings';
+// <diffusion-inpaint>.
+import { INPAINT_DEFAULTS, MASK_PRESETS, MAX_EDIT_GUIDANCE, MAX_EDIT_RESULTS, MAX_EDIT_STEPS, MAX_RESAMPLE } from './inpaint/settings';
+// <diffusion-latent> and <diffusion-bias>.
+import { BIAS_DEFAULTS, LATENT_DEFAULTS, MAX_BIAS_COUNT, MAX_LATENT_GUIDANCE, MAX_LATENT_WIDGET_COUNT, MAX_LATENT_WIDGET_STEPS } from './latent/latent-settings';
+// <diffusion-score-field>.
+import { SCORE_FIELD_DEFAULTS as SCORE_FIELD, SCORE_FIELD_LIMITS } from './score-field/settings';
+// <diffusion-vs-gan>.
+import * as VS_GAN from './vs-gan/settings';
 
 export interface AttributeDoc {
   name: string;
@@ -166,9 +176,9 @@ export const WIDGET_DOCS: readonly WidgetDoc[] = [
     attributes: [
       {
         name: 'panels',
-        type: `1 … ${MAX_PANELS} panels "sampler:steps[:eta=η][:w=weight][:label=digit]" separated by ";"; sampler "ddpm" | "ddim", steps 1 … ${MAX_PANEL_STEPS}, η 0 … 1 (ddim), w 0 … ${MAX_GUIDANCE}, label 0 … 9 | "none"`,
+        type: `1 … ${MAX_PANELS} panels "sampler:steps[:eta=η][:w=weight][:label=digit][:guide=classifier:s=scale]" separated by ";"; sampler "ddpm" | "ddim", steps 1 … ${MAX_PANEL_STEPS}, η 0 … 1 (ddim), w 0 … ${MAX_GUIDANCE}, label 0 … 9 | "none", guide "cfg" | "classifier", s 0 … ${MAX_CLASSIFIER_SCALE}`,
         default: DEFAULT_PANELS,
-        description: 'The panels. w is the guidance weight in the paper’s convention (Ho & Salimans 2022); diffusers’ guidance_scale is 1 + w. Guidance needs a label.',
+        description: `The panels. w is the guidance weight in the paper’s convention (Ho & Salimans 2022); diffusers’ guidance_scale is 1 + w. Guidance needs a label. guide=classifier makes a classifier-guided panel instead (Dhariwal & Nichol 2021): the unconditional model steered by a noise-aware classifier’s gradient with scale s (default ${DEFAULT_CLASSIFIER_SCALE}; s implies guide=classifier and excludes w), e.g. "ddim:50:w=2:label=3; ddim:50:guide=classifier:s=2:label=3" compares the two on the same seed.`,
       },
       { name: 'seed', type: SEED_TYPE, default: '0', description: 'Seed of x_T, the same for every panel.' },
       { name: 'count', type: 'whole number 1 … 64', default: '16', description: 'Samples per panel.' },
@@ -184,6 +194,146 @@ export const WIDGET_DOCS: readonly WidgetDoc[] = [
     ],
     parts: ['title', 'controls', 'model', 'scrubber', 'panels', 'panel', 'steps', 'images', 'numbers', 'quality', 'error', 'status'],
     example: `<diffusion-sampler panels="${DEFAULT_PANELS}" seed="0" count="16"></diffusion-sampler>`,
+  },
+  // <diffusion-inpaint>: editing with a trained model.
+  {
+    tag: 'diffusion-inpaint',
+    title: 'Editing: inpainting and SDEdit',
+    summary:
+      'Paint a mask over a digit and the model fills it in, by the replacement method or RePaint’s resampling; or draw a rough digit, pick a strength, and SDEdit noises it to t₀ and denoises it. Several results side by side, each read by a reference classifier, the step-by-step denoising, and the measured wall time.',
+    usesLab: true,
+    attributes: [
+      { name: 'mode', type: '"inpaint" | "sdedit"', default: INPAINT_DEFAULTS.mode, description: 'Fill in a masked region, or turn a rough drawing into a digit.' },
+      { name: 'method', type: '"replacement" | "repaint"', default: INPAINT_DEFAULTS.method, description: 'Inpainting method: put the kept region back after every step (Song et al. 2021), or also go back up j levels r − 1 times at every j-th level (RePaint, Lugmayr et al. 2022).' },
+      { name: 'sampler', type: '"ddpm" | "ddim"', default: INPAINT_DEFAULTS.sampler, description: 'The sampler of every step.' },
+      { name: 'steps', type: `whole number 1 … ${MAX_EDIT_STEPS}`, default: String(INPAINT_DEFAULTS.steps), description: 'Sampler steps of a full run (diffusers’ num_inference_steps); SDEdit runs the last ⌊steps · strength⌋ of them.' },
+      { name: 'jump-length', type: 'whole number 1 … steps − 1', default: String(INPAINT_DEFAULTS.jumpLength), description: 'RePaint’s jump length j (diffusers’ jump_length).' },
+      { name: 'resample-count', type: `whole number 1 … ${MAX_RESAMPLE}`, default: String(INPAINT_DEFAULTS.resampleCount), description: 'RePaint’s resample count r (diffusers’ jump_n_sample); 1 is the replacement method.' },
+      { name: 'strength', type: 'number 0 … 1', default: String(INPAINT_DEFAULTS.strength), description: 'SDEdit’s strength (diffusers’ img2img strength): 0 returns the drawing, 1 starts from as much noise as sampling.' },
+      { name: 'label', type: 'digit 0 … 9 | "none"', default: 'none', description: 'Class label of every result.' },
+      { name: 'guidance', type: `number 0 … ${MAX_EDIT_GUIDANCE}`, default: String(INPAINT_DEFAULTS.guidance), description: 'Classifier-free guidance weight w (paper convention; diffusers’ guidance_scale is 1 + w). Needs a label.' },
+      { name: 'seed', type: SEED_TYPE, default: String(INPAINT_DEFAULTS.seed), description: 'Result i uses seed + i, so each result can be reproduced alone.' },
+      { name: 'count', type: `whole number 1 … ${MAX_EDIT_RESULTS}`, default: String(INPAINT_DEFAULTS.count), description: 'Results per run, side by side.' },
+      { name: 'digit-index', type: 'whole number 0 … 1999', default: String(INPAINT_DEFAULTS.digitIndex), description: 'The MNIST test digit to start from.' },
+      { name: 'mask', type: quoted(MASK_PRESETS), default: INPAINT_DEFAULTS.mask, description: 'The mask to start from (orange = fill in); the reader paints on top of it.' },
+      { name: 'source', type: '"shipped" | "trained"', default: 'shipped', description: 'The shipped checkpoint, or the model trained on this page with <diffusion-trainer>.' },
+      BACKEND,
+      ASSETS_BASE('mnist/, checkpoints/ and classifier/'),
+    ],
+    events: [
+      { name: 'diffusion-edited', detail: '{ mode, method, sampler, steps, networkSteps, nfe, wallMs, count, seed, strength, startTimestep, label, guidance, source }', when: 'a run finished' },
+      { name: 'diffusion-classified', detail: '{ labels, confidences }', when: 'the reference classifier has read the results' },
+      { name: 'diffusion-step', detail: '{ frame, total, timestep }', when: 'the step-by-step scrubber moved' },
+      { name: 'diffusion-paint', detail: '{ layer, coverage }', when: 'a stroke on the mask or the drawing ended' },
+      CHANGE_EVENT,
+      { name: 'diffusion-ready', detail: '{ count }', when: 'the MNIST digits have loaded' },
+      ERROR_EVENT,
+    ],
+    parts: ['title', 'modes', 'input', 'editor', 'tools', 'controls', 'model', 'results', 'images', 'numbers', 'steps', 'error', 'status'],
+    example: '<diffusion-inpaint mode="inpaint" method="repaint" steps="20" mask="bottom-half"></diffusion-inpaint>',
+  },
+  // <diffusion-latent> and <diffusion-bias>: latent diffusion (src/latent).
+  {
+    tag: 'diffusion-latent',
+    title: 'Latent diffusion against pixel space',
+    summary:
+      'A small autoencoder squeezes digits into 7×7×c latents and back (originals, latents and reconstructions shown); a diffusion model trained on the latents samples beside the shipped pixel-space U-Net, and a table compares FLOPs per denoising step, the wall time of both runs on the reader’s backend, and the accuracy and classifier-FID measured by the evaluation tools.',
+    usesLab: true,
+    attributes: [
+      { name: 'count', type: `whole number 1 … ${MAX_LATENT_WIDGET_COUNT}`, default: String(LATENT_DEFAULTS.count), description: 'Samples per side, and test digits shown with their reconstructions.' },
+      { name: 'steps', type: `whole number 1 … ${MAX_LATENT_WIDGET_STEPS}`, default: String(LATENT_DEFAULTS.steps), description: 'DDIM steps of both samplers.' },
+      { name: 'guidance', type: `number 0 … ${MAX_LATENT_GUIDANCE}`, default: String(LATENT_DEFAULTS.guidance), description: 'Classifier-free guidance weight w of both models (paper convention; diffusers’ guidance_scale is 1 + w). Ignored with label="none".' },
+      { name: 'label', type: 'digit 0 … 9 | "cycle" | "none"', default: String(LATENT_DEFAULTS.label), description: 'The digit of every sample, 0 … 9 in turn, or none (unconditional).' },
+      { name: 'seed', type: SEED_TYPE, default: String(LATENT_DEFAULTS.seed), description: 'Seed of x_T (pixels and latents are drawn from the same seed).' },
+      BACKEND,
+      ASSETS_BASE('mnist/, checkpoints/ and classifier/'),
+    ],
+    events: [
+      { name: 'diffusion-sampled', detail: '{ space, wallMs, nfe, count, seed }', when: 'one side (space "pixel" or "latent") finished sampling' },
+      CHANGE_EVENT,
+      ERROR_EVENT,
+    ],
+    parts: ['title', 'autoencoder', 'controls', 'model', 'samples', 'table', 'error', 'status'],
+    example: '<diffusion-latent count="8" steps="20" guidance="1" label="cycle"></diffusion-latent>',
+  },
+  {
+    tag: 'diffusion-bias',
+    title: 'Bias in, bias out',
+    summary:
+      'A latent diffusion model trained without labels on a class-skewed MNIST subset: sample it, let the reference classifier read every sample, and compare the class histogram with the training distribution.',
+    usesLab: true,
+    attributes: [
+      { name: 'count', type: `whole number 10 … ${MAX_BIAS_COUNT}`, default: String(BIAS_DEFAULTS.count), description: 'Samples drawn and classified per run.' },
+      { name: 'steps', type: `whole number 1 … ${MAX_LATENT_WIDGET_STEPS}`, default: String(BIAS_DEFAULTS.steps), description: 'DDIM steps.' },
+      { name: 'seed', type: SEED_TYPE, default: String(BIAS_DEFAULTS.seed), description: 'Seed of x_T.' },
+      BACKEND,
+      ASSETS_BASE('checkpoints/ and classifier/'),
+    ],
+    events: [
+      { name: 'diffusion-sampled', detail: '{ count, counts, wallMs, seed }', when: 'the samples were drawn and classified (counts per digit)' },
+      CHANGE_EVENT,
+      ERROR_EVENT,
+    ],
+    parts: ['title', 'controls', 'chart', 'numbers', 'images', 'error', 'status'],
+    example: '<diffusion-bias count="100" steps="20"></diffusion-bias>',
+  },
+  // <diffusion-score-field>: score-based models on 2-D data (src/toy2d).
+  {
+    tag: 'diffusion-score-field',
+    title: 'Score-based models on 2-D data',
+    summary:
+      'A small MLP learns the score of a toy 2-D data set live in the page (Swiss roll, two moons, a ring of Gaussians, or points the reader draws). A quiver plot shows the learned score at a chosen noise level beside the closed-form true score of the Gaussian mixtures, with their cosine similarity measured; particles follow annealed Langevin dynamics, the probability-flow ODE or ancestral steps with their paths drawn; VP and VE noising are compared. tfjs (wasm) on the page, loaded on first use.',
+    usesLab: false,
+    attributes: [
+      { name: 'dataset', type: '"swiss-roll" | "two-moons" | "ring" | "drawn"', default: SCORE_FIELD.dataset, description: 'The data; "drawn" lets the reader add points by dragging on the plot (or with the arrow keys and Enter).' },
+      { name: 'noising', type: '"vp" | "ve"', default: SCORE_FIELD.noising, description: 'Variance preserving (the continuous DDPM) or variance exploding (NCSN), Song et al. 2021. Changing it starts a new model.' },
+      { name: 'seed', type: SEED_TYPE, default: String(SCORE_FIELD.seed), description: 'Seed of the initial weights, the training noise and the particles.' },
+      { name: 'steps', type: `whole number 1 … ${SCORE_FIELD_LIMITS.maxSteps}`, default: String(SCORE_FIELD.steps), description: 'Training steps a run goes to; raise it to train on.' },
+      { name: 't', type: `number ${SCORE_FIELD_LIMITS.minT} … 1`, default: String(SCORE_FIELD.t), description: 'Noise level of the quiver plot, as continuous time t (σ(t) is shown beside it).' },
+      { name: 'particles', type: `whole number 1 … ${SCORE_FIELD_LIMITS.maxParticles}`, default: String(SCORE_FIELD.particles), description: 'Particles released from the prior.' },
+      { name: 'sampler', type: '"ode" | "langevin" | "ancestral"', default: SCORE_FIELD.sampler, description: 'How particles move: the probability-flow ODE, annealed Langevin dynamics, or ancestral (DDPM / SMLD) steps.' },
+      { name: 'sample-steps', type: `whole number 1 … ${SCORE_FIELD_LIMITS.maxSampleSteps}`, default: String(SCORE_FIELD.sampleSteps), description: 'Steps of the ODE and ancestral samplers, or noise levels of Langevin dynamics (8 updates each).' },
+      { name: 'field', type: '"both" | "learned" | "true"', default: SCORE_FIELD.field, description: 'Which arrows are drawn; the true score exists for "ring" and "drawn".' },
+      { name: 'batch-size', type: `whole number 1 … ${SCORE_FIELD_LIMITS.maxBatch}`, default: String(SCORE_FIELD.batchSize), description: 'Points per training step.' },
+      { name: 'learning-rate', type: 'number, 0 < lr < 1', default: String(SCORE_FIELD.learningRate), description: 'Adam’s learning rate. Changing it starts a new model.' },
+      { name: 'hidden-units', type: `whole number 4 … ${SCORE_FIELD_LIMITS.maxHidden}`, default: String(SCORE_FIELD.hidden), description: 'Units per hidden layer of the 3-layer MLP. Changing it starts a new model.' },
+      { name: 'autotrain', type: 'boolean', default: '', description: 'Start training as soon as the model is ready.' },
+    ],
+    events: [
+      { name: 'diffusion-ready', detail: '{ backend, parameters }', when: 'a model was built (tfjs loaded)' },
+      { name: 'diffusion-progress', detail: '{ state, step, totalSteps, loss, smoothedLoss, stepsPerSecond }', when: 'training progressed (a few times a second), paused or finished' },
+      { name: 'score-field-trained', detail: '{ step, loss, smoothedLoss, stepsPerSecond, trainingSeconds, dataset, noising, cosineGrid, cosineData, t }', when: 'a run reached steps' },
+      { name: 'score-field-sampled', detail: '{ sampler, particles, steps, updates, ms, onMode, modesCovered }', when: 'released particles arrived' },
+      CHANGE_EVENT,
+      ERROR_EVENT,
+    ],
+    parts: ['title', 'controls', 'plot', 'legend', 'numbers', 'noising', 'pad', 'error', 'status'],
+    example: '<diffusion-score-field dataset="ring" noising="vp" steps="1000"></diffusion-score-field>',
+  },
+  // <diffusion-vs-gan>: why diffusion won.
+  {
+    tag: 'diffusion-vs-gan',
+    title: 'Why diffusion won: GAN versus diffusion',
+    summary:
+      'A tiny GAN and a tiny diffusion model train live on the same ring of Gaussians, side by side. Every few steps both are sampled and their mode coverage is measured: modes hit, share of samples per mode, fraction on a mode. The GAN collapses onto few modes while its losses see-saw; the diffusion model covers every mode. tfjs (wasm, main thread in short slices) loads on the first Train.',
+    usesLab: false,
+    attributes: [
+      { name: 'seed', type: SEED_TYPE, default: String(VS_GAN.VS_GAN_DEFAULTS.seed), description: 'Seed of both models’ weights, the data and the measurements. A new seed starts a new run.' },
+      { name: 'modes', type: `whole number ${VS_GAN.MIN_MODES} … ${VS_GAN.MAX_MODES}`, default: String(VS_GAN.VS_GAN_DEFAULTS.modes), description: 'Gaussians on the ring. A new value starts a new run.' },
+      { name: 'steps', type: `whole number 1 … ${VS_GAN.MAX_VS_GAN_STEPS}`, default: String(VS_GAN.VS_GAN_DEFAULTS.steps), description: 'Training steps to reach (each model one step per batch); raise it to continue a finished run.' },
+      { name: 'speed', type: `whole number 0 … ${VS_GAN.MAX_SPEED}`, default: String(VS_GAN.VS_GAN_DEFAULTS.speed), description: 'Training steps per second at most, to watch the GAN move; 0 is as fast as the page allows.' },
+      { name: 'measure-every', type: `whole number ${VS_GAN.MIN_MEASURE_EVERY} … ${VS_GAN.MAX_MEASURE_EVERY}`, default: String(VS_GAN.VS_GAN_DEFAULTS.measureEvery), description: 'Training steps between measurements of mode coverage.' },
+      { name: 'samples', type: `whole number ${VS_GAN.MIN_SAMPLES} … ${VS_GAN.MAX_SAMPLES}`, default: String(VS_GAN.VS_GAN_DEFAULTS.samples), description: 'Points drawn from each model per measurement.' },
+      { name: 'autoplay', type: 'boolean', default: '', description: 'Start training when the widget loads (never when the reader prefers reduced motion).' },
+    ],
+    events: [
+      { name: 'vs-gan-progress', detail: '{ state, step, totalSteps, modes, gan: { modesHit, shares, highQuality, effectiveModes, discriminatorLoss, generatorLoss }, diffusion: { modesHit, shares, highQuality, effectiveModes, loss } }', when: 'both models were measured' },
+      { name: 'vs-gan-state', detail: '{ state, step }', when: 'training started, paused, finished or was reset' },
+      CHANGE_EVENT,
+      ERROR_EVENT,
+    ],
+    parts: ['title', 'controls', 'progress', 'panels', 'panel', 'scatter', 'numbers', 'shares', 'chart', 'error', 'status'],
+    example: '<diffusion-vs-gan seed="0" modes="8" steps="3000"></diffusion-vs-gan>',
   },
 ];
 

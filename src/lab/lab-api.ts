@@ -82,6 +82,16 @@ export interface SampleRequest {
   source?: ModelSource;
   /** Send x_t and the predicted x̂₀ at every step (for scrubbing). */
   recordSteps?: boolean;
+  // ---- classifier guidance (src/classifier/noisy-guidance.ts) ----
+  /**
+   * What turns `label` into guidance. 'cfg' (default): the U-Net sees the label and `guidance` is
+   * the CFG weight w. 'classifier': the U-Net runs unconditionally and the shipped noise-aware
+   * classifier's gradient steers it to `label` (Dhariwal & Nichol 2021, eq. 14) with
+   * `classifierScale`; `guidance` must then be 0 (the two are not mixed in one request).
+   */
+  guidanceKind?: 'cfg' | 'classifier';
+  /** Classifier gradient scale s ≥ 0 for guidanceKind 'classifier' (0 = the unconditional samples). */
+  classifierScale?: number;
 }
 
 export interface SampleStep {
@@ -149,4 +159,87 @@ export interface Lab {
   addEventListener<K extends keyof LabEvents>(type: K, listener: (e: CustomEvent<LabEvents[K]>) => void): void;
   removeEventListener<K extends keyof LabEvents>(type: K, listener: (e: CustomEvent<LabEvents[K]>) => void): void;
   dispose(): void;
+}
+
+// ---- Editing with a trained model: inpainting and SDEdit (src/lab/editing.ts) ----
+
+/** "replacement" (Song et al. 2021, App. I.2) or "repaint" (Lugmayr et al. 2022, Algorithm 1). */
+export type InpaintMethod = 'replacement' | 'repaint';
+
+interface EditRequestBase {
+  /** The image to edit: one 28×28 image, values in [-1, 1]. */
+  image: Float32Array;
+  sampler: 'ddpm' | 'ddim';
+  /** Sampler steps of a full run (≤ numTrainTimesteps). */
+  steps: number;
+  /** DDIM η (0 deterministic, 1 ≈ DDPM). */
+  eta?: number;
+  /** Guidance weight w (paper convention); needs a label. */
+  guidance?: number;
+  /** Class label 0–9 for every result, or null for none. */
+  label?: number | null;
+  /** Results to make; result i uses seed + i, so each can be reproduced alone. */
+  count: number;
+  seed: number;
+  source?: ModelSource;
+  /** Send x_t and x̂₀ of every network step (through onStep). */
+  recordSteps?: boolean;
+}
+
+export interface InpaintRequest extends EditRequestBase {
+  /** 28×28 values in [0, 1]: 1 where the model fills in, 0 where the image is kept. */
+  mask: Float32Array;
+  method: InpaintMethod;
+  /** RePaint's jump length j (1 … steps − 1; default 10). */
+  jumpLength?: number;
+  /** RePaint's resample count r (≥ 1; default 10; 1 = replacement). */
+  resampleCount?: number;
+}
+
+export interface SdeditRequest extends EditRequestBase {
+  /** 0 … 1: t₀ = the first of the last ⌊steps·strength⌋ timesteps (diffusers' img2img `strength`). */
+  strength: number;
+}
+
+export interface EditResult {
+  images: Float32Array;
+  count: number;
+  /** Network steps taken (RePaint counts its repeats). */
+  steps: number;
+  /** Network evaluations per image (two per guided step). */
+  nfe: number;
+  wallMs: number;
+  /** Timestep of the first step (SDEdit's t₀), or null when none ran. */
+  startTimestep: number | null;
+  /** Where each result started: x_T (inpainting) or the noised input x_{t₀} (SDEdit). */
+  xStart: Float32Array;
+}
+
+/** The editing requests of the page's lab (merged into `Lab` above). */
+export interface Lab {
+  /** Fills the masked region of an image; onStep receives every step when recordSteps is set. Rejects with AbortError on abort. */
+  inpaint(request: InpaintRequest, opts?: { onStep?: (s: SampleStep) => void; signal?: AbortSignal }): Promise<EditResult>;
+  /** SDEdit: noises an image to t₀ and denoises it. Strength 0 returns the image unchanged. */
+  sdedit(request: SdeditRequest, opts?: { onStep?: (s: SampleStep) => void; signal?: AbortSignal }): Promise<EditResult>;
+}
+
+// ---- Latent diffusion (src/latent; the worker's side is host-latent.ts) ----
+
+export type {
+  LatentInfo,
+  LatentModelName,
+  LatentReconstructRequest,
+  LatentReconstruction,
+  LatentSampleRequest,
+  LatentSampleResult,
+} from '../latent/latent-api';
+
+/** The latent-diffusion requests of the page's lab (merged into `Lab` above). */
+export interface Lab {
+  /** The shipped autoencoder and latent model `model`, with the pixel model beside them: sizes, FLOPs, measured quality. */
+  latentInfo(model: import('../latent/latent-api').LatentModelName): Promise<import('../latent/latent-api').LatentInfo>;
+  /** Test digits, their scaled latents and the autoencoder's reconstructions. */
+  latentReconstruct(request: import('../latent/latent-api').LatentReconstructRequest): Promise<import('../latent/latent-api').LatentReconstruction>;
+  /** Samples in latent space and decodes them; the wall time covers both. */
+  latentSample(request: import('../latent/latent-api').LatentSampleRequest): Promise<import('../latent/latent-api').LatentSampleResult>;
 }

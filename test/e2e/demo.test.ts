@@ -6,10 +6,12 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WIDGET_DOCS } from '../../src/components/docs';
 import { collectConsoleErrors, launchBrowser, screenshot, startServer, type LaunchedBrowser, type RunningServer } from './harness';
 
 const PAGE = 'demo/index.html';
-const TAGS = ['diffusion-forward', 'diffusion-schedule', 'diffusion-trainer', 'diffusion-sampler'];
+/** Every documented widget: each gets a section, and its attribute table is checked against the element. */
+const TAGS = WIDGET_DOCS.map((doc) => doc.tag);
 
 let server: RunningServer;
 let browser: LaunchedBrowser;
@@ -74,7 +76,7 @@ describe('demo page for teachers', () => {
       expect(await section.locator('.parts code').count()).toBeGreaterThan(3);
     }
     expect(await page.locator('#custom-properties tbody tr').count()).toBeGreaterThan(10);
-    expect(await page.locator('#demo-toc a').count()).toBe(5);
+    expect(await page.locator('#demo-toc a').count()).toBe(TAGS.length + 1);
 
     // No widget shows an error message with its snippet's settings.
     for (const tag of TAGS) {

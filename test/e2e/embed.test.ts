@@ -68,7 +68,8 @@ describe('the widget bundle', () => {
     const exported = await page.evaluate(
       `import(${bundleUrl}).then((m) => ({ tags: m.WIDGET_TAGS, sampler: m.DiffusionSampler === customElements.get('diffusion-sampler') }))`,
     );
-    expect(exported).toEqual({ tags: [...WIDGET_TAGS], sampler: true });
+    // The bundle defines at least the widgets this page shows (later widgets join the list).
+    expect(exported).toEqual({ tags: expect.arrayContaining([...WIDGET_TAGS]), sampler: true });
 
     const sampled = await sampleShipped(frame);
     expect(sampled.detail).toMatchObject({ spec: 'ddim:4:eta=0', nfe: 4, count: 2, source: 'shipped' });

@@ -109,6 +109,46 @@ class LabClient implements Lab {
     });
   };
 
+  // ---- editing: inpainting and SDEdit, cancellable and step-reporting like sample ----
+  inpaint: Lab['inpaint'] = (request, opts = {}) => this.streamed('inpaint', request, opts);
+  sdedit: Lab['sdedit'] = (request, opts = {}) => this.streamed('sdedit', request, opts);
+
+  // ---- latent diffusion (host-latent.ts) ----
+  latentInfo: Lab['latentInfo'] = (model) => this.request('latentInfo', model);
+  latentReconstruct: Lab['latentReconstruct'] = (request) => this.request('latentReconstruct', request);
+  latentSample: Lab['latentSample'] = (request) => this.request('latentSample', request);
+
+  private async streamed<K extends 'inpaint' | 'sdedit'>(
+    method: K,
+    request: LabMethods[K][0],
+    { signal, onStep }: { onStep?: (s: SampleStep) => void; signal?: AbortSignal },
+  ): Promise<LabMethods[K][1]> {
+    if (signal?.aborted) throw abortError();
+    await this.ready();
+    if (signal?.aborted) throw abortError();
+    return new Promise((resolve, reject) => {
+      let id = 0;
+      const onAbort = (): void => {
+        this.pending.delete(id);
+        this.worker?.postMessage({ type: 'cancel', id } satisfies ToWorker);
+        reject(abortError());
+      };
+      const settle = (): void => signal?.removeEventListener('abort', onAbort);
+      id = this.send(method, request, {
+        resolve: (value) => {
+          settle();
+          resolve(value as LabMethods[K][1]);
+        },
+        reject: (error) => {
+          settle();
+          reject(error);
+        },
+        onStep,
+      });
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
   addEventListener<K extends keyof LabEvents>(type: K, listener: (e: CustomEvent<LabEvents[K]>) => void): void {
     this.events.addEventListener(type, listener as EventListener);
   }

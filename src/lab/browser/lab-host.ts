@@ -33,9 +33,13 @@ import type {
   TrainSettings,
 } from '../lab-api';
 import { expandLabels, initialNoise, sample, schedulerFor, stepNoiseRng } from '../sampling';
+// Classifier guidance: request fields and the lazily loaded noise-aware classifier.
+import { NOISY_CLASSIFIER_DIR, NoisyClassifierSource, resolveGuidance } from './classifier-guidance';
 import { unetFromCheckpoint } from '../unet-checkpoint';
 import { checkpointFromFiles, checkpointJsonUrl, fetchCheckpoint } from './checkpoint-sources';
 import { readStoredCheckpoint, storeCheckpoint } from './checkpoint-store';
+import { runInpaint, runSdedit, type EditingHost } from './host-editing';
+import { LatentHost } from './host-latent';
 import { SharedModel } from './model-lease';
 import type { EventMessage, WorkerInit } from './protocol';
 import { classifyImages, loadReferenceClassifier } from './reference-classifier';
@@ -75,6 +79,8 @@ export class LabHost {
   private data: Promise<MnistDataset> | null = null;
   private shipped: Promise<LoadedModel> | null = null;
   private classifier: Promise<MnistClassifier> | null = null;
+  /** The noise-aware classifier for classifier guidance, fetched on the first request that needs it. */
+  private readonly noisyClassifier = new NoisyClassifierSource(async () => `${(await this.started()).assetsBase}${NOISY_CLASSIFIER_DIR}`);
   private session: TrainingSession | null = null;
   /** Training controls run one after another, so a reset cannot interleave with a start. */
   private control: Promise<unknown> = Promise.resolve();
@@ -240,6 +246,7 @@ export class LabHost {
     }
     if (!Number.isInteger(seed)) throw new RangeError(`seed must be an integer, got ${JSON.stringify(seed)}`);
     const labels = expandLabels(request.label, count);
+    const guidance = resolveGuidance(request, labels);
     const source = request.source ?? (this.session ? 'trained' : 'shipped');
     let model: SharedModel<UNet>;
     let trainedScheduler: Record<string, unknown>;
@@ -255,6 +262,8 @@ export class LabHost {
       throw new RangeError(`unknown model source "${String(source)}"; allowed: shipped, trained`);
     }
 
+    const scheduler = schedulerFor(sampler, trainedScheduler);
+    const classifierGuidance = await this.noisyClassifier.options(guidance, scheduler.alphasCumprod);
     const controller = new AbortController();
     this.jobs.set(id, controller);
     const started = performance.now();
@@ -264,11 +273,12 @@ export class LabHost {
       const out = await model.use((m) =>
         sample({
           model: m,
-          scheduler: schedulerFor(sampler, trainedScheduler),
+          scheduler,
           steps,
           eta: request.eta ?? 0,
-          guidance: request.guidance ?? 0,
-          labels,
+          guidance: guidance.guidance,
+          labels: guidance.labels,
+          classifierGuidance,
           xT,
           rng: stepNoiseRng(seed),
           signal: controller.signal,
@@ -368,5 +378,67 @@ export class LabHost {
 
   numTensors(): number {
     return tf.memory().numTensors;
+  }
+
+  // ---- editing: inpainting and SDEdit (the logic is in host-editing.ts) ----------------------
+
+  inpaint(id: number, request: import('../lab-api').InpaintRequest): Promise<import('../lab-api').EditResult> {
+    return runInpaint(this.editingHost(), id, request);
+  }
+
+  sdedit(id: number, request: import('../lab-api').SdeditRequest): Promise<import('../lab-api').EditResult> {
+    return runSdedit(this.editingHost(), id, request);
+  }
+
+  private editingHost(): EditingHost {
+    return {
+      started: () => this.started(),
+      hasTrained: () => this.session !== null,
+      trained: () => {
+        const s = this.trainedSession();
+        return { model: s.ema, scheduler: { ...s.scheduler.config } };
+      },
+      shipped: async () => {
+        const { model, manifest } = await this.shippedModel();
+        return { model, scheduler: manifest.scheduler ?? {} };
+      },
+      jobs: this.jobs,
+      yieldToEventLoop: this.yieldToEventLoop,
+      step: (id, step) => this.out.step(id, step),
+    };
+  }
+
+  // ---- latent diffusion (the logic is in host-latent.ts) -------------------------------------
+
+  private latent: import('./host-latent').LatentHost | null = null;
+
+  private latentHost(): import('./host-latent').LatentHost {
+    this.latent ??= new LatentHost({
+      assetsBase: async () => (await this.started()).assetsBase,
+      pixel: async () => {
+        const { model, manifest } = await this.shippedModel();
+        return { config: model.model.config, manifest };
+      },
+      yieldToEventLoop: this.yieldToEventLoop,
+    });
+    return this.latent;
+  }
+
+  latentInfo(model: import('../lab-api').LatentModelName): Promise<import('../lab-api').LatentInfo> {
+    return this.latentHost().info(model);
+  }
+
+  latentReconstruct(request: import('../lab-api').LatentReconstructRequest): Promise<import('../lab-api').LatentReconstruction> {
+    return this.latentHost().reconstruct(request);
+  }
+
+  async latentSample(id: number, request: import('../lab-api').LatentSampleRequest): Promise<import('../lab-api').LatentSampleResult> {
+    const controller = new AbortController();
+    this.jobs.set(id, controller);
+    try {
+      return await this.latentHost().sample(request, controller.signal);
+    } finally {
+      this.jobs.delete(id);
+    }
   }
 }

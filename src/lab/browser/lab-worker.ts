@@ -42,6 +42,18 @@ function run(message: RequestMessage): Promise<unknown> | unknown {
       return host.loadCheckpoint(message.arg);
     case 'numTensors':
       return host.numTensors();
+    // Editing (host-editing.ts).
+    case 'inpaint':
+      return host.inpaint(message.id, message.arg);
+    case 'sdedit':
+      return host.sdedit(message.id, message.arg);
+    // Latent diffusion (host-latent.ts).
+    case 'latentInfo':
+      return host.latentInfo(message.arg);
+    case 'latentReconstruct':
+      return host.latentReconstruct(message.arg);
+    case 'latentSample':
+      return host.latentSample(message.id, message.arg);
     default:
       throw new Error(`unknown lab request ${JSON.stringify((message as { method?: unknown }).method)}`);
   }

@@ -39,6 +39,13 @@ export interface LabMethods {
   saveCheckpoint: ['download' | 'indexeddb', { json: string; weights: ArrayBuffer } | CheckpointSummary];
   loadCheckpoint: [{ files: File[] } | { url: string } | 'indexeddb', CheckpointSummary];
   numTensors: [null, number];
+  // Editing (host-editing.ts): inpainting and SDEdit; their steps arrive as 'sample-step' messages.
+  inpaint: [import('../lab-api').InpaintRequest, import('../lab-api').EditResult];
+  sdedit: [import('../lab-api').SdeditRequest, import('../lab-api').EditResult];
+  // Latent diffusion (host-latent.ts).
+  latentInfo: [import('../../latent/latent-api').LatentModelName, import('../../latent/latent-api').LatentInfo];
+  latentReconstruct: [import('../../latent/latent-api').LatentReconstructRequest, import('../../latent/latent-api').LatentReconstruction];
+  latentSample: [import('../../latent/latent-api').LatentSampleRequest, import('../../latent/latent-api').LatentSampleResult];
 }
 
 export type MethodName = keyof LabMethods;

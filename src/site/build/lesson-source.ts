@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { lessons as catalogue, type Lesson } from '../catalogue';
 import { LessonSourceError, parseFrontMatter, type FrontMatterValue } from './front-matter';
 import { shippedCheckpointValues } from './checkpoint-values';
+import { latentCheckpointValues } from '../../latent/latent-values';
 import { lessonValues, substituteValues } from './lesson-values';
 import { renderLessonMarkdown, type RenderedLesson } from './markdown';
 import { renderLessonPage, type LessonLink } from './lesson-template';
@@ -134,7 +135,12 @@ export function buildLessonPage(site: LessonSite, id: string): string | null {
   if (index < 0) return null;
   const source = sources[index];
   // Pure values from the code, plus what the shipped checkpoint's files say about it.
-  const values = new Map([...lessonValues(), ...shippedCheckpointValues(join(site.root, 'assets', 'checkpoints', 'mnist-small'))]);
+  const values = new Map([
+    ...lessonValues(),
+    ...shippedCheckpointValues(join(site.root, 'assets', 'checkpoints', 'mnist-small')),
+    // Latent diffusion: the autoencoder and latent checkpoints (src/latent/latent-values.ts).
+    ...latentCheckpointValues(join(site.root, 'assets', 'checkpoints')),
+  ]);
   const body = substituteValues(source.body, values, (message) => {
     throw new LessonSourceError(source.file, message);
   });
