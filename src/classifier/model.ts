@@ -12,17 +12,10 @@
  * side and convolves with stride 2 ('valid'), as src/model/ops.ts does, rather than pooling.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '../data/rng';
-import { initialValues } from '../model/init';
-import { shapeSize, type InitSpec } from '../model/plan';
+import type { Rng } from '../data/rng';
 import { downsampleConv, convSame, dense } from '../model/ops';
 import { DEFAULT_CLASSIFIER_CONFIG, finalSide, validateClassifierConfig, type ClassifierConfig } from './config';
-
-interface ParamSpec {
-  name: string;
-  shape: number[];
-  init: InitSpec;
-}
+import { VariableModel, type ParamSpec } from './variable-model';
 
 /** Variable names, shapes and initialisers in forward order. */
 export function classifierParamSpecs(config: ClassifierConfig): ParamSpec[] {
@@ -60,29 +53,18 @@ export interface ForwardOptions {
   featureMask?: tf.Tensor2D;
 }
 
-export class MnistClassifier {
+export class MnistClassifier extends VariableModel {
   readonly config: ClassifierConfig;
-  readonly variables: ReadonlyMap<string, tf.Variable>;
-  private readonly specs: ParamSpec[];
-  private disposed = false;
 
   constructor(config: ClassifierConfig = DEFAULT_CLASSIFIER_CONFIG, seed = 0) {
-    this.config = validateClassifierConfig(config);
-    this.specs = classifierParamSpecs(this.config);
-    const root = new Rng(seed);
-    const vars = new Map<string, tf.Variable>();
-    for (const spec of this.specs) {
-      const values = initialValues(spec.init, shapeSize(spec.shape), root.fork());
-      const init = tf.tensor(values, spec.shape, 'float32');
-      vars.set(spec.name, tf.variable(init, true));
-      init.dispose();
-    }
-    this.variables = vars;
+    const checked = validateClassifierConfig(config);
+    super('MnistClassifier', classifierParamSpecs(checked), seed);
+    this.config = checked;
   }
 
   /** Penultimate features [B, featureDim] (after ReLU) for images [B, S, S, 1] in [-1, 1]. */
   features(x: tf.Tensor4D, options: ForwardOptions = {}): tf.Tensor2D {
-    this.checkInput(x);
+    this.checkImages(x, this.config.imageSize);
     return tf.tidy(() => {
       let h = tf.relu(convSame(x, this.v4('stem.kernel'), this.v1('stem.bias')));
       this.config.stageChannels.forEach((_, i) => {
@@ -111,72 +93,6 @@ export class MnistClassifier {
   /** The read-out layer applied to features. */
   head(features: tf.Tensor2D): tf.Tensor2D {
     return tf.tidy(() => dense(features, this.v2('logits.kernel'), this.v1('logits.bias')));
-  }
-
-  paramCount(): number {
-    let n = 0;
-    for (const v of this.variables.values()) n += v.size;
-    return n;
-  }
-
-  /** Copies of all weights by name; the caller disposes them. */
-  getWeights(): tf.NamedTensorMap {
-    this.assertLive();
-    const out: tf.NamedTensorMap = {};
-    for (const [name, v] of this.variables) out[name] = tf.clone(v);
-    return out;
-  }
-
-  /** Replaces every weight; throws (changing nothing) when names or shapes do not fit. */
-  setWeights(map: tf.NamedTensorMap): void {
-    this.assertLive();
-    const problems: string[] = [];
-    for (const spec of this.specs) {
-      const t = map[spec.name];
-      if (!t) problems.push(`missing ${spec.name}`);
-      else if (t.dtype !== 'float32' || !tf.util.arraysEqual(t.shape, spec.shape)) {
-        problems.push(`${spec.name} is ${t.dtype} [${t.shape.join(', ')}], expected float32 [${spec.shape.join(', ')}]`);
-      }
-    }
-    for (const name of Object.keys(map)) if (!this.variables.has(name)) problems.push(`unexpected ${name}`);
-    if (problems.length) throw new Error(`MnistClassifier.setWeights: weights do not fit (nothing changed): ${problems.join('; ')}`);
-    for (const [name, v] of this.variables) v.assign(map[name]);
-  }
-
-  dispose(): void {
-    if (this.disposed) return;
-    for (const v of this.variables.values()) v.dispose();
-    this.disposed = true;
-  }
-
-  private checkInput(x: tf.Tensor4D): void {
-    this.assertLive();
-    const s = this.config.imageSize;
-    if (x.rank !== 4 || x.shape[1] !== s || x.shape[2] !== s || x.shape[3] !== 1) {
-      throw new Error(`MnistClassifier: x must be [B, ${s}, ${s}, 1], got [${x.shape.join(', ')}]`);
-    }
-  }
-
-  private assertLive(): void {
-    if (this.disposed) throw new Error('MnistClassifier: used after dispose()');
-  }
-
-  private variable(name: string): tf.Variable {
-    const v = this.variables.get(name);
-    if (!v) throw new Error(`MnistClassifier: no variable ${name}`);
-    return v;
-  }
-
-  private v1(name: string): tf.Tensor1D {
-    return this.variable(name) as unknown as tf.Tensor1D;
-  }
-
-  private v2(name: string): tf.Tensor2D {
-    return this.variable(name) as unknown as tf.Tensor2D;
-  }
-
-  private v4(name: string): tf.Tensor4D {
-    return this.variable(name) as unknown as tf.Tensor4D;
   }
 }
 

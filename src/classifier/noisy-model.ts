@@ -15,17 +15,9 @@
  * training and input gradients work on every backend of src/backend.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '../data/rng';
-import { initialValues } from '../model/init';
-import { shapeSize, type InitSpec } from '../model/plan';
 import { convSame, dense, downsampleConv, groupNorm, silu, timestepFeatures } from '../model/ops';
 import { DEFAULT_NOISY_CLASSIFIER_CONFIG, validateNoisyClassifierConfig, type NoisyClassifierConfig } from './noisy-config';
-
-interface ParamSpec {
-  name: string;
-  shape: number[];
-  init: InitSpec;
-}
+import { VariableModel, type ParamSpec } from './variable-model';
 
 /** Variable names, shapes and initialisers in forward order. */
 export function noisyClassifierParamSpecs(config: NoisyClassifierConfig): ParamSpec[] {
@@ -65,25 +57,13 @@ export interface NoisyClassifierLike {
   logits(x: tf.Tensor4D, t: tf.Tensor1D): tf.Tensor2D;
 }
 
-export class NoisyClassifier implements NoisyClassifierLike {
+export class NoisyClassifier extends VariableModel implements NoisyClassifierLike {
   readonly config: NoisyClassifierConfig;
-  readonly variables: ReadonlyMap<string, tf.Variable>;
-  private readonly specs: ParamSpec[];
-  private disposed = false;
 
   constructor(config: NoisyClassifierConfig = DEFAULT_NOISY_CLASSIFIER_CONFIG, seed = 0) {
-    this.config = validateNoisyClassifierConfig(config);
-    this.specs = noisyClassifierParamSpecs(this.config);
-    const root = new Rng(seed);
-    const vars = new Map<string, tf.Variable>();
-    for (const spec of this.specs) {
-      const values = initialValues(spec.init, shapeSize(spec.shape), root.fork());
-      const init = tf.tensor(values, spec.shape, 'float32');
-      // Unnamed: tfjs variable names are global, and tests build several classifiers.
-      vars.set(spec.name, tf.variable(init, true));
-      init.dispose();
-    }
-    this.variables = vars;
+    const checked = validateNoisyClassifierConfig(config);
+    super('NoisyClassifier', noisyClassifierParamSpecs(checked), seed);
+    this.config = checked;
   }
 
   /** Class logits [B, numClasses] for x_t [B, S, S, 1] (values around [-1, 1]) at timesteps t [B]. */
@@ -112,72 +92,10 @@ export class NoisyClassifier implements NoisyClassifierLike {
     });
   }
 
-  paramCount(): number {
-    let n = 0;
-    for (const v of this.variables.values()) n += v.size;
-    return n;
-  }
-
-  /** Copies of all weights by name; the caller disposes them. */
-  getWeights(): tf.NamedTensorMap {
-    this.assertLive();
-    const out: tf.NamedTensorMap = {};
-    for (const [name, v] of this.variables) out[name] = tf.clone(v);
-    return out;
-  }
-
-  /** Replaces every weight; throws (changing nothing) when names or shapes do not fit. */
-  setWeights(map: tf.NamedTensorMap): void {
-    this.assertLive();
-    const problems: string[] = [];
-    for (const spec of this.specs) {
-      const t = map[spec.name];
-      if (!t) problems.push(`missing ${spec.name}`);
-      else if (t.dtype !== 'float32' || !tf.util.arraysEqual(t.shape, spec.shape)) {
-        problems.push(`${spec.name} is ${t.dtype} [${t.shape.join(', ')}], expected float32 [${spec.shape.join(', ')}]`);
-      }
-    }
-    for (const name of Object.keys(map)) if (!this.variables.has(name)) problems.push(`unexpected ${name}`);
-    if (problems.length) throw new Error(`NoisyClassifier.setWeights: weights do not fit (nothing changed): ${problems.join('; ')}`);
-    for (const [name, v] of this.variables) v.assign(map[name]);
-  }
-
-  dispose(): void {
-    if (this.disposed) return;
-    for (const v of this.variables.values()) v.dispose();
-    this.disposed = true;
-  }
-
   private checkInput(x: tf.Tensor4D, t: tf.Tensor1D): void {
-    this.assertLive();
-    const s = this.config.imageSize;
-    if (x.rank !== 4 || x.shape[1] !== s || x.shape[2] !== s || x.shape[3] !== 1) {
-      throw new Error(`NoisyClassifier: x must be [B, ${s}, ${s}, 1], got [${x.shape.join(', ')}]`);
-    }
+    this.checkImages(x, this.config.imageSize);
     if (t.rank !== 1 || t.shape[0] !== x.shape[0]) {
       throw new Error(`NoisyClassifier: t must hold one timestep per image ([${x.shape[0]}]), got [${t.shape.join(', ')}]`);
     }
-  }
-
-  private assertLive(): void {
-    if (this.disposed) throw new Error('NoisyClassifier: used after dispose()');
-  }
-
-  private variable(name: string): tf.Variable {
-    const v = this.variables.get(name);
-    if (!v) throw new Error(`NoisyClassifier: no variable ${name}`);
-    return v;
-  }
-
-  private v1(name: string): tf.Tensor1D {
-    return this.variable(name) as unknown as tf.Tensor1D;
-  }
-
-  private v2(name: string): tf.Tensor2D {
-    return this.variable(name) as unknown as tf.Tensor2D;
-  }
-
-  private v4(name: string): tf.Tensor4D {
-    return this.variable(name) as unknown as tf.Tensor4D;
   }
 }

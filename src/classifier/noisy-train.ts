@@ -10,9 +10,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../data/rng';
-import { Adam, type AdamConfig } from '../lab/adam';
+import type { AdamConfig } from '../lab/adam';
+import { AdamTrainer } from './adam-trainer';
 import type { NoisyClassifier } from './noisy-model';
-import { crossEntropy, shiftImages } from './train';
+import { crossEntropy, shiftImages, tallyLogits } from './train';
 
 /** x_t = √ᾱ_t·x_0 + √(1−ᾱ_t)·ε for n flattened images, one timestep each (Ho et al. 2020, eq. 4). */
 export function noiseImages(
@@ -52,38 +53,21 @@ export const DEFAULT_NOISY_TRAINER_OPTIONS: NoisyTrainerOptions = {
   seed: 0,
 };
 
-export class NoisyClassifierTrainer {
+export class NoisyClassifierTrainer extends AdamTrainer {
   readonly options: NoisyTrainerOptions;
-  private readonly optimizer: Adam;
-  private readonly rng: Rng;
-  private readonly names: Map<string, string>;
+  private readonly model: NoisyClassifier;
+  private readonly alphasCumprod: ArrayLike<number>;
 
   /** `alphasCumprod[t]` is ᾱ_t of the diffusion model's schedule, t = 0..T−1 (diffusers' indexing). */
-  constructor(
-    private readonly model: NoisyClassifier,
-    private readonly alphasCumprod: ArrayLike<number>,
-    options: Partial<NoisyTrainerOptions> = {},
-  ) {
-    this.options = { ...DEFAULT_NOISY_TRAINER_OPTIONS, ...options, adam: { ...DEFAULT_NOISY_TRAINER_OPTIONS.adam, ...options.adam } };
+  constructor(model: NoisyClassifier, alphasCumprod: ArrayLike<number>, options: Partial<NoisyTrainerOptions> = {}) {
+    const merged = { ...DEFAULT_NOISY_TRAINER_OPTIONS, ...options, adam: { ...DEFAULT_NOISY_TRAINER_OPTIONS.adam, ...options.adam } };
     if (alphasCumprod.length !== model.config.numTrainTimesteps) {
       throw new Error(`the schedule has ${alphasCumprod.length} timesteps but the classifier expects ${model.config.numTrainTimesteps}`);
     }
-    if (!Number.isInteger(this.options.maxShift) || this.options.maxShift < 0) {
-      throw new Error(`maxShift must be an integer ≥ 0, got ${this.options.maxShift}`);
-    }
-    this.optimizer = new Adam(model.variables, this.options.adam);
-    this.rng = new Rng(this.options.seed);
-    this.names = new Map([...model.variables].map(([name, v]) => [v.name, name]));
-  }
-
-  get step(): number {
-    return this.optimizer.step;
-  }
-
-  /** Changes the peak learning rate from the next step on (for a decay schedule). */
-  setLearningRate(learningRate: number): void {
-    if (!(learningRate > 0)) throw new Error(`learning rate must be > 0, got ${learningRate}`);
-    this.optimizer.config.learningRate = learningRate;
+    super(model.variables, merged.adam, merged.seed, merged.maxShift);
+    this.options = merged;
+    this.model = model;
+    this.alphasCumprod = alphasCumprod;
   }
 
   /** One Adam step on clean images and labels, noised here; returns the loss scalar the caller disposes. */
@@ -95,21 +79,12 @@ export class NoisyClassifierTrainer {
     const timesteps = Int32Array.from({ length: n }, () => this.rng.int(T));
     const noise = this.rng.fillNormal(new Float32Array(clean.length));
     const noised = noiseImages(clean, timesteps, this.alphasCumprod, noise);
-    const variables = [...this.model.variables.values()];
     return tf.tidy(() => {
       const x = tf.tensor4d(noised, [n, side, side, 1]);
       const t = tf.tensor1d(timesteps, 'float32');
       const y = tf.tensor1d(labels, 'int32');
-      const { value, grads } = tf.variableGrads(() => crossEntropy(this.model.logits(x, t), y), variables);
-      const named: tf.NamedTensorMap = {};
-      for (const [internal, g] of Object.entries(grads)) named[this.names.get(internal) ?? internal] = g;
-      this.optimizer.apply(named).dispose();
-      return value;
+      return this.minimize(() => crossEntropy(this.model.logits(x, t), y));
     });
-  }
-
-  dispose(): void {
-    this.optimizer.dispose();
   }
 }
 
@@ -142,8 +117,7 @@ export async function accuracyByTimestep(
   const noise = new Rng(seed).fillNormal(new Float32Array(images.length));
   const rows: AccuracyAtTimestep[] = [];
   for (const timestep of timesteps) {
-    let right = 0;
-    let loss = 0;
+    const tally = { right: 0, loss: 0 };
     for (let start = 0; start < n; start += batchSize) {
       const size = Math.min(batchSize, n - start);
       const ts = new Int32Array(size).fill(timestep);
@@ -156,23 +130,9 @@ export async function accuracyByTimestep(
       const out = tf.tidy(() => model.logits(tf.tensor4d(noised, [size, side, side, 1]), tf.tensor1d(ts, 'float32')));
       const logits = await out.data();
       out.dispose();
-      for (let i = 0; i < size; i++) {
-        let best = 0;
-        let max = -Infinity;
-        for (let j = 0; j < k; j++) {
-          if (logits[i * k + j] > max) {
-            max = logits[i * k + j];
-            best = j;
-          }
-        }
-        const y = labels[start + i];
-        if (best === y) right++;
-        let sum = 0;
-        for (let j = 0; j < k; j++) sum += Math.exp(logits[i * k + j] - max);
-        loss += max + Math.log(sum) - logits[i * k + y];
-      }
+      tallyLogits(tally, logits, labels.subarray(start, start + size), k);
     }
-    rows.push({ timestep, accuracy: right / n, loss: loss / n, count: n });
+    rows.push({ timestep, accuracy: tally.right / n, loss: tally.loss / n, count: n });
   }
   return rows;
 }

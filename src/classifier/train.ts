@@ -5,7 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../data/rng';
-import { Adam, type AdamConfig } from '../lab/adam';
+import type { AdamConfig } from '../lab/adam';
+import { AdamTrainer } from './adam-trainer';
 import { dropoutMask, type MnistClassifier } from './model';
 
 /** Mean softmax cross-entropy of logits [B, K] against int32 labels [B]. */
@@ -58,34 +59,16 @@ export const DEFAULT_CLASSIFIER_TRAINER_OPTIONS: ClassifierTrainerOptions = {
   seed: 0,
 };
 
-export class ClassifierTrainer {
+export class ClassifierTrainer extends AdamTrainer {
   readonly options: ClassifierTrainerOptions;
-  private readonly optimizer: Adam;
-  private readonly rng: Rng;
-  private readonly names: Map<string, string>;
+  private readonly model: MnistClassifier;
 
-  constructor(
-    private readonly model: MnistClassifier,
-    options: Partial<ClassifierTrainerOptions> = {},
-  ) {
-    this.options = { ...DEFAULT_CLASSIFIER_TRAINER_OPTIONS, ...options, adam: { ...DEFAULT_CLASSIFIER_TRAINER_OPTIONS.adam, ...options.adam } };
-    if (!(this.options.dropout >= 0 && this.options.dropout < 1)) throw new Error(`dropout must be in [0, 1), got ${this.options.dropout}`);
-    if (!Number.isInteger(this.options.maxShift) || this.options.maxShift < 0) {
-      throw new Error(`maxShift must be an integer ≥ 0, got ${this.options.maxShift}`);
-    }
-    this.optimizer = new Adam(model.variables, this.options.adam);
-    this.rng = new Rng(this.options.seed);
-    this.names = new Map([...model.variables].map(([name, v]) => [v.name, name]));
-  }
-
-  get step(): number {
-    return this.optimizer.step;
-  }
-
-  /** Changes the peak learning rate from the next step on (for a per-epoch decay). */
-  setLearningRate(learningRate: number): void {
-    if (!(learningRate > 0)) throw new Error(`learning rate must be > 0, got ${learningRate}`);
-    this.optimizer.config.learningRate = learningRate;
+  constructor(model: MnistClassifier, options: Partial<ClassifierTrainerOptions> = {}) {
+    const merged = { ...DEFAULT_CLASSIFIER_TRAINER_OPTIONS, ...options, adam: { ...DEFAULT_CLASSIFIER_TRAINER_OPTIONS.adam, ...options.adam } };
+    if (!(merged.dropout >= 0 && merged.dropout < 1)) throw new Error(`dropout must be in [0, 1), got ${merged.dropout}`);
+    super(model.variables, merged.adam, merged.seed, merged.maxShift);
+    this.options = merged;
+    this.model = model;
   }
 
   /** One Adam step on a batch; returns the batch loss as a scalar the caller disposes. */
@@ -93,22 +76,13 @@ export class ClassifierTrainer {
     const n = labels.length;
     const side = this.model.config.imageSize;
     const input = this.options.maxShift > 0 ? shiftImages(images, n, side, this.options.maxShift, this.rng) : images;
-    const variables = [...this.model.variables.values()];
     return tf.tidy(() => {
       const x = tf.tensor4d(input, [n, side, side, 1]);
       const y = tf.tensor1d(labels, 'int32');
       const featureMask =
         this.options.dropout > 0 ? dropoutMask(n, this.model.config.featureDim, this.options.dropout, this.rng) : undefined;
-      const { value, grads } = tf.variableGrads(() => crossEntropy(this.model.logits(x, { featureMask }), y), variables);
-      const named: tf.NamedTensorMap = {};
-      for (const [internal, g] of Object.entries(grads)) named[this.names.get(internal) ?? internal] = g;
-      this.optimizer.apply(named).dispose();
-      return value;
+      return this.minimize(() => crossEntropy(this.model.logits(x, { featureMask }), y));
     });
-  }
-
-  dispose(): void {
-    this.optimizer.dispose();
   }
 }
 
@@ -171,10 +145,23 @@ export async function evaluateClassifier(
 ): Promise<EvaluationResult> {
   const n = labels.length;
   const { logits } = await classifierOutputs(model, images, n, batchSize);
-  const k = model.config.numClasses;
-  let right = 0;
-  let loss = 0;
-  for (let i = 0; i < n; i++) {
+  const tally = tallyLogits({ right: 0, loss: 0 }, logits, labels, model.config.numClasses);
+  return { accuracy: tally.right / n, loss: tally.loss / n, count: n };
+}
+
+/** Running totals of right answers and of the cross-entropy of the true label. */
+export interface LogitTally {
+  right: number;
+  loss: number;
+}
+
+/**
+ * Adds rows of logits [n, k] (row-major) against their labels to `tally`: one right answer where
+ * the arg-max is the label, and the cross-entropy −log softmax(logits)_label (computed as
+ * max + log Σ exp(l − max) − l_label, stable for large logits). Returns `tally`.
+ */
+export function tallyLogits(tally: LogitTally, logits: ArrayLike<number>, labels: ArrayLike<number>, k: number): LogitTally {
+  for (let i = 0; i < labels.length; i++) {
     let best = 0;
     let max = -Infinity;
     for (let j = 0; j < k; j++) {
@@ -184,10 +171,11 @@ export async function evaluateClassifier(
         best = j;
       }
     }
-    if (best === labels[i]) right++;
+    const y = labels[i];
+    if (best === y) tally.right++;
     let sum = 0;
     for (let j = 0; j < k; j++) sum += Math.exp(logits[i * k + j] - max);
-    loss += max + Math.log(sum) - logits[i * k + labels[i]];
+    tally.loss += max + Math.log(sum) - logits[i * k + y];
   }
-  return { accuracy: right / n, loss: loss / n, count: n };
+  return tally;
 }

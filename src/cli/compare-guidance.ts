@@ -10,10 +10,10 @@
  * classifier runs sample the unconditional model (null label) steered by the noise-aware
  * classifier with scale s. Prints a table and, with --out, writes the report as JSON.
  */
-import { parseArgs } from 'node:util';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { runCli, UsageError } from './run-cli';
+import { numFlag, parseFlags, printHelpIf } from './cli-flags';
 import { setupBackend } from '../backend/node';
 import { readCheckpointDir } from '../lab/checkpoint-node';
 import { unetFromCheckpoint } from '../lab/unet-checkpoint';
@@ -62,36 +62,23 @@ function list(flag: string, text: string, max: number): number[] {
   });
 }
 
-function int(flag: string, raw: string | undefined, fallback: number, min: number, max: number): number {
-  if (raw === undefined) return fallback;
-  const v = Number(raw);
-  if (raw.trim() === '' || !Number.isInteger(v) || v < min || v > max) throw new UsageError(`--${flag} must be an integer in [${min}, ${max}], got "${raw}"`);
-  return v;
-}
+const intInRange = (flag: string, raw: string | undefined, fallback: number, min: number, max: number): number =>
+  numFlag(flag, raw, fallback, (v) => Number.isInteger(v) && v >= min && v <= max, `an integer in [${min}, ${max}]`);
 
 export function parseCompareArgs(argv: string[]): CompareArgs {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        checkpoint: { type: 'string' },
-        'noisy-classifier': { type: 'string' },
-        classifier: { type: 'string' },
-        sampler: { type: 'string' },
-        n: { type: 'string' },
-        cfg: { type: 'string' },
-        scales: { type: 'string' },
-        seed: { type: 'string' },
-        batch: { type: 'string' },
-        out: { type: 'string' },
-        backend: { type: 'string' },
-      },
-      allowPositionals: false,
-    }));
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const values = parseFlags(argv, {
+    checkpoint: { type: 'string' },
+    'noisy-classifier': { type: 'string' },
+    classifier: { type: 'string' },
+    sampler: { type: 'string' },
+    n: { type: 'string' },
+    cfg: { type: 'string' },
+    scales: { type: 'string' },
+    seed: { type: 'string' },
+    batch: { type: 'string' },
+    out: { type: 'string' },
+    backend: { type: 'string' },
+  });
   const [name, stepsText, etaText, ...rest] = (values.sampler ?? 'ddim:25').split(':');
   if (!(SAMPLERS as readonly string[]).includes(name) || rest.length > 0) {
     throw new UsageError(`--sampler: "${values.sampler}" is not sampler:steps[:eta] with sampler ${SAMPLERS.join(' or ')}`);
@@ -111,11 +98,11 @@ export function parseCompareArgs(argv: string[]): CompareArgs {
     sampler: name as SamplerName,
     steps,
     eta,
-    n: int('n', values.n, 100, 2, 10000),
+    n: intInRange('n', values.n, 100, 2, 10000),
     cfg: list('cfg', values.cfg ?? '0,1,2,4', 100),
     scales: list('scales', values.scales ?? '0,1,2,5,10', 100),
-    seed: int('seed', values.seed, 0, 0, 2 ** 32 - 1),
-    batch: int('batch', values.batch, 50, 1, 1000),
+    seed: intInRange('seed', values.seed, 0, 0, 2 ** 32 - 1),
+    batch: intInRange('batch', values.batch, 50, 1, 1000),
     out: values.out ?? null,
     backend: values.backend ?? 'auto',
   };
@@ -155,10 +142,7 @@ export function withinClassDiversity(images: Float32Array, labels: Int32Array, p
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(`${COMPARE_USAGE}\n`);
-    return;
-  }
+  if (printHelpIf(argv, COMPARE_USAGE, ['--help', '-h'])) return;
   const args = parseCompareArgs(argv);
   const backend = await setupBackend(args.backend);
   process.stderr.write(`backend: ${backend.backend} (${backend.reason})\n`);

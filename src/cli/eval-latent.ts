@@ -8,7 +8,6 @@
  * goes into the latent checkpoint's manifest (metrics.eval and metrics.timing; the weights and
  * their hash are untouched), which is where the widget and the lessons read the figures.
  */
-import { parseArgs } from 'node:util';
 import { readFile, writeFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hostname } from 'node:os';
@@ -27,6 +26,7 @@ import { latentSamplingCost, pixelSamplingCost } from '../latent/latent-model';
 import { sampleLatentImages } from '../latent/latent-sampling';
 import { validateUNetConfig } from '../model/config';
 import { runCli, UsageError } from './run-cli';
+import { intFlag, parseFlags, printHelpIf, requiredFlag } from './cli-flags';
 
 export const EVAL_LATENT_USAGE = `Usage: npx tsx src/cli/eval-latent.ts --checkpoint DIR [options]
   --checkpoint DIR       latent diffusion checkpoint folder
@@ -45,47 +45,27 @@ export const EVAL_LATENT_USAGE = `Usage: npx tsx src/cli/eval-latent.ts --checkp
   --write                store the report in the checkpoint's manifest
   --backend NAME         wasm | cpu (default: best available)`;
 
-function intFlag(name: string, raw: string | undefined, fallback: number, min: number): number {
-  if (raw === undefined) return fallback;
-  const v = Number(raw);
-  if (raw.trim() === '' || !Number.isInteger(v) || v < min) throw new UsageError(`--${name} must be an integer ≥ ${min}, got "${raw}"`);
-  return v;
-}
-
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
-  if (argv.includes('--help')) {
-    process.stdout.write(`${EVAL_LATENT_USAGE}\n`);
-    return;
-  }
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        checkpoint: { type: 'string' },
-        autoencoder: { type: 'string' },
-        pixel: { type: 'string' },
-        classifier: { type: 'string' },
-        n: { type: 'string' },
-        seed: { type: 'string' },
-        sampler: { type: 'string' },
-        steps: { type: 'string' },
-        guidance: { type: 'string' },
-        'no-unconditional': { type: 'boolean', default: false },
-        'timing-count': { type: 'string' },
-        'timing-only': { type: 'boolean', default: false },
-        batch: { type: 'string' },
-        write: { type: 'boolean', default: false },
-        backend: { type: 'string' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  const dir = values.checkpoint ?? (() => { throw new UsageError('--checkpoint is required'); })();
+  if (printHelpIf(argv, EVAL_LATENT_USAGE)) return;
+  const values = parseFlags(argv, {
+    checkpoint: { type: 'string' },
+    autoencoder: { type: 'string' },
+    pixel: { type: 'string' },
+    classifier: { type: 'string' },
+    n: { type: 'string' },
+    seed: { type: 'string' },
+    sampler: { type: 'string' },
+    steps: { type: 'string' },
+    guidance: { type: 'string' },
+    'no-unconditional': { type: 'boolean', default: false },
+    'timing-count': { type: 'string' },
+    'timing-only': { type: 'boolean', default: false },
+    batch: { type: 'string' },
+    write: { type: 'boolean', default: false },
+    backend: { type: 'string' },
+  });
+  const dir = requiredFlag('checkpoint', values.checkpoint);
   const n = intFlag('n', values.n, 400, 2);
   const seed = intFlag('seed', values.seed, 0, 0);
   const steps = intFlag('steps', values.steps, 50, 1);

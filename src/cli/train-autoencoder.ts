@@ -13,7 +13,6 @@
  * normalisation of the checkpoint in DIR and rewrites its manifest, weights untouched (their hash
  * stays, so latent models trained on them still pair with it).
  */
-import { parseArgs } from 'node:util';
 import { hostname } from 'node:os';
 import { setupBackend } from '../backend/node';
 import { loadMnistFromNode } from '../data/node-mnist';
@@ -30,6 +29,9 @@ import { autoencoderFromCheckpoint } from '../latent/autoencoder-checkpoint';
 import type { Autoencoder as AutoencoderModel } from '../latent/autoencoder';
 import { ProgressBar, formatDuration } from './progress';
 import { runCli, UsageError } from './run-cli';
+import { intFlag, numFlag, parseFlags, printHelpIf, requiredFlag } from './cli-flags';
+import { abortOnSignals } from './interrupt';
+import { downsample } from './downsample';
 
 export const TRAIN_AUTOENCODER_USAGE = `Usage: npx tsx src/cli/train-autoencoder.ts --steps N --out DIR [options]
   --steps N              training steps
@@ -46,20 +48,6 @@ export const TRAIN_AUTOENCODER_USAGE = `Usage: npx tsx src/cli/train-autoencoder
   --restat               only re-estimate the normalisation of the checkpoint in --out
   --backend NAME         wasm | cpu (default: best available)`;
 
-function intFlag(name: string, raw: string | undefined, fallback: number, min: number): number {
-  if (raw === undefined) return fallback;
-  const v = Number(raw);
-  if (raw.trim() === '' || !Number.isInteger(v) || v < min) throw new UsageError(`--${name} must be an integer ≥ ${min}, got "${raw}"`);
-  return v;
-}
-
-function numFlag(name: string, raw: string | undefined, fallback: number, ok: (v: number) => boolean, allowed: string): number {
-  if (raw === undefined) return fallback;
-  const v = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(v) || !ok(v)) throw new UsageError(`--${name} must be ${allowed}, got "${raw}"`);
-  return v;
-}
-
 function sample(data: MnistDataset, count: number, seed: number): { images: Float32Array; count: number } {
   const idx = new Rng(seed).shuffle(Int32Array.from({ length: data.count }, (_, i) => i)).subarray(0, Math.min(count, data.count));
   const b = data.gather(idx);
@@ -68,42 +56,28 @@ function sample(data: MnistDataset, count: number, seed: number): { images: Floa
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
-  if (argv.includes('--help')) {
-    process.stdout.write(`${TRAIN_AUTOENCODER_USAGE}\n`);
-    return;
-  }
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        steps: { type: 'string' },
-        out: { type: 'string' },
-        batch: { type: 'string' },
-        lr: { type: 'string' },
-        warmup: { type: 'string' },
-        'kl-weight': { type: 'string' },
-        widths: { type: 'string' },
-        'latent-channels': { type: 'string' },
-        seed: { type: 'string' },
-        'checkpoint-every': { type: 'string' },
-        'scale-images': { type: 'string' },
-        restat: { type: 'boolean', default: false },
-        backend: { type: 'string' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  const out = values.out ?? (() => { throw new UsageError('--out is required'); })();
+  if (printHelpIf(argv, TRAIN_AUTOENCODER_USAGE)) return;
+  const values = parseFlags(argv, {
+    steps: { type: 'string' },
+    out: { type: 'string' },
+    batch: { type: 'string' },
+    lr: { type: 'string' },
+    warmup: { type: 'string' },
+    'kl-weight': { type: 'string' },
+    widths: { type: 'string' },
+    'latent-channels': { type: 'string' },
+    seed: { type: 'string' },
+    'checkpoint-every': { type: 'string' },
+    'scale-images': { type: 'string' },
+    restat: { type: 'boolean', default: false },
+    backend: { type: 'string' },
+  });
+  const out = requiredFlag('out', values.out);
   if (values.restat) {
     await restat(out, intFlag('scale-images', values['scale-images'], 10000, 2), intFlag('seed', values.seed, 0, 0), values.backend ?? 'auto', argv);
     return;
   }
-  if (values.steps === undefined) throw new UsageError('--steps is required');
-  const steps = intFlag('steps', values.steps, 0, 1);
+  const steps = intFlag('steps', requiredFlag('steps', values.steps), 0, 1);
   const batch = intFlag('batch', values.batch, 64, 1);
   const seed = intFlag('seed', values.seed, 0, 0);
   const every = intFlag('checkpoint-every', values['checkpoint-every'], 500, 1);
@@ -188,12 +162,7 @@ async function main(): Promise<void> {
     return metrics;
   };
 
-  const controller = new AbortController();
-  process.on('SIGINT', () => {
-    if (controller.signal.aborted) process.exit(130);
-    process.stderr.write('\nCtrl-C: saving after this step… (again to quit without saving)\n');
-    controller.abort();
-  });
+  const controller = abortOnSignals('\nCtrl-C: saving after this step… (again to quit without saving)\n');
 
   const bar = new ProgressBar('train-autoencoder');
   let sessionStart = performance.now();
@@ -272,12 +241,6 @@ function autoencoderFromCheckpointLoose(ckpt: Awaited<ReturnType<typeof readChec
   const c = Number((rest as { latentChannels?: number }).latentChannels);
   const patched = { ...ckpt, manifest: { ...ckpt.manifest, model: { ...rest, latentShift: new Array(c).fill(0), latentScale: new Array(c).fill(1) } } };
   return autoencoderFromCheckpoint(patched).model;
-}
-
-function downsample<T>(items: T[], max: number): T[] {
-  if (items.length <= max) return items;
-  const stride = items.length / max;
-  return Array.from({ length: max }, (_, i) => items[Math.floor(i * stride)]);
 }
 
 runCli(import.meta.url, 'train-autoencoder', TRAIN_AUTOENCODER_USAGE, main);

@@ -9,7 +9,6 @@
  * a skewed run, the class counts of the training subset. Saves every --checkpoint-every steps, at
  * the end and on Ctrl-C.
  */
-import { parseArgs } from 'node:util';
 import { hostname } from 'node:os';
 import { setupBackend } from '../backend/node';
 import { DDPMScheduler } from '../diffusion';
@@ -24,6 +23,9 @@ import { encodeMeans, normalizeInPlace, overallStats } from '../latent/latent-co
 import { LATENT_SCHEDULER_SETTINGS, latentUNetConfig, type LatentSpaceRecord } from '../latent/latent-model';
 import { ProgressBar, formatDuration } from './progress';
 import { runCli, UsageError } from './run-cli';
+import { intFlag, numFlag, parseFlags, printHelpIf, requiredFlag } from './cli-flags';
+import { abortOnSignals } from './interrupt';
+import { downsample } from './downsample';
 
 export const TRAIN_LATENT_USAGE = `Usage: npx tsx src/cli/train-latent.ts --steps N --out DIR [options]
   --steps N              training steps
@@ -42,55 +44,27 @@ export const TRAIN_LATENT_USAGE = `Usage: npx tsx src/cli/train-latent.ts --step
   --checkpoint-every N   steps between checkpoints (default 500)
   --backend NAME         wasm | cpu (default: best available)`;
 
-function intFlag(name: string, raw: string | undefined, fallback: number, min: number): number {
-  if (raw === undefined) return fallback;
-  const v = Number(raw);
-  if (raw.trim() === '' || !Number.isInteger(v) || v < min) throw new UsageError(`--${name} must be an integer ≥ ${min}, got "${raw}"`);
-  return v;
-}
-
-function numFlag(name: string, raw: string | undefined, fallback: number, ok: (v: number) => boolean, allowed: string): number {
-  if (raw === undefined) return fallback;
-  const v = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(v) || !ok(v)) throw new UsageError(`--${name} must be ${allowed}, got "${raw}"`);
-  return v;
-}
-
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
-  if (argv.includes('--help')) {
-    process.stdout.write(`${TRAIN_LATENT_USAGE}\n`);
-    return;
-  }
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        steps: { type: 'string' },
-        out: { type: 'string' },
-        autoencoder: { type: 'string' },
-        batch: { type: 'string' },
-        lr: { type: 'string' },
-        warmup: { type: 'string' },
-        ema: { type: 'string' },
-        'label-dropout': { type: 'string' },
-        unconditional: { type: 'boolean', default: false },
-        'base-channels': { type: 'string' },
-        'class-weights': { type: 'string' },
-        seed: { type: 'string' },
-        'checkpoint-every': { type: 'string' },
-        backend: { type: 'string' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  const out = values.out ?? (() => { throw new UsageError('--out is required'); })();
-  if (values.steps === undefined) throw new UsageError('--steps is required');
-  const steps = intFlag('steps', values.steps, 0, 1);
+  if (printHelpIf(argv, TRAIN_LATENT_USAGE)) return;
+  const values = parseFlags(argv, {
+    steps: { type: 'string' },
+    out: { type: 'string' },
+    autoencoder: { type: 'string' },
+    batch: { type: 'string' },
+    lr: { type: 'string' },
+    warmup: { type: 'string' },
+    ema: { type: 'string' },
+    'label-dropout': { type: 'string' },
+    unconditional: { type: 'boolean', default: false },
+    'base-channels': { type: 'string' },
+    'class-weights': { type: 'string' },
+    seed: { type: 'string' },
+    'checkpoint-every': { type: 'string' },
+    backend: { type: 'string' },
+  });
+  const out = requiredFlag('out', values.out);
+  const steps = intFlag('steps', requiredFlag('steps', values.steps), 0, 1);
   const batchSize = intFlag('batch', values.batch, 128, 1);
   const seed = intFlag('seed', values.seed, 0, 0);
   const every = intFlag('checkpoint-every', values['checkpoint-every'], 500, 1);
@@ -195,12 +169,7 @@ async function main(): Promise<void> {
     }
   };
 
-  const controller = new AbortController();
-  process.on('SIGINT', () => {
-    if (controller.signal.aborted) process.exit(130);
-    process.stderr.write('\nCtrl-C: saving after this step… (again to quit without saving)\n');
-    controller.abort();
-  });
+  const controller = abortOnSignals('\nCtrl-C: saving after this step… (again to quit without saving)\n');
   const bar = new ProgressBar('train-latent');
   while (trainer.step < steps && !controller.signal.aborted) {
     await trainer.train({
@@ -219,12 +188,6 @@ async function main(): Promise<void> {
   ema.dispose();
   ae.model.dispose();
   process.exit(controller.signal.aborted ? 130 : 0);
-}
-
-function downsample<T>(items: T[], max: number): T[] {
-  if (items.length <= max) return items;
-  const stride = items.length / max;
-  return Array.from({ length: max }, (_, i) => items[Math.floor(i * stride)]);
 }
 
 runCli(import.meta.url, 'train-latent', TRAIN_LATENT_USAGE, main);

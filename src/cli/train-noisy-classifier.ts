@@ -9,7 +9,6 @@
  * test split is scored at several timesteps and the table goes into the manifest. Ctrl-C or
  * SIGTERM stops after the current step and still scores and saves.
  */
-import { parseArgs } from 'node:util';
 import { hostname } from 'node:os';
 import { setupBackend } from '../backend/node';
 import { loadMnistFromNode } from '../data/node-mnist';
@@ -21,6 +20,9 @@ import { encodeNoisyClassifierCheckpoint } from '../classifier/noisy-checkpoint'
 import { readCheckpointDir, writeCheckpointDir } from '../lab/checkpoint-node';
 import { schedulerFor } from '../lab/sampling';
 import { ProgressBar, formatDuration } from './progress';
+import { runCli, UsageError } from './run-cli';
+import { numFlag, parseFlags } from './cli-flags';
+import { abortOnSignals } from './interrupt';
 
 const USAGE = `Usage: npx tsx src/cli/train-noisy-classifier.ts [options]
   --out DIR          checkpoint folder (default assets/checkpoints/noisy-classifier)
@@ -41,18 +43,6 @@ const TEST_TIMESTEPS = [0, 100, 200, 300, 400, 500, 600, 700, 800, 900, 999];
 const VALIDATION_TIMESTEPS = [0, 250, 500, 750];
 const VALIDATION_COUNT = 500;
 
-function fail(message: string): never {
-  process.stderr.write(`train-noisy-classifier: ${message}\n\n${USAGE}\n`);
-  process.exit(2);
-}
-
-function num(name: string, value: string | undefined, fallback: number, check: (v: number) => boolean, allowed: string): number {
-  if (value === undefined) return fallback;
-  const v = Number(value);
-  if (value.trim() === '' || !Number.isFinite(v) || !check(v)) fail(`--${name} must be ${allowed}, got "${value}"`);
-  return v;
-}
-
 const isPositiveInt = (v: number): boolean => Number.isInteger(v) && v >= 1;
 
 function formatTable(rows: AccuracyAtTimestep[]): string {
@@ -66,46 +56,41 @@ function cosineRate(peak: number, step: number, total: number, floor = 0.05): nu
 }
 
 async function main(): Promise<void> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      options: {
-        out: { type: 'string' },
-        model: { type: 'string' },
-        steps: { type: 'string' },
-        minutes: { type: 'string' },
-        batch: { type: 'string' },
-        lr: { type: 'string' },
-        shift: { type: 'string' },
-        holdout: { type: 'string' },
-        'eval-every': { type: 'string' },
-        'test-count': { type: 'string' },
-        seed: { type: 'string' },
-        backend: { type: 'string' },
-        help: { type: 'boolean', default: false },
-      },
-      allowPositionals: false,
-    }));
-  } catch (e) {
-    fail((e as Error).message);
-  }
+  const argv = process.argv.slice(2);
+  const values = parseFlags(argv, {
+    out: { type: 'string' },
+    model: { type: 'string' },
+    steps: { type: 'string' },
+    minutes: { type: 'string' },
+    batch: { type: 'string' },
+    lr: { type: 'string' },
+    shift: { type: 'string' },
+    holdout: { type: 'string' },
+    'eval-every': { type: 'string' },
+    'test-count': { type: 'string' },
+    seed: { type: 'string' },
+    backend: { type: 'string' },
+    help: { type: 'boolean', default: false },
+  });
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
   const out = values.out ?? 'assets/checkpoints/noisy-classifier';
   const modelDir = values.model ?? 'assets/checkpoints/mnist-small';
-  const steps = num('steps', values.steps, 3000, isPositiveInt, 'a positive integer');
-  const minutes = num('minutes', values.minutes, Infinity, (v) => v > 0, 'a positive number');
-  const batchSize = num('batch', values.batch, 64, isPositiveInt, 'a positive integer');
-  const learningRate = num('lr', values.lr, 2e-3, (v) => v > 0 && v < 1, 'in (0, 1)');
-  const maxShift = num('shift', values.shift, 1, (v) => Number.isInteger(v) && v >= 0 && v <= 8, 'an integer in [0, 8]');
-  const holdout = num('holdout', values.holdout, 5000, (v) => Number.isInteger(v) && v >= 500 && v <= 30000, 'an integer in [500, 30000]');
-  const evalEvery = num('eval-every', values['eval-every'], 500, (v) => Number.isInteger(v) && v >= 0, 'an integer ≥ 0');
-  const testCount = num('test-count', values['test-count'], 2000, (v) => Number.isInteger(v) && v >= 10 && v <= 10000, 'an integer in [10, 10000]');
-  const seed = num('seed', values.seed, 0, Number.isInteger, 'an integer');
+  const steps = numFlag('steps', values.steps, 3000, isPositiveInt, 'a positive integer');
+  const minutes = numFlag('minutes', values.minutes, Infinity, (v) => v > 0, 'a positive number');
+  const batchSize = numFlag('batch', values.batch, 64, isPositiveInt, 'a positive integer');
+  const learningRate = numFlag('lr', values.lr, 2e-3, (v) => v > 0 && v < 1, 'in (0, 1)');
+  const maxShift = numFlag('shift', values.shift, 1, (v) => Number.isInteger(v) && v >= 0 && v <= 8, 'an integer in [0, 8]');
+  const holdout = numFlag('holdout', values.holdout, 5000, (v) => Number.isInteger(v) && v >= 500 && v <= 30000, 'an integer in [500, 30000]');
+  const evalEvery = numFlag('eval-every', values['eval-every'], 500, (v) => Number.isInteger(v) && v >= 0, 'an integer ≥ 0');
+  const testCount = numFlag('test-count', values['test-count'], 2000, (v) => Number.isInteger(v) && v >= 10 && v <= 10000, 'an integer in [10, 10000]');
+  const seed = numFlag('seed', values.seed, 0, Number.isInteger, 'an integer');
 
-  const diffusion = await readCheckpointDir(modelDir).catch((e: Error) => fail(`cannot read the diffusion checkpoint: ${e.message}`));
+  const diffusion = await readCheckpointDir(modelDir).catch((e: Error) => {
+    throw new UsageError(`cannot read the diffusion checkpoint: ${e.message}`);
+  });
   const scheduler = schedulerFor('ddpm', diffusion.manifest.scheduler ?? {});
   const alphasCumprod = scheduler.alphasCumprod;
   const config = { ...DEFAULT_NOISY_CLASSIFIER_CONFIG, numTrainTimesteps: scheduler.config.numTrainTimesteps };
@@ -118,7 +103,7 @@ async function main(): Promise<void> {
   const order = new Rng(seed).shuffle(Int32Array.from({ length: full.count }, (_, i) => i));
   const validation = full.gather(order.subarray(0, VALIDATION_COUNT));
   const train = full.subset(order.subarray(holdout), 'train');
-  if (batchSize > train.count) fail(`--batch ${batchSize} exceeds the ${train.count} training images`);
+  if (batchSize > train.count) throw new UsageError(`--batch ${batchSize} exceeds the ${train.count} training images`);
 
   const model = new NoisyClassifier(config, seed);
   process.stderr.write(
@@ -127,14 +112,7 @@ async function main(): Promise<void> {
   );
   const trainer = new NoisyClassifierTrainer(model, alphasCumprod, { adam: { learningRate }, maxShift, seed });
 
-  const controller = new AbortController();
-  const stop = (): void => {
-    if (controller.signal.aborted) process.exit(130);
-    process.stderr.write('\nstopping after this step; the weights so far are scored and saved (again to quit)\n');
-    controller.abort();
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  const controller = abortOnSignals('\nstopping after this step; the weights so far are scored and saved (again to quit)\n', ['SIGINT', 'SIGTERM']);
 
   const started = performance.now();
   const batchOrder = new Rng((seed ^ 0x5eed) >>> 0);
@@ -164,7 +142,7 @@ async function main(): Promise<void> {
     const loss = trainer.trainStep(batch.images, batch.labels);
     if ((s + 1) % 20 === 0 || s === steps - 1) {
       lastLoss = (await loss.data())[0];
-      if (!Number.isFinite(lastLoss)) fail(`training diverged (loss ${lastLoss}) at step ${s + 1}; lower --lr`);
+      if (!Number.isFinite(lastLoss)) throw new UsageError(`training diverged (loss ${lastLoss}) at step ${s + 1}; lower --lr`);
       losses.push(lastLoss);
       const elapsed = (performance.now() - started) / 1000;
       bar.update(s + 1, steps, `loss ${lastLoss.toFixed(4)}, ${formatDuration(elapsed)} elapsed, ${formatDuration((elapsed / (s + 1)) * (steps - s - 1))} left`);
@@ -178,13 +156,12 @@ async function main(): Promise<void> {
   }
   const wallTimeSeconds = (performance.now() - started) / 1000;
   trainer.dispose();
-  if (trainer.step === 0) fail('stopped before the first step; nothing to save');
+  if (trainer.step === 0) throw new UsageError('stopped before the first step; nothing to save');
 
   const testBatch = test.gather(Int32Array.from({ length: testCount }, (_, i) => i));
   const table = await accuracyByTimestep(model, testBatch.images, testBatch.labels, TEST_TIMESTEPS, alphasCumprod);
   process.stderr.write(`\n${trainer.step} steps in ${formatDuration(wallTimeSeconds)} (${stoppedBecause}); test accuracy ${formatTable(table)}\n`);
 
-  const argv = process.argv.slice(2).join(' ');
   const ckpt = await encodeNoisyClassifierCheckpoint(model, {
     scheduler: { ...scheduler.config },
     training: {
@@ -198,7 +175,7 @@ async function main(): Promise<void> {
       emaDecay: 0,
       labelDropout: 0,
       seed,
-      command: `npx tsx src/cli/train-noisy-classifier.ts ${argv}`.trim(),
+      command: `npx tsx src/cli/train-noisy-classifier.ts ${argv.join(' ')}`.trim(),
       host: `node ${process.version} on ${hostname()}`,
       finalLoss: lastLoss,
     },
@@ -218,7 +195,4 @@ async function main(): Promise<void> {
   model.dispose();
 }
 
-main().catch((e) => {
-  process.stderr.write(`train-noisy-classifier: ${(e as Error).stack ?? String(e)}\n`);
-  process.exit(1);
-});
+runCli(import.meta.url, 'train-noisy-classifier', USAGE, main);

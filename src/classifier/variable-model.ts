@@ -1,0 +1,106 @@
+/**
+ * What the classifiers of src/classifier have in common: named tf.Variables made from a list of
+ * parameter specs (seeded, one Rng fork per spec in order), weight copies and checked replacement
+ * by name (the names are the checkpoints' weight names), and disposal.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Rng } from '../data/rng';
+import { initialValues } from '../model/init';
+import { shapeSize, type InitSpec } from '../model/plan';
+
+export interface ParamSpec {
+  name: string;
+  shape: number[];
+  init: InitSpec;
+}
+
+export abstract class VariableModel {
+  readonly variables: ReadonlyMap<string, tf.Variable>;
+  private readonly specs: readonly ParamSpec[];
+  private disposed = false;
+
+  /** `label` names the model in error messages. */
+  protected constructor(
+    private readonly label: string,
+    specs: ParamSpec[],
+    seed: number,
+  ) {
+    this.specs = specs;
+    const root = new Rng(seed);
+    const vars = new Map<string, tf.Variable>();
+    for (const spec of specs) {
+      const values = initialValues(spec.init, shapeSize(spec.shape), root.fork());
+      const init = tf.tensor(values, spec.shape, 'float32');
+      // Unnamed: tfjs variable names are global, and tests build several models.
+      vars.set(spec.name, tf.variable(init, true));
+      init.dispose();
+    }
+    this.variables = vars;
+  }
+
+  paramCount(): number {
+    let n = 0;
+    for (const v of this.variables.values()) n += v.size;
+    return n;
+  }
+
+  /** Copies of all weights by name; the caller disposes them. */
+  getWeights(): tf.NamedTensorMap {
+    this.assertLive();
+    const out: tf.NamedTensorMap = {};
+    for (const [name, v] of this.variables) out[name] = tf.clone(v);
+    return out;
+  }
+
+  /** Replaces every weight; throws (changing nothing) when names or shapes do not fit. */
+  setWeights(map: tf.NamedTensorMap): void {
+    this.assertLive();
+    const problems: string[] = [];
+    for (const spec of this.specs) {
+      const t = map[spec.name];
+      if (!t) problems.push(`missing ${spec.name}`);
+      else if (t.dtype !== 'float32' || !tf.util.arraysEqual(t.shape, spec.shape)) {
+        problems.push(`${spec.name} is ${t.dtype} [${t.shape.join(', ')}], expected float32 [${spec.shape.join(', ')}]`);
+      }
+    }
+    for (const name of Object.keys(map)) if (!this.variables.has(name)) problems.push(`unexpected ${name}`);
+    if (problems.length) throw new Error(`${this.label}.setWeights: weights do not fit (nothing changed): ${problems.join('; ')}`);
+    for (const [name, v] of this.variables) v.assign(map[name]);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    for (const v of this.variables.values()) v.dispose();
+    this.disposed = true;
+  }
+
+  /** Throws unless x is a batch of single-channel size×size images (and the model is live). */
+  protected checkImages(x: tf.Tensor4D, size: number): void {
+    this.assertLive();
+    if (x.rank !== 4 || x.shape[1] !== size || x.shape[2] !== size || x.shape[3] !== 1) {
+      throw new Error(`${this.label}: x must be [B, ${size}, ${size}, 1], got [${x.shape.join(', ')}]`);
+    }
+  }
+
+  protected assertLive(): void {
+    if (this.disposed) throw new Error(`${this.label}: used after dispose()`);
+  }
+
+  private variable(name: string): tf.Variable {
+    const v = this.variables.get(name);
+    if (!v) throw new Error(`${this.label}: no variable ${name}`);
+    return v;
+  }
+
+  protected v1(name: string): tf.Tensor1D {
+    return this.variable(name) as unknown as tf.Tensor1D;
+  }
+
+  protected v2(name: string): tf.Tensor2D {
+    return this.variable(name) as unknown as tf.Tensor2D;
+  }
+
+  protected v4(name: string): tf.Tensor4D {
+    return this.variable(name) as unknown as tf.Tensor4D;
+  }
+}
