@@ -97,7 +97,9 @@ describe('lesson pages in a production build', () => {
           expect(await page.evaluate((name) => customElements.get(name) !== undefined, tag)).toBe(true);
           expect(await page.locator(tag).first().getAttribute('seed')).toBe('3');
         }
-        await page.waitForLoadState('networkidle');
+        const settleStart = Date.now();
+        await page.waitForLoadState('networkidle', { timeout: 90_000 });
+        console.log(`${source.meta.id}: network idle after ${Date.now() - settleStart} ms`);
         if (source.meta.widgets.every((tag) => LIGHT_WIDGETS.has(tag))) {
           expect(requests.filter((request) => /tensorflow|tfjs/.test(request))).toEqual([]);
         }
