@@ -16,6 +16,8 @@ export class MnistDigits implements ReactiveController {
   /** The folder being loaded, or null when nothing is in flight. */
   loadingFrom: string | null = null;
   private base = DEFAULT_ASSETS_BASE;
+  /** The folder whose last load failed: not retried until assets-base changes (the widget may clear its banner on any update). */
+  private failedFolder: string | null = null;
 
   constructor(private readonly host: DiffusionWidget) {
     host.addController(this);
@@ -26,7 +28,7 @@ export class MnistDigits implements ReactiveController {
   /** Call from willUpdate with the `assets-base` attribute: loads when it changed, or when nothing is loaded yet. */
   sync(assetsBase: RawAttr): void {
     const base = typeof assetsBase === 'string' && assetsBase.trim() !== '' ? assetsBase.trim() : DEFAULT_ASSETS_BASE;
-    if (base !== this.base || (this.digits === null && this.loadingFrom === null && !this.host.errors.has('assets-base'))) {
+    if (base !== this.base || (this.digits === null && this.loadingFrom === null && this.failedFolder === null && !this.host.errors.has('assets-base'))) {
       this.load(base);
     }
   }
@@ -40,6 +42,7 @@ export class MnistDigits implements ReactiveController {
       return;
     }
     this.base = base;
+    this.failedFolder = null;
     this.loadingFrom = folder;
     this.host.requestUpdate();
     loadMnistShared(base, 'test').then(
@@ -54,6 +57,7 @@ export class MnistDigits implements ReactiveController {
       (error: unknown) => {
         if (this.loadingFrom !== folder) return;
         this.loadingFrom = null;
+        this.failedFolder = folder;
         const reason = error instanceof Error ? error.message : String(error);
         const kept = this.digits ? 'Keeping the digits loaded before.' : 'Showing a drawn “2” instead.';
         this.host.showError(
