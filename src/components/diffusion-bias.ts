@@ -29,6 +29,7 @@ import type { Lab, LabStatus } from '../lab/lab-api';
 import type { LatentInfo } from '../latent/latent-api';
 import { parseIntAttr, type RawAttr } from './base/attributes';
 import { backendDetailsStyles } from './base/backend-styles';
+import { backendLine } from './base/backend-line';
 import { DiffusionWidget, widgetStyles } from './base/widget-base';
 import { classBars } from './latent/class-bars';
 import {
@@ -43,7 +44,7 @@ import {
   shareOf,
   shares,
 } from './latent/latent-settings';
-import { connectLab, describeBackend, errorSentence, parseAssetsBase, parseBackend } from './trainer/lab-connection';
+import { connectLab, errorSentence, parseAssetsBase, parseBackend } from './trainer/lab-connection';
 
 const MAX_SEED = 2 ** 32 - 1;
 /** Samples drawn in the grid under the chart. */
@@ -329,11 +330,7 @@ export class DiffusionBias extends DiffusionWidget {
   }
 
   private renderBackend(status: LabStatus): TemplateResult {
-    const { summary, details } = describeBackend(status, this.backendChoice);
-    return html`<p class="note backend">
-      Backend: <strong class="backend-name">${status.backend}</strong> · <span class="backend-reason">${summary}</span>
-      ${details ? html`<details class="backend-details"><summary>Why this one?</summary>${details}</details>` : nothing}
-    </p>`;
+    return html`<p class="note backend">${backendLine(status, this.backendChoice)}</p>`;
   }
 }
 

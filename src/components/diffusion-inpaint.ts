@@ -51,6 +51,7 @@ import { sdeditStart } from '../lab/editing-schedule';
 import type { EditResult, InpaintMethod, Lab, LabStatus, ModelInfo, ModelSource, SampleStep } from '../lab/lab-api';
 import { parseEnumAttr, parseFloatAttr, parseIntAttr, type RawAttr } from './base/attributes';
 import { backendDetailsStyles } from './base/backend-styles';
+import { backendLine } from './base/backend-line';
 import { fallbackDigit } from './base/digit-pad';
 import { MnistDigits } from './base/mnist-digits';
 import { DiffusionWidget, widgetStyles } from './base/widget-base';
@@ -82,7 +83,7 @@ import {
 import { StepFrames, type Frame } from './sampler/step-frames';
 import { formatCount } from './trainer/format-time';
 import { FrameBatcher } from './trainer/frame-batcher';
-import { connectLab, describeBackend, errorSentence, isAbortError, parseAssetsBase, parseBackend } from './trainer/lab-connection';
+import { connectLab, errorSentence, isAbortError, parseAssetsBase, parseBackend } from './trainer/lab-connection';
 
 const MODEL_SOURCES = ['shipped', 'trained'] as const satisfies readonly ModelSource[];
 /** Results kept per step for the step-by-step view (the first ones). */
@@ -1290,11 +1291,7 @@ export class DiffusionInpaint extends DiffusionWidget {
   }
 
   private renderBackend(status: LabStatus): TemplateResult {
-    const { summary, details } = describeBackend(status, this.backendChoice);
-    return html`<div class="backend">
-      Backend: <strong class="backend-name">${status.backend}</strong> · <span class="backend-reason">${summary}</span>
-      ${details ? html`<details class="backend-details"><summary>Why this one?</summary>${details}</details>` : nothing}
-    </div>`;
+    return html`<div class="backend">${backendLine(status, this.backendChoice)}</div>`;
   }
 
   private renderResults(): TemplateResult {

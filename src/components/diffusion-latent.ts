@@ -35,6 +35,7 @@ import type { Lab, LabStatus } from '../lab/lab-api';
 import type { LatentInfo, LatentReconstruction } from '../latent/latent-api';
 import { parseFloatAttr, parseIntAttr, type RawAttr } from './base/attributes';
 import { backendDetailsStyles } from './base/backend-styles';
+import { backendLine } from './base/backend-line';
 import { DiffusionWidget, widgetStyles } from './base/widget-base';
 import { comparisonRows, type RunMeasure } from './latent/comparison';
 import {
@@ -48,7 +49,7 @@ import {
   parseLabelChoice,
   type LabelChoice,
 } from './latent/latent-settings';
-import { connectLab, describeBackend, errorSentence, parseAssetsBase, parseBackend } from './trainer/lab-connection';
+import { connectLab, errorSentence, parseAssetsBase, parseBackend } from './trainer/lab-connection';
 
 const MAX_SEED = 2 ** 32 - 1;
 /** The assets' test split (class-balanced subset) has this many digits. */
@@ -513,11 +514,7 @@ export class DiffusionLatent extends DiffusionWidget {
   }
 
   private renderBackend(status: LabStatus): TemplateResult {
-    const { summary, details } = describeBackend(status, this.backendChoice);
-    return html`<div class="backend">
-      Backend: <strong class="backend-name">${status.backend}</strong> · <span class="backend-reason">${summary}</span>
-      ${details ? html`<details class="backend-details"><summary>Why this one?</summary>${details}</details>` : nothing}
-    </div>`;
+    return html`<div class="backend">${backendLine(status, this.backendChoice)}</div>`;
   }
 }
 

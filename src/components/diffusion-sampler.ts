@@ -36,6 +36,7 @@
 import { css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { backendDetailsStyles } from './base/backend-styles';
+import { backendLine } from './base/backend-line';
 import type { BackendPreference } from '../backend/names';
 import { imageGrid } from '../charts/image-grid';
 import type { Lab, LabEvents, LabStatus, ModelInfo, ModelSource, SampleStep } from '../lab/lab-api';
@@ -66,7 +67,7 @@ import { gridColumns } from './sampler/grid-columns';
 import { StepFrames, frameAt, type Frame } from './sampler/step-frames';
 import { formatCount } from './trainer/format-time';
 import { FrameBatcher } from './trainer/frame-batcher';
-import { connectLab, describeBackend, errorSentence, isAbortError, parseAssetsBase, parseBackend } from './trainer/lab-connection';
+import { connectLab, errorSentence, isAbortError, parseAssetsBase, parseBackend } from './trainer/lab-connection';
 
 export const MODEL_SOURCES = ['shipped', 'trained'] as const satisfies readonly ModelSource[];
 export const MAX_SAMPLE_COUNT = 64;
@@ -947,11 +948,7 @@ export class DiffusionSampler extends DiffusionWidget {
   }
 
   private renderBackend(status: LabStatus): TemplateResult {
-    const { summary, details } = describeBackend(status, this.backendChoice);
-    return html`<div class="backend">
-      Backend: <strong class="backend-name">${status.backend}</strong> · <span class="backend-reason">${summary}</span>
-      ${details ? html`<details class="backend-details"><summary>Why this one?</summary>${details}</details>` : nothing}
-    </div>`;
+    return html`<div class="backend">${backendLine(status, this.backendChoice)}</div>`;
   }
 
   private scrubText(position: number, max: number): string {

@@ -33,6 +33,7 @@
 import { css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { backendDetailsStyles } from './base/backend-styles';
+import { backendLine } from './base/backend-line';
 import type { BackendPreference } from '../backend/names';
 import { imageGrid } from '../charts/image-grid';
 import { lineChart } from '../charts/line-chart';
@@ -48,7 +49,6 @@ import { formatCount, formatDuration, formatRate } from './trainer/format-time';
 import { FrameBatcher } from './trainer/frame-batcher';
 import {
   connectLab,
-  describeBackend,
   errorSentence,
   parseAssetsBase,
   parseBackend,
@@ -901,9 +901,7 @@ export class DiffusionTrainer extends DiffusionWidget {
   }
 
   private renderBackend(status: LabStatus): TemplateResult {
-    const { summary, details } = describeBackend(status, this.backendChoice);
-    return html`Backend: <strong class="backend-name">${status.backend}</strong> · <span class="backend-reason">${summary}</span>
-      ${details ? html`<details class="backend-details"><summary>Why this one?</summary>${details}</details>` : nothing}`;
+    return backendLine(status, this.backendChoice);
   }
 
   private renderConfirmation(c: Confirmation): TemplateResult {
