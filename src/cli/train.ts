@@ -27,7 +27,8 @@ const USAGE = `Usage: npm run train -- --preset NAME --steps N --batch B --out D
   --steps N              total training steps to reach
   --batch B              batch size (default 64)
   --out DIR              checkpoint folder
-  --resume               continue from DIR/state exactly where it stopped
+  --resume               continue from DIR/state exactly where it stopped; the saved settings
+                         apply, except --label-dropout, which may change (recorded in the manifest)
   --backend NAME         wasm | cpu | webgpu (default: best available)
   --lr X                 peak learning rate (default 1e-3)
   --warmup N             warm-up steps (default 200)
@@ -94,7 +95,18 @@ async function main(): Promise<void> {
     if (!(await checkpointExists(stateDir))) fail(`--resume: no training state in ${stateDir}`);
     resumeCkpt = await readCheckpointDir(stateDir);
     settings = settingsFromManifest(resumeCkpt.manifest);
-    process.stderr.write(`resuming ${out} at step ${String(resumeCkpt.manifest.resume?.step)}\n`);
+    const resumeStep = Number(resumeCkpt.manifest.resume?.step);
+    process.stderr.write(`resuming ${out} at step ${String(resumeStep)}\n`);
+    // The model and its data order are fixed by the saved state; the label dropout may change on
+    // resume (more null labels give the unconditional branch more of the training signal), and the
+    // change is kept with the step it took effect at, so the manifest tells the whole story.
+    if (values['label-dropout'] !== undefined) {
+      const to = num('label-dropout', values['label-dropout'], settings.labelDropout, (v) => v >= 0 && v <= 1, 'in [0, 1]');
+      if (to !== settings.labelDropout) {
+        settings.settingChanges = [...(settings.settingChanges ?? []), { step: resumeStep, setting: 'labelDropout', from: settings.labelDropout, to }];
+        settings.labelDropout = to;
+      }
+    }
   } else {
     if (await checkpointExists(stateDir)) fail(`${out} already holds a run; pass --resume to continue it or choose another --out`);
     const presetName = values.preset ?? fail('--preset is required');
@@ -156,6 +168,7 @@ async function main(): Promise<void> {
       gradClipNorm: settings.gradClipNorm,
       emaDecay: settings.emaDecay,
       labelDropout: settings.labelDropout,
+      ...(settings.settingChanges?.length ? { settingChanges: settings.settingChanges } : {}),
       seed: settings.seed,
       command: commands.join(' && '),
       host: `node ${process.version} on ${hostname()}`,
@@ -250,6 +263,8 @@ interface RunSettings {
   emaDecay: number;
   labelDropout: number;
   seed: number;
+  /** Settings changed on --resume, in order. */
+  settingChanges?: Array<{ step: number; setting: 'labelDropout'; from: number; to: number }>;
 }
 
 function settingsFromManifest(manifest: CheckpointManifest): RunSettings {

@@ -21,6 +21,8 @@ export interface TrainingRecord {
   gradClipNorm: number;
   emaDecay: number;
   labelDropout: number;
+  /** Settings changed when a run was resumed, with the step each change took effect at. */
+  settingChanges?: Array<{ step: number; setting: string; from: number; to: number }>;
   seed: number;
   /** The exact command that produced the checkpoint, where there was one. */
   command?: string;
