@@ -52,6 +52,7 @@ interface ShippedManifest {
     backend?: unknown;
     batchSize?: unknown;
     labelDropout?: unknown;
+    settingChanges?: unknown;
   };
 }
 
@@ -60,6 +61,18 @@ function positiveNumber(value: unknown, what: string, file: string): number {
     throw new Error(`${file}: the manifest's ${what} is ${JSON.stringify(value)}, expected a number ≥ 0`);
   }
   return value;
+}
+
+/** The label dropout as a sentence fragment, with every change a resumed run made to it. */
+function labelDropoutText(training: NonNullable<ShippedManifest['training']>, file: string): string {
+  const changes = training.settingChanges === undefined ? [] : training.settingChanges;
+  if (!Array.isArray(changes)) throw new Error(`${file}: the manifest's training.settingChanges is not a list`);
+  const dropoutChanges = changes.filter((c: { setting?: unknown }) => c.setting === 'labelDropout') as Array<{ step?: unknown; from?: unknown; to?: unknown }>;
+  const final = positiveNumber(training.labelDropout, 'training.labelDropout', file);
+  if (dropoutChanges.length === 0) return String(final);
+  const first = positiveNumber(dropoutChanges[0].from, 'training.settingChanges[].from', file);
+  const later = dropoutChanges.map((c) => `${String(positiveNumber(c.to, 'training.settingChanges[].to', file))} from step ${formatCount(positiveNumber(c.step, 'training.settingChanges[].step', file))} on`);
+  return `${String(first)} (${later.join(', then ')})`;
 }
 
 /**
@@ -72,7 +85,8 @@ function positiveNumber(value: unknown, what: string, file: string): number {
  *   .weights-size           the same in kB/MB, "656 kB"
  *   .bytes-per-param        weights.bin bytes / parameters, "4" for 32-bit floats
  *   .json-size              size of model.json (layout and manifest), "29.5 kB"
- *   .training-steps, .batch-size, .label-dropout, .training-backend
+ *   .training-steps, .batch-size, .training-backend
+ *   .label-dropout          "0.1", or "0.1 (0.25 from step 17,200 on)" where a resume changed it
  *   .training-images        steps × batch size, the images the network has been shown
  *   .training-minutes       wall time of the training run, in whole minutes
  *   .training-tflops        estimated training compute, 3 × forward FLOPs × images
@@ -105,7 +119,7 @@ export function shippedCheckpointValues(dir: string): Map<string, string> {
   values.set(`${prefix}.json-size`, formatBytes(statSync(jsonPath).size));
   values.set(`${prefix}.training-steps`, formatCount(steps));
   values.set(`${prefix}.batch-size`, formatCount(batchSize));
-  values.set(`${prefix}.label-dropout`, String(positiveNumber(training.labelDropout, 'training.labelDropout', jsonPath)));
+  values.set(`${prefix}.label-dropout`, labelDropoutText(training, jsonPath));
   values.set(`${prefix}.training-backend`, typeof training.backend === 'string' ? training.backend : 'unknown');
   values.set(`${prefix}.training-images`, formatCount(images));
   values.set(`${prefix}.training-minutes`, formatCount(positiveNumber(training.wallTimeSeconds, 'training.wallTimeSeconds', jsonPath) / 60));

@@ -39,6 +39,20 @@ describe('values quoted about the shipped checkpoint', () => {
     expect(values.get('checkpoint.shipped.training-tflops')).toBe(formatSignificant((3 * description.flopsPerImage * 4000) / 1e12));
   });
 
+  it('tell every change a resumed run made to the label dropout', () => {
+    const training = {
+      steps: 900, wallTimeSeconds: 60, backend: 'wasm', batchSize: 8, labelDropout: 0.3,
+      settingChanges: [
+        { step: 300, setting: 'labelDropout', from: 0.1, to: 0.25 },
+        { step: 1200, setting: 'labelDropout', from: 0.25, to: 0.3 },
+      ],
+    };
+    writeFileSync(join(dir, 'model.json'), JSON.stringify({ userDefinedMetadata: { manifest: { model: PRESETS.tiny, training } } }));
+    expect(shippedCheckpointValues(dir).get('checkpoint.shipped.label-dropout')).toBe('0.1 (0.25 from step 300 on, then 0.3 from step 1,200 on)');
+    writeFileSync(join(dir, 'model.json'), JSON.stringify({ userDefinedMetadata: { manifest: { model: PRESETS.tiny, training: { ...training, settingChanges: 'x' } } } }));
+    expect(() => shippedCheckpointValues(dir)).toThrow(/settingChanges is not a list/);
+  });
+
   it('refuses a manifest without a training record', () => {
     writeFileSync(join(dir, 'model.json'), JSON.stringify({ userDefinedMetadata: { manifest: { model: PRESETS.tiny } } }));
     expect(() => shippedCheckpointValues(dir)).toThrow(/no checkpoint manifest/);
