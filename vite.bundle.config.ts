@@ -5,8 +5,8 @@ import { BUNDLE_FILE, bundleRelativeBase, copyAssetsNextToBundle, reportBundleSi
 
 /**
  * The widget bundle: `vite build --config vite.bundle.config.ts` writes dist/widgets/ with one ES
- * module that defines every widget (diffusion-lab.js), the lab's worker, tfjs's WebAssembly files
- * and a copy of assets/. A page needs only `<script type="module" src=".../diffusion-lab.js">`.
+ * module that defines every widget (diffusion-lab.js) with the chunks it imports, the lab's worker,
+ * tfjs's WebAssembly files and a copy of assets/. A page needs only `<script type="module" src=".../diffusion-lab.js">`.
  * Runs after the site build (which empties dist/), so it must not empty dist/ itself; being
  * last, it also writes the site's service worker, dist/sw.js (src/site/build/service-worker.ts).
  */
@@ -28,13 +28,20 @@ export default defineConfig({
     // No source maps: the worker's alone would be ~17 MB in a folder meant to be copied around.
     sourcemap: false,
     copyPublicDir: false,
+    // .vite/manifest.json: each chunk's static and dynamic imports, from which the size a page
+    // loads up front is measured (firstLoadFiles in src/site/build/widget-bundle.ts).
+    manifest: true,
     rollupOptions: {
       input: { 'diffusion-lab': resolve(__dirname, 'src/components/index.ts') },
       // Keep the entry's exports (the widget classes, WIDGET_TAGS, WIDGET_DOCS) for importers.
       preserveEntrySignatures: 'exports-only',
       output: {
-        inlineDynamicImports: true,
+        // Lazily imported code (tfjs for the 2-D widgets) goes to chunks beside the entry, fetched
+        // the first time a widget needs it, so a page without those widgets loads none of it. The
+        // chunks sit in the bundle's own folder: code that finds assets relative to its module's
+        // URL (bundleRelativeBase) may end up in any of them.
         entryFileNames: BUNDLE_FILE,
+        chunkFileNames: '[name]-[hash].js',
         assetFileNames: '[name]-[hash][extname]',
       },
     },

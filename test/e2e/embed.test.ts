@@ -13,9 +13,11 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStaticServer, type StaticServer } from '../../examples/serve';
-import { formatSizes } from '../../src/site/build/widget-bundle';
+import { firstLoadFiles, formatSizes } from '../../src/site/build/widget-bundle';
 import { backendLine, buildKit, expectWidgetsRendered, recordEvents, sampleShipped, serveKit, WIDGET_TAGS, type BuiltKit } from './embed-fixture';
 import { collectConsoleErrors, launchBrowser, repoRoot, screenshot, type LaunchedBrowser } from './harness';
+
+declare const window: Window & { widgetEvents: Array<{ type: string; detail: unknown }> };
 
 let kit: BuiltKit;
 let server: StaticServer;
@@ -44,9 +46,19 @@ afterAll(async () => {
 });
 
 describe('the widget bundle', () => {
-  it('is one ES module with its worker, the WebAssembly files and the assets next to it', async () => {
+  it('is one ES module with its chunks, its worker, the WebAssembly files and the assets next to it', async () => {
     const files = (await readdir(kit.dir)).sort();
-    expect(files.filter((f) => f.endsWith('.js'))).toEqual(['diffusion-lab.js', expect.stringMatching(/^lab-worker-[\w-]+\.js$/)]);
+    const scripts = files.filter((f) => f.endsWith('.js'));
+    expect(scripts).toEqual(expect.arrayContaining(['diffusion-lab.js', expect.stringMatching(/^lab-worker-[\w-]+\.js$/), expect.stringMatching(/^toy-diffusion-[\w-]+\.js$/)]));
+    // What a page fetches up front is the entry and its static imports; tfjs of the 2-D widgets
+    // (toy-diffusion) and the lab's worker load only when a widget needs them.
+    const upFront = await firstLoadFiles(kit.dir);
+    expect(upFront[0]).toBe('diffusion-lab.js');
+    expect(upFront.filter((f) => /toy-diffusion|lab-worker/.test(f))).toEqual([]);
+    const upFrontGzip = kit.sizes.filter((s) => upFront.includes(s.file)).reduce((t, s) => t + s.gzip, 0);
+    const toyGzip = kit.sizes.find((s) => s.file.startsWith('toy-diffusion-'))!.gzip;
+    console.log(`loaded up front: ${(upFrontGzip / 1024).toFixed(1)} KiB gzip (${upFront.join(' + ')}); toy-diffusion chunk ${(toyGzip / 1024).toFixed(1)} KiB gzip`);
+    expect(upFrontGzip).toBeLessThan(200 * 1024);
     expect(files.filter((f) => f.endsWith('.wasm'))).toHaveLength(3);
     expect(files.filter((f) => f.endsWith('.css'))).toEqual([]);
     const assets = await readdir(join(kit.dir, 'assets'), { recursive: true });
@@ -82,6 +94,8 @@ describe('the widget bundle', () => {
     expect(fetched.some((p) => /^\/dist\/widgets\/lab-worker-[\w-]+\.js$/.test(p))).toBe(true);
     expect(fetched.some((p) => /^\/dist\/widgets\/tfjs-backend-wasm[\w-]*\.wasm$/.test(p))).toBe(true);
     expect(fetched.filter((p) => !p.startsWith('/dist/widgets/') && !p.startsWith('/examples/'))).toEqual([]);
+    // None of these widgets needs tfjs on the page: its chunk is never fetched.
+    expect(fetched.filter((p) => p.includes('toy-diffusion'))).toEqual([]);
     expect(server.missing).toEqual([]);
     await screenshot(page, 'embed-page');
     expect(errors).toEqual([]);
@@ -107,6 +121,26 @@ describe('the widget bundle', () => {
       await page.close();
       await elsewhere.close();
     }
+  });
+
+  it('score-field.html: a 2-D widget fetches its tfjs chunk and WebAssembly from beside the bundle, and trains', async () => {
+    const before = server.requests.length;
+    const { page, errors } = await open('examples/score-field.html');
+    await page.waitForFunction(() => window.widgetEvents.some((e) => e.type === 'diffusion-ready'), null, { timeout: 120_000 });
+    await page.locator('diffusion-score-field button.train').click();
+    await page.waitForFunction(() => window.widgetEvents.some((e) => e.type === 'score-field-trained'), null, { timeout: 180_000 });
+    const trained = await page.evaluate(() => window.widgetEvents.find((e) => e.type === 'score-field-trained')!.detail as { step: number; loss: number });
+    expect(trained.step).toBe(300);
+    expect(Number.isFinite(trained.loss)).toBe(true);
+    const fetched = server.requests.slice(before);
+    expect(fetched.some((p) => /^\/dist\/widgets\/toy-diffusion-[\w-]+\.js$/.test(p))).toBe(true);
+    expect(fetched.some((p) => /^\/dist\/widgets\/tfjs-backend-wasm[\w-]*\.wasm$/.test(p))).toBe(true);
+    expect(fetched.filter((p) => !p.startsWith('/dist/widgets/') && !p.startsWith('/examples/'))).toEqual([]);
+    expect(server.missing).toEqual([]);
+    expect(await page.evaluate(() => window.widgetEvents.filter((e) => e.type === 'diffusion-error'))).toEqual([]);
+    await screenshot(page, 'embed-score-field');
+    expect(errors).toEqual([]);
+    await page.close();
   });
 
   it('iframe.html: the same page inside an iframe works, sampling included', async () => {

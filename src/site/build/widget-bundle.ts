@@ -88,6 +88,37 @@ export async function measureBundle(dir: string): Promise<FileSize[]> {
   return sizes;
 }
 
+interface ManifestChunk {
+  file: string;
+  isEntry?: boolean;
+  imports?: string[];
+}
+
+/**
+ * The files a page fetches before any widget is used: the entry and, transitively, its static
+ * imports, read from Vite's build manifest (dist/widgets/.vite/manifest.json). Dynamically
+ * imported chunks (tfjs of the 2-D widgets) and the worker are left out: they load on demand.
+ */
+export async function firstLoadFiles(dir: string, entryFile = BUNDLE_FILE): Promise<string[]> {
+  const manifestPath = join(dir, '.vite', 'manifest.json');
+  if (!existsSync(manifestPath)) throw new Error(`${manifestPath} is missing: the bundle must be built with build.manifest`);
+  const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as Record<string, ManifestChunk>;
+  const entry = Object.entries(manifest).find(([, chunk]) => chunk.isEntry && chunk.file === entryFile);
+  if (!entry) throw new Error(`${manifestPath} has no entry chunk ${entryFile}`);
+  const seen = new Set<string>();
+  const files: string[] = [];
+  const visit = (key: string): void => {
+    if (seen.has(key)) return;
+    seen.add(key);
+    const chunk = manifest[key];
+    if (!chunk) throw new Error(`${manifestPath}: a chunk imports "${key}", which the manifest does not list`);
+    files.push(chunk.file);
+    for (const next of chunk.imports ?? []) visit(next);
+  };
+  visit(entry[0]);
+  return files;
+}
+
 const kib = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
 
 /** A small table of `sizes` with a total line. */
@@ -116,7 +147,13 @@ export function reportBundleSizes(): Plugin {
     async closeBundle() {
       if (quiet) return;
       const sizes = await measureBundle(outDir);
-      console.log(`\nWidget bundle (${relative(process.cwd(), outDir) || '.'}/, assets/ not counted):\n${formatSizes(sizes)}\n`);
+      const first = new Set(await firstLoadFiles(outDir));
+      const upFront = sizes.filter((s) => first.has(s.file));
+      const gzip = upFront.reduce((t, s) => t + s.gzip, 0);
+      console.log(
+        `\nWidget bundle (${relative(process.cwd(), outDir) || '.'}/, assets/ not counted):\n${formatSizes(sizes)}\n` +
+          `Loaded by a page up front: ${kib(gzip)} gzip (${upFront.map((s) => s.file).join(' + ')}); the rest on demand\n`,
+      );
     },
   };
 }
