@@ -30,6 +30,8 @@ import type { LatentInfo } from '../latent/latent-api';
 import { parseIntAttr, type RawAttr } from './base/attributes';
 import { backendDetailsStyles } from './base/backend-styles';
 import { backendLine } from './base/backend-line';
+import { LabLink } from './base/lab-link';
+import { introStyles, problemStyles } from './base/shared-styles';
 import { DiffusionWidget, widgetStyles } from './base/widget-base';
 import { classBars } from './latent/class-bars';
 import {
@@ -44,7 +46,7 @@ import {
   shareOf,
   shares,
 } from './latent/latent-settings';
-import { connectLab, errorSentence, parseAssetsBase, parseBackend } from './trainer/lab-connection';
+import { errorSentence, parseAssetsBase, parseBackend } from './trainer/lab-connection';
 
 const MAX_SEED = 2 ** 32 - 1;
 /** Samples drawn in the grid under the chart. */
@@ -69,12 +71,9 @@ export class DiffusionBias extends DiffusionWidget {
   static override styles = [
     widgetStyles,
     backendDetailsStyles,
+    introStyles,
+    problemStyles,
     css`
-      .intro {
-        margin: 0 0 0.75rem;
-        color: var(--_muted);
-      }
-
       input[type='number'] {
         width: 5.5rem;
       }
@@ -135,15 +134,6 @@ export class DiffusionBias extends DiffusionWidget {
         font-size: 0.82rem;
         color: var(--_muted);
       }
-
-      .problem {
-        overflow-wrap: anywhere;
-        padding: 0.45rem 0.7rem;
-        color: var(--_error-fg);
-        background: var(--_error-bg);
-        border: 1px solid var(--_error-border);
-        border-radius: 6px;
-      }
     `,
   ];
 
@@ -155,7 +145,6 @@ export class DiffusionBias extends DiffusionWidget {
 
   @state() private info: LatentInfo | null = null;
   @state() private infoProblem: string | null = null;
-  @state() private labStatus: LabStatus | null = null;
   @state() private running = false;
   @state() private run: BiasRun | null = null;
   @state() private note = '';
@@ -165,7 +154,7 @@ export class DiffusionBias extends DiffusionWidget {
   private seedValue = BIAS_DEFAULTS.seed;
   private backendChoice: BackendPreference = 'auto';
   private assets: string | null = null;
-  private lab: Lab | null = null;
+  private readonly link = new LabLink(this);
 
   /** The latest classified run (null before the first), for tests and host pages. */
   get result(): BiasRun | null {
@@ -177,9 +166,8 @@ export class DiffusionBias extends DiffusionWidget {
     if (this.hasUpdated) this.connect();
   }
 
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.lab = null;
+  private get lab(): Lab | null {
+    return this.link.lab;
   }
 
   protected override willUpdate(changed: PropertyValues): void {
@@ -202,21 +190,9 @@ export class DiffusionBias extends DiffusionWidget {
   }
 
   private connect(): void {
-    if (this.lab) return;
-    try {
-      this.lab = connectLab(this.backendChoice, this.assets);
-    } catch (error) {
-      this.showError('lab', `The lab could not start: ${errorSentence(error)}`);
-      return;
-    }
-    this.lab.ready().then(
-      (status) => {
-        this.labStatus = status;
-        this.clearError('lab');
-      },
-      (error: unknown) => this.showError('lab', `The lab could not start: ${errorSentence(error)} Reload the page to try again.`),
-    );
-    this.lab.latentInfo('skewed').then(
+    const lab = this.link.connect(this.backendChoice, this.assets);
+    if (!lab) return;
+    lab.latentInfo('skewed').then(
       (info) => {
         this.info = info;
         this.infoProblem = null;
@@ -296,7 +272,7 @@ export class DiffusionBias extends DiffusionWidget {
       ${this.run
         ? html`<figure part="images"><figcaption>The first ${Math.min(SHOWN_IMAGES, this.run.count)} samples</figcaption><canvas class="digit samples"></canvas></figure>`
         : nothing}
-      ${this.labStatus ? this.renderBackend(this.labStatus) : nothing}
+      ${this.link.status ? this.renderBackend(this.link.status) : nothing}
       ${this.renderStatus(this.note || (this.info ? 'Press “Sample and classify” to draw new samples and read them.' : 'Loading the model…'))}
     `;
   }

@@ -46,6 +46,7 @@ import { DigitPad, fallbackDigit } from './base/digit-pad';
 import { formatNumber, formatStat, subscript } from './base/format';
 import { MnistDigits } from './base/mnist-digits';
 import { parseBeta, parseBetaSchedule, parseNumTrainTimesteps } from './base/schedule-attributes';
+import { containerHostStyles, fieldsetStyles, introStyles, rowStyles } from './base/shared-styles';
 import { DiffusionWidget, widgetStyles } from './base/widget-base';
 
 export const FORWARD_MODES = ['closed-form', 'iterative'] as const;
@@ -108,23 +109,11 @@ const xSub = (t: number): string => subscript('x', t);
 export class DiffusionForward extends DiffusionWidget {
   static override styles = [
     widgetStyles,
+    containerHostStyles,
+    introStyles,
+    rowStyles,
+    fieldsetStyles,
     css`
-      :host {
-        container-type: inline-size;
-      }
-
-      .intro {
-        margin: 0 0 0.75rem;
-        color: var(--_muted);
-      }
-
-      .row {
-        display: flex;
-        flex-wrap: wrap;
-        align-items: center;
-        gap: 0.5rem;
-      }
-
       .t-control {
         flex: 1 1 18rem;
       }
@@ -135,26 +124,6 @@ export class DiffusionForward extends DiffusionWidget {
 
       .t-readout {
         font-variant-numeric: tabular-nums;
-        color: var(--_fg);
-      }
-
-      fieldset {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 0.25rem 0.9rem;
-        margin: 0;
-        padding: 0.3rem 0.6rem 0.4rem;
-        border: 1px solid var(--_border);
-        border-radius: 6px;
-      }
-
-      legend {
-        padding: 0 0.25rem;
-        font-size: 0.85rem;
-        color: var(--_muted);
-      }
-
-      fieldset label {
         color: var(--_fg);
       }
 

@@ -48,10 +48,26 @@ import { imageGrid } from '../charts/image-grid';
 import { Rng } from '../data/rng';
 import { inferenceTimesteps } from '../diffusion/timesteps';
 import { sdeditStart } from '../lab/editing-schedule';
-import type { EditResult, InpaintMethod, Lab, LabStatus, ModelInfo, ModelSource, SampleStep } from '../lab/lab-api';
+import type { EditResult, InpaintMethod, Lab, LabStatus, ModelSource, SampleStep } from '../lab/lab-api';
 import { parseEnumAttr, parseFloatAttr, parseIntAttr, type RawAttr } from './base/attributes';
 import { backendDetailsStyles } from './base/backend-styles';
 import { backendLine } from './base/backend-line';
+import { LabLink } from './base/lab-link';
+import { MODEL_SOURCES, MODEL_SOURCE_NAMES, ModelLine } from './base/model-line';
+import {
+  containerHostStyles,
+  fieldsetStyles,
+  frameRowStyles,
+  inlineNumbersStyles,
+  introStyles,
+  invalidFieldStyles,
+  modelPartStyles,
+  placeholderStyles,
+  problemStyles,
+  progressStyles,
+  rowStyles,
+  staleStyles,
+} from './base/shared-styles';
 import { fallbackDigit } from './base/digit-pad';
 import { MnistDigits } from './base/mnist-digits';
 import { DiffusionWidget, widgetStyles } from './base/widget-base';
@@ -81,11 +97,9 @@ import {
   type MaskPreset,
 } from './inpaint/settings';
 import { StepFrames, type Frame } from './sampler/step-frames';
-import { formatCount } from './trainer/format-time';
 import { FrameBatcher } from './trainer/frame-batcher';
-import { connectLab, errorSentence, isAbortError, parseAssetsBase, parseBackend } from './trainer/lab-connection';
+import { errorSentence, isAbortError, parseAssetsBase, parseBackend } from './trainer/lab-connection';
 
-const MODEL_SOURCES = ['shipped', 'trained'] as const satisfies readonly ModelSource[];
 /** Results kept per step for the step-by-step view (the first ones). */
 const STEP_IMAGES = 4;
 const EDITOR_SCALE = 8;
@@ -97,8 +111,6 @@ const SOURCE_HINTS: Readonly<Record<string, string>> = Object.freeze({
   local: 'the model trained on this page is "trained"',
   checkpoint: 'the shipped checkpoint is "shipped"',
 });
-
-const SOURCE_NAMES: Record<ModelSource, string> = { shipped: 'the shipped model', trained: 'the model trained on this page' };
 
 export interface EditedDetail {
   mode: EditMode;
@@ -161,41 +173,49 @@ export class DiffusionInpaint extends DiffusionWidget {
   static override styles = [
     widgetStyles,
     backendDetailsStyles,
+    containerHostStyles,
+    introStyles,
+    rowStyles,
+    fieldsetStyles,
+    invalidFieldStyles,
+    modelPartStyles,
+    problemStyles,
+    staleStyles,
+    inlineNumbersStyles,
+    frameRowStyles,
+    progressStyles,
     css`
-      :host {
-        container-type: inline-size;
-      }
-
-      .intro {
-        margin: 0 0 0.75rem;
-        color: var(--_muted);
-      }
-
       .row {
-        display: flex;
-        flex-wrap: wrap;
-        align-items: center;
         gap: 0.4rem;
       }
 
       fieldset {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 0.25rem 0.9rem;
         margin: 0 0 0.75rem;
-        padding: 0.3rem 0.6rem 0.4rem;
-        border: 1px solid var(--_border);
+      }
+
+      .problem {
+        margin: 0.3rem 0 0;
+      }
+
+      .run-error {
+        margin: 0.3rem 0 0;
+        padding: 0.45rem 0.7rem;
+        color: var(--_error-fg);
+        background: var(--_error-bg);
+        border: 1px solid var(--_error-border);
         border-radius: 6px;
       }
 
-      legend {
-        padding: 0 0.25rem;
-        font-size: 0.85rem;
-        color: var(--_muted);
+      .placeholder {
+        min-height: 5rem;
       }
 
-      fieldset label {
-        color: var(--_fg);
+      .stale {
+        opacity: 0.6;
+      }
+
+      .stale-note {
+        margin: 0;
       }
 
       input[type='number'] {
@@ -204,12 +224,6 @@ export class DiffusionInpaint extends DiffusionWidget {
 
       input.seed {
         width: 7.5rem;
-      }
-
-      input[aria-invalid='true'],
-      select[aria-invalid='true'] {
-        border-color: var(--_error-fg);
-        outline: 1px solid var(--_error-fg);
       }
 
       [part~='input'] {
@@ -257,26 +271,6 @@ export class DiffusionInpaint extends DiffusionWidget {
 
       .digit-name {
         font-size: 0.85rem;
-      }
-
-      [part~='model'] {
-        margin: 0 0 0.75rem;
-        font-size: 0.85rem;
-        color: var(--_muted);
-      }
-
-      [part~='model'] p {
-        margin: 0 0 0.2rem;
-      }
-
-      .problem,
-      .run-error {
-        margin: 0.3rem 0 0;
-        padding: 0.45rem 0.7rem;
-        color: var(--_error-fg);
-        background: var(--_error-bg);
-        border: 1px solid var(--_error-border);
-        border-radius: 6px;
       }
 
       .t0-readout,
@@ -332,51 +326,6 @@ export class DiffusionInpaint extends DiffusionWidget {
         max-width: 100%;
       }
 
-      .placeholder {
-        display: grid;
-        place-items: center;
-        min-height: 5rem;
-        padding: 0.5rem;
-        font-size: 0.85rem;
-        text-align: center;
-        color: var(--_muted);
-        background: var(--_surface);
-        border: 1px dashed var(--_border);
-        border-radius: 4px;
-      }
-
-      .stale {
-        opacity: 0.6;
-      }
-
-      .stale-note {
-        margin: 0;
-        font-size: 0.8rem;
-        color: var(--_error-fg);
-      }
-
-      [part~='numbers'] {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 0.1rem 1rem;
-        margin: 0;
-        font-size: 0.85rem;
-      }
-
-      [part~='numbers'] div {
-        display: flex;
-      }
-
-      [part~='numbers'] dt {
-        color: var(--_muted);
-      }
-
-      [part~='numbers'] dd {
-        margin: 0 0 0 0.25rem;
-        font-family: var(--_mono);
-        font-variant-numeric: tabular-nums;
-      }
-
       [part~='steps'] {
         display: flex;
         flex-direction: column;
@@ -399,29 +348,14 @@ export class DiffusionInpaint extends DiffusionWidget {
         width: 100%;
       }
 
-      .frame-row {
-        display: flex;
-        align-items: center;
-        gap: 0.4rem;
-        font-size: 0.8rem;
-        color: var(--_muted);
-      }
-
-      .frame-row span {
-        min-width: 1.6rem;
-      }
-
       .frame-caption {
         font-size: 0.8rem;
         color: var(--_muted);
         font-variant-numeric: tabular-nums;
       }
-
-      progress {
-        width: 100%;
-        accent-color: var(--_accent);
-      }
     `,
+    // After the local rules: a run error shown in place of the results looks like the other placeholders.
+    placeholderStyles,
   ];
 
   @property({ reflect: true }) mode: RawAttr = null;
@@ -442,11 +376,6 @@ export class DiffusionInpaint extends DiffusionWidget {
   @property({ attribute: 'assets-base', reflect: true }) assetsBase: RawAttr = null;
 
   @state() private running = false;
-  @state() private modelInfo: ModelInfo | null = null;
-  /** The model line, built once per model: number formatting with a locale is slow in Chromium (ms per call). */
-  private modelLine = '';
-  @state() private modelProblem: string | null = null;
-  @state() private labStatus: LabStatus | null = null;
   @state() private note = '';
   @state() private drawingDigit = false;
   @state() private erasing = false;
@@ -492,8 +421,8 @@ export class DiffusionInpaint extends DiffusionWidget {
   private run: EditRun | null = null;
   /** Scrubber position (frame), or null to follow the latest frame. */
   private scrubFrame: number | null = null;
-  private lab: Lab | null = null;
-  private infoFor: ModelSource | null = null;
+  private readonly link = new LabLink(this);
+  private readonly model = new ModelLine(this, () => this.sourceValue);
   private controller: AbortController | null = null;
   private pickRng: Rng | null = null;
   private fallback: Float32Array | null = null;
@@ -525,7 +454,6 @@ export class DiffusionInpaint extends DiffusionWidget {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.stop();
-    this.lab = null;
     this.frames.cancel();
   }
 
@@ -596,57 +524,19 @@ export class DiffusionInpaint extends DiffusionWidget {
       this.inkReady = true;
     }
     if (!this.hasUpdated && this.isConnected) this.connect();
-    if (this.lab && this.infoFor !== this.sourceValue) this.refreshModelInfo();
+    this.model.refresh(this.lab);
   }
 
   // ------------------------------------------------------------------------------------------
   // The lab
   // ------------------------------------------------------------------------------------------
 
+  private get lab(): Lab | null {
+    return this.link.lab;
+  }
+
   private connect(): void {
-    if (this.lab) return;
-    try {
-      this.lab = connectLab(this.backendChoice, this.assets);
-    } catch (error) {
-      this.showError('lab', `The lab could not start: ${errorSentence(error)}`);
-      return;
-    }
-    this.lab.ready().then(
-      (status) => {
-        this.labStatus = status;
-        this.clearError('lab');
-      },
-      (error: unknown) => this.showError('lab', `The lab could not start: ${errorSentence(error)} Reload the page to try again.`),
-    );
-    this.refreshModelInfo();
-  }
-
-  private refreshModelInfo(): void {
-    const lab = this.lab;
-    if (!lab) return;
-    const source = this.sourceValue;
-    this.infoFor = source;
-    lab.modelInfo(source).then(
-      (info) => {
-        if (this.sourceValue !== source) return;
-        this.modelLine = describeModel(info);
-        this.modelInfo = info;
-        this.modelProblem = null;
-      },
-      (error: unknown) => {
-        if (this.sourceValue !== source) return;
-        this.modelInfo = null;
-        this.modelProblem = this.explainMissingModel(source, error);
-      },
-    );
-  }
-
-  private explainMissingModel(source: ModelSource, error: unknown): string {
-    const message = errorSentence(error);
-    if (source === 'trained' && /no trained model/i.test(message)) {
-      return `${message.replace(/\.$/, '')}: <diffusion-trainer> on this page trains one. Or choose “the shipped model”.`;
-    }
-    return message;
+    this.model.refresh(this.link.connect(this.backendChoice, this.assets), true);
   }
 
   // ------------------------------------------------------------------------------------------
@@ -791,7 +681,7 @@ export class DiffusionInpaint extends DiffusionWidget {
         this.note = `Stopped after ${run.frames.received} of ${run.expectedSteps} steps.`;
       } else {
         run.state = 'error';
-        run.error = this.explainMissingModel(settings.source, error);
+        run.error = this.model.explain(settings.source, error);
         this.showError('run', `Could not ${settings.mode === 'inpaint' ? 'fill in' : 'edit'}: ${run.error}`);
         this.note = '';
       }
@@ -836,7 +726,7 @@ export class DiffusionInpaint extends DiffusionWidget {
 
   /** SDEdit's t₀ and steps for the settings, from the model's scheduler (diffusers' defaults until it is known). */
   private sdeditPlan(s: RunSettings): { runSteps: number; startTimestep: number | null; T: number } {
-    const sched = this.modelInfo?.scheduler ?? {};
+    const sched = this.model.info?.scheduler ?? {};
     const T = typeof sched.numTrainTimesteps === 'number' ? sched.numTrainTimesteps : 1000;
     const spacing = sched.timestepSpacing === 'trailing' || sched.timestepSpacing === 'linspace' ? sched.timestepSpacing : 'leading';
     const offset = typeof sched.stepsOffset === 'number' ? sched.stepsOffset : 0;
@@ -1267,7 +1157,7 @@ export class DiffusionInpaint extends DiffusionWidget {
       <label>
         Model
         <select class="source" ?disabled=${busy} aria-invalid=${invalid('source')} @change=${(e: Event) => this.set('source', 'source', (e.target as HTMLSelectElement).value)}>
-          ${MODEL_SOURCES.map((m) => html`<option value=${m} .selected=${m === this.sourceValue}>${SOURCE_NAMES[m]}</option>`)}
+          ${MODEL_SOURCES.map((m) => html`<option value=${m} .selected=${m === this.sourceValue}>${MODEL_SOURCE_NAMES[m]}</option>`)}
         </select>
       </label>
       ${busy
@@ -1281,12 +1171,8 @@ export class DiffusionInpaint extends DiffusionWidget {
 
   private renderModel(): TemplateResult {
     return html`<div part="model">
-      ${this.modelInfo
-        ? html`<p class="model-line">Model: ${this.modelLine}</p>`
-        : this.modelProblem
-          ? html`<p class="problem" role="status">${this.modelProblem}</p>`
-          : html`<p class="model-line">Model: looking for ${SOURCE_NAMES[this.sourceValue]}…</p>`}
-      ${this.labStatus ? this.renderBackend(this.labStatus) : nothing}
+      ${this.model.render()}
+      ${this.link.status ? this.renderBackend(this.link.status) : nothing}
     </div>`;
   }
 
@@ -1401,12 +1287,6 @@ export class DiffusionInpaint extends DiffusionWidget {
 function formatMs(ms: number): string {
   if (!Number.isFinite(ms)) return '–';
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
-}
-
-function describeModel(info: ModelInfo): string {
-  const what = info.source === 'shipped' ? 'the shipped' : 'the page’s';
-  const trained = info.source === 'shipped' ? `trained for ${formatCount(info.trainingSteps)} steps` : `${formatCount(info.trainingSteps)} training steps so far`;
-  return `${what} ${info.preset} U-Net, ${formatCount(info.params)} parameters, ${trained}.`;
 }
 
 if (!customElements.get('diffusion-inpaint')) customElements.define('diffusion-inpaint', DiffusionInpaint);

@@ -36,6 +36,8 @@ import type { LatentInfo, LatentReconstruction } from '../latent/latent-api';
 import { parseFloatAttr, parseIntAttr, type RawAttr } from './base/attributes';
 import { backendDetailsStyles } from './base/backend-styles';
 import { backendLine } from './base/backend-line';
+import { LabLink } from './base/lab-link';
+import { containerHostStyles, introStyles, placeholderStyles, problemStyles } from './base/shared-styles';
 import { DiffusionWidget, widgetStyles } from './base/widget-base';
 import { comparisonRows, type RunMeasure } from './latent/comparison';
 import {
@@ -49,7 +51,7 @@ import {
   parseLabelChoice,
   type LabelChoice,
 } from './latent/latent-settings';
-import { connectLab, errorSentence, parseAssetsBase, parseBackend } from './trainer/lab-connection';
+import { errorSentence, parseAssetsBase, parseBackend } from './trainer/lab-connection';
 
 const MAX_SEED = 2 ** 32 - 1;
 /** The assets' test split (class-balanced subset) has this many digits. */
@@ -73,16 +75,11 @@ export class DiffusionLatent extends DiffusionWidget {
   static override styles = [
     widgetStyles,
     backendDetailsStyles,
+    containerHostStyles,
+    introStyles,
+    placeholderStyles,
+    problemStyles,
     css`
-      :host {
-        container-type: inline-size;
-      }
-
-      .intro {
-        margin: 0 0 0.75rem;
-        color: var(--_muted);
-      }
-
       section {
         margin: 0 0 1rem;
       }
@@ -127,16 +124,7 @@ export class DiffusionLatent extends DiffusionWidget {
       }
 
       .placeholder {
-        display: grid;
-        place-items: center;
         min-height: 4.5rem;
-        padding: 0.5rem;
-        font-size: 0.85rem;
-        text-align: center;
-        color: var(--_muted);
-        background: var(--_surface);
-        border: 1px dashed var(--_border);
-        border-radius: 4px;
       }
 
       .table-wrap {
@@ -200,15 +188,6 @@ export class DiffusionLatent extends DiffusionWidget {
         color: var(--_muted);
       }
 
-      .problem {
-        overflow-wrap: anywhere;
-        padding: 0.45rem 0.7rem;
-        color: var(--_error-fg);
-        background: var(--_error-bg);
-        border: 1px solid var(--_error-border);
-        border-radius: 6px;
-      }
-
       .note {
         font-size: 0.8rem;
         color: var(--_muted);
@@ -228,7 +207,6 @@ export class DiffusionLatent extends DiffusionWidget {
   @state() private infoProblem: string | null = null;
   @state() private recon: LatentReconstruction | null = null;
   @state() private reconProblem: string | null = null;
-  @state() private labStatus: LabStatus | null = null;
   @state() private sampling: 'pixel' | 'latent' | null = null;
   @state() private pixelRun: SideRun | null = null;
   @state() private latentRun: SideRun | null = null;
@@ -242,7 +220,7 @@ export class DiffusionLatent extends DiffusionWidget {
   private backendChoice: BackendPreference = 'auto';
   private assets: string | null = null;
   private offset = 0;
-  private lab: Lab | null = null;
+  private readonly link = new LabLink(this);
   private reconFor = '';
 
   /** The latest runs, for tests and host pages. */
@@ -255,9 +233,8 @@ export class DiffusionLatent extends DiffusionWidget {
     if (this.hasUpdated) this.connect();
   }
 
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.lab = null;
+  private get lab(): Lab | null {
+    return this.link.lab;
   }
 
   protected override willUpdate(changed: PropertyValues): void {
@@ -288,21 +265,8 @@ export class DiffusionLatent extends DiffusionWidget {
   // ------------------------------------------------------------------------------------------
 
   private connect(): void {
-    if (this.lab) return;
-    try {
-      this.lab = connectLab(this.backendChoice, this.assets);
-    } catch (error) {
-      this.showError('lab', `The lab could not start: ${errorSentence(error)}`);
-      return;
-    }
-    const lab = this.lab;
-    lab.ready().then(
-      (status) => {
-        this.labStatus = status;
-        this.clearError('lab');
-      },
-      (error: unknown) => this.showError('lab', `The lab could not start: ${errorSentence(error)} Reload the page to try again.`),
-    );
+    const lab = this.link.connect(this.backendChoice, this.assets);
+    if (!lab) return;
     lab.latentInfo('latent').then(
       (info) => {
         this.info = info;
@@ -461,7 +425,7 @@ export class DiffusionLatent extends DiffusionWidget {
       </div>
       <div part="model">
         ${this.infoProblem ? html`<p class="problem" role="status">${this.infoProblem}</p>` : nothing}
-        ${this.labStatus ? this.renderBackend(this.labStatus) : nothing}
+        ${this.link.status ? this.renderBackend(this.link.status) : nothing}
       </div>
       <div part="samples">
         ${this.renderSide('pixel', 'Pixel space: the shipped U-Net on 28×28', this.pixelRun)}

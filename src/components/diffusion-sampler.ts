@@ -37,9 +37,24 @@ import { css, html, nothing, type PropertyValues, type TemplateResult } from 'li
 import { property, state } from 'lit/decorators.js';
 import { backendDetailsStyles } from './base/backend-styles';
 import { backendLine } from './base/backend-line';
+import { LabLink } from './base/lab-link';
+import { MODEL_SOURCES, MODEL_SOURCE_NAMES, ModelLine, explainMissingModel } from './base/model-line';
+import {
+  containerHostStyles,
+  frameRowStyles,
+  inlineNumbersStyles,
+  introStyles,
+  invalidFieldStyles,
+  modelPartStyles,
+  placeholderStyles,
+  problemStyles,
+  progressStyles,
+  rowStyles,
+  staleStyles,
+} from './base/shared-styles';
 import type { BackendPreference } from '../backend/names';
 import { imageGrid } from '../charts/image-grid';
-import type { Lab, LabEvents, LabStatus, ModelInfo, ModelSource, SampleStep } from '../lab/lab-api';
+import type { Lab, LabEvents, LabStatus, ModelSource, SampleStep } from '../lab/lab-api';
 import { parseEnumAttr, parseIntAttr, type RawAttr } from './base/attributes';
 import { DiffusionWidget, widgetStyles } from './base/widget-base';
 import { describeQuality, qualityOf, type QualityReport } from './sampler/quality';
@@ -65,11 +80,10 @@ import {
 } from './sampler/panel-spec';
 import { gridColumns } from './sampler/grid-columns';
 import { StepFrames, frameAt, type Frame } from './sampler/step-frames';
-import { formatCount } from './trainer/format-time';
 import { FrameBatcher } from './trainer/frame-batcher';
-import { connectLab, errorSentence, isAbortError, parseAssetsBase, parseBackend } from './trainer/lab-connection';
+import { errorSentence, isAbortError, parseAssetsBase, parseBackend } from './trainer/lab-connection';
 
-export const MODEL_SOURCES = ['shipped', 'trained'] as const satisfies readonly ModelSource[];
+export { MODEL_SOURCES };
 export const MAX_SAMPLE_COUNT = 64;
 const DEFAULT_COUNT = 16;
 const MAX_SEED = 2 ** 32 - 1;
@@ -147,11 +161,6 @@ const SOURCE_HINTS: Readonly<Record<string, string>> = Object.freeze({
   pretrained: 'the model trained ahead of time is "shipped"',
 });
 
-const SOURCE_NAMES: Record<ModelSource, string> = {
-  shipped: 'the shipped model',
-  trained: 'the model trained on this page',
-};
-
 let nextKey = 1;
 let nextRunId = 1;
 
@@ -159,50 +168,28 @@ export class DiffusionSampler extends DiffusionWidget {
   static override styles = [
     widgetStyles,
     backendDetailsStyles,
+    containerHostStyles,
+    introStyles,
+    invalidFieldStyles,
+    rowStyles,
+    modelPartStyles,
+    problemStyles,
+    frameRowStyles,
+    placeholderStyles,
+    staleStyles,
+    inlineNumbersStyles,
+    progressStyles,
     css`
-      :host {
-        container-type: inline-size;
-      }
-
-      .intro {
-        margin: 0 0 0.75rem;
-        color: var(--_muted);
-      }
-
       input[type='number'] {
         width: 6.5rem;
       }
 
-      input[aria-invalid='true'],
-      select[aria-invalid='true'] {
-        border-color: var(--_error-fg);
-        outline: 1px solid var(--_error-fg);
-      }
-
-      .row {
-        display: flex;
-        flex-wrap: wrap;
-        align-items: center;
-        gap: 0.5rem;
-      }
-
-      [part~='model'] {
-        margin: 0 0 0.75rem;
-        font-size: 0.85rem;
-        color: var(--_muted);
-      }
-
-      [part~='model'] p {
-        margin: 0 0 0.2rem;
-      }
-
       [part~='model'] .problem {
         margin: 0.3rem 0 0;
-        padding: 0.45rem 0.7rem;
-        color: var(--_error-fg);
-        background: var(--_error-bg);
-        border: 1px solid var(--_error-border);
-        border-radius: 6px;
+      }
+
+      .placeholder {
+        min-height: 6rem;
       }
 
       [part~='scrubber'] {
@@ -290,18 +277,6 @@ export class DiffusionSampler extends DiffusionWidget {
         gap: 0.25rem;
       }
 
-      .frame-row {
-        display: flex;
-        align-items: center;
-        gap: 0.4rem;
-        font-size: 0.8rem;
-        color: var(--_muted);
-      }
-
-      .frame-row span {
-        min-width: 1.6rem;
-      }
-
       canvas.digit {
         max-width: 100%;
       }
@@ -310,50 +285,6 @@ export class DiffusionSampler extends DiffusionWidget {
       figcaption {
         font-size: 0.8rem;
         color: var(--_muted);
-      }
-
-      .placeholder {
-        display: grid;
-        place-items: center;
-        min-height: 6rem;
-        padding: 0.5rem;
-        font-size: 0.85rem;
-        text-align: center;
-        color: var(--_muted);
-        background: var(--_surface);
-        border: 1px dashed var(--_border);
-        border-radius: 4px;
-      }
-
-      .stale {
-        opacity: 0.55;
-      }
-
-      .stale-note {
-        font-size: 0.8rem;
-        color: var(--_error-fg);
-      }
-
-      [part~='numbers'] {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 0.1rem 1rem;
-        margin: 0;
-        font-size: 0.85rem;
-      }
-
-      [part~='numbers'] dt {
-        color: var(--_muted);
-      }
-
-      [part~='numbers'] dd {
-        margin: 0 0 0 0.25rem;
-        font-family: var(--_mono);
-        font-variant-numeric: tabular-nums;
-      }
-
-      [part~='numbers'] div {
-        display: flex;
       }
 
       [part~='quality'] {
@@ -374,11 +305,6 @@ export class DiffusionSampler extends DiffusionWidget {
         border: 1px solid var(--_error-border);
         border-radius: 6px;
       }
-
-      progress {
-        width: 100%;
-        accent-color: var(--_accent);
-      }
     `,
   ];
 
@@ -391,9 +317,6 @@ export class DiffusionSampler extends DiffusionWidget {
 
   @state() private sampling = false;
   @state() private playing = false;
-  @state() private modelInfo: ModelInfo | null = null;
-  @state() private modelProblem: string | null = null;
-  @state() private labStatus: LabStatus | null = null;
   @state() private note = '';
 
   // The last good settings.
@@ -407,8 +330,8 @@ export class DiffusionSampler extends DiffusionWidget {
   private panelList: Panel[] = this.specs.map((spec) => ({ key: nextKey++, spec, run: null }));
   /** Scrubber position as a share of the way from x_T (0) to the final samples (1). */
   private fraction = 1;
-  private lab: Lab | null = null;
-  private infoFor: ModelSource | null = null;
+  private readonly link = new LabLink(this, { 'train-progress': (e) => this.onTrainProgress(e) });
+  private readonly model = new ModelLine(this, () => this.sourceValue, explainSamplerModel);
   private lastTrainState = '';
   private controller: AbortController | null = null;
   private playFrame: number | null = null;
@@ -418,13 +341,17 @@ export class DiffusionSampler extends DiffusionWidget {
   /** What each canvas shows now, so a frame redraws only what changed. */
   private readonly drawn = new WeakMap<HTMLCanvasElement, string>();
 
-  private readonly onTrainProgress = (e: CustomEvent<LabEvents['train-progress']>): void => {
+  private get lab(): Lab | null {
+    return this.link.lab;
+  }
+
+  private onTrainProgress(e: CustomEvent<LabEvents['train-progress']>): void {
     // The page's model appeared, changed state or went away: what "trained" means may have changed.
     const key = `${e.detail.state}:${e.detail.state === 'running' ? '' : e.detail.step}`;
     if (key === this.lastTrainState) return;
     this.lastTrainState = key;
-    if (this.sourceValue === 'trained' && e.detail.state !== 'running') this.refreshModelInfo(true);
-  };
+    if (this.sourceValue === 'trained' && e.detail.state !== 'running') this.model.refresh(this.lab, true);
+  }
 
   /** Each panel's finished samples and x_T (null for a panel not sampled yet). */
   get results(): Array<PanelResult | null> {
@@ -444,8 +371,6 @@ export class DiffusionSampler extends DiffusionWidget {
     super.disconnectedCallback();
     this.stopSampling();
     this.stopPlaying();
-    if (this.lab) this.lab.removeEventListener('train-progress', this.onTrainProgress);
-    this.lab = null;
     this.frames.cancel();
   }
 
@@ -469,7 +394,7 @@ export class DiffusionSampler extends DiffusionWidget {
     this.applyAttr('assets-base', parseAssetsBase(this.assetsBase), (v) => (this.assets = v), this.assets === null ? 'the default' : `"${this.assets}"`);
     // The lab starts with the first settings read (so the first render already offers its buttons).
     if (!this.hasUpdated && this.isConnected) this.connect();
-    if (this.lab && this.infoFor !== this.sourceValue) this.refreshModelInfo(false);
+    this.model.refresh(this.lab);
   }
 
   /** New panel settings: panels keep their place (and their last run) by position. */
@@ -484,53 +409,7 @@ export class DiffusionSampler extends DiffusionWidget {
   // ------------------------------------------------------------------------------------------
 
   private connect(): void {
-    if (this.lab) return;
-    try {
-      this.lab = connectLab(this.backendChoice, this.assets);
-    } catch (error) {
-      this.showError('lab', `The lab could not start: ${errorSentence(error)}`);
-      return;
-    }
-    this.lab.addEventListener('train-progress', this.onTrainProgress);
-    this.lab.ready().then(
-      (status) => {
-        this.labStatus = status;
-        this.clearError('lab');
-      },
-      (error: unknown) => this.showError('lab', `The lab could not start: ${errorSentence(error)} Reload the page to try again.`),
-    );
-    this.refreshModelInfo(false);
-  }
-
-  /** Which model the panels sample from, or why there is none yet. */
-  private refreshModelInfo(force: boolean): void {
-    const lab = this.lab;
-    if (!lab || (!force && this.infoFor === this.sourceValue)) return;
-    const source = this.sourceValue;
-    this.infoFor = source;
-    lab.modelInfo(source).then(
-      (info) => {
-        if (this.sourceValue !== source) return;
-        this.modelInfo = info;
-        this.modelProblem = null;
-      },
-      (error: unknown) => {
-        if (this.sourceValue !== source) return;
-        this.modelInfo = null;
-        this.modelProblem = this.explainMissingModel(source, error);
-      },
-    );
-  }
-
-  private explainMissingModel(source: ModelSource, error: unknown): string {
-    const message = errorSentence(error);
-    if (source === 'shipped' && /no shipped checkpoint/i.test(message)) {
-      return `${message} Until it is there, train a model with <diffusion-trainer> on this page and choose “the model trained on this page”.`;
-    }
-    if (source === 'trained' && /no trained model/i.test(message)) {
-      return `${message.replace(/\.$/, '')}: <diffusion-trainer> on this page trains one. Or choose “the shipped model”.`;
-    }
-    return message;
+    this.model.refresh(this.link.connect(this.backendChoice, this.assets));
   }
 
   // ------------------------------------------------------------------------------------------
@@ -643,7 +522,7 @@ export class DiffusionSampler extends DiffusionWidget {
       }
       run.state = 'error';
       run.error = errorSentence(error);
-      const message = this.explainMissingModel(run.source, error);
+      const message = this.model.explain(run.source, error);
       this.showError('sampling', `Panel ${index + 1} could not sample: ${message}`);
       return false;
     } finally {
@@ -904,7 +783,7 @@ export class DiffusionSampler extends DiffusionWidget {
               this.source = (e.target as HTMLSelectElement).value;
               this.change('source', this.source);
             }}>
-            ${MODEL_SOURCES.map((s) => html`<option value=${s} .selected=${s === this.sourceValue}>${SOURCE_NAMES[s]}</option>`)}
+            ${MODEL_SOURCES.map((s) => html`<option value=${s} .selected=${s === this.sourceValue}>${MODEL_SOURCE_NAMES[s]}</option>`)}
           </select>
         </label>
         <button type="button" class="add-panel" ?disabled=${this.sampling || this.panelList.length >= MAX_PANELS} @click=${() => this.addPanel()}>
@@ -919,12 +798,8 @@ export class DiffusionSampler extends DiffusionWidget {
           : html`<button type="button" class="sample-all primary" ?disabled=${!ready} @click=${() => void this.sampleAll()}>Sample all</button>`}
       </div>
       <div part="model" class="model">
-        ${this.modelInfo
-          ? html`<p class="model-line">Model: ${describeModel(this.modelInfo)}</p>`
-          : this.modelProblem
-            ? html`<p class="problem" role="status">${this.modelProblem}</p>`
-            : html`<p class="model-line">Model: looking for ${SOURCE_NAMES[this.sourceValue]}…</p>`}
-        ${this.labStatus ? this.renderBackend(this.labStatus) : nothing}
+        ${this.model.render()}
+        ${this.link.status ? this.renderBackend(this.link.status) : nothing}
       </div>
       <div part="scrubber">
         <button type="button" class="play" ?disabled=${max === 0 || this.sampling} @click=${() => this.togglePlay()}>
@@ -1146,10 +1021,13 @@ function formatSeconds(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
 }
 
-function describeModel(info: ModelInfo): string {
-  const what = info.source === 'shipped' ? 'the shipped' : 'the page’s';
-  const trained = info.source === 'shipped' ? `trained for ${formatCount(info.trainingSteps)} steps` : `${formatCount(info.trainingSteps)} training steps so far`;
-  return `${what} ${info.preset} U-Net, ${formatCount(info.params)} parameters, ${trained}.`;
+/** A missing shipped checkpoint can be replaced by training one on the page; the rest as every widget says it. */
+function explainSamplerModel(source: ModelSource, error: unknown): string {
+  const message = errorSentence(error);
+  if (source === 'shipped' && /no shipped checkpoint/i.test(message)) {
+    return `${message} Until it is there, train a model with <diffusion-trainer> on this page and choose “the model trained on this page”.`;
+  }
+  return explainMissingModel(source, error);
 }
 
 if (!customElements.get('diffusion-sampler')) customElements.define('diffusion-sampler', DiffusionSampler);

@@ -36,6 +36,7 @@ import { fallbackDigit } from './base/digit-pad';
 import { formatNumber } from './base/format';
 import { MnistDigits } from './base/mnist-digits';
 import { BETA_SCHEDULE_HINTS, MAX_TRAIN_TIMESTEPS, parseBeta, parseNumTrainTimesteps } from './base/schedule-attributes';
+import { containerHostStyles, fieldsetStyles, introStyles, invalidFieldStyles } from './base/shared-styles';
 import { DiffusionWidget, widgetStyles } from './base/widget-base';
 
 export interface ScheduleStepDetail {
@@ -75,34 +76,14 @@ const MAX_SEED = 2 ** 32 - 1;
 export class DiffusionSchedule extends DiffusionWidget {
   static override styles = [
     widgetStyles,
+    containerHostStyles,
+    introStyles,
+    fieldsetStyles,
+    invalidFieldStyles,
     css`
-      :host {
-        container-type: inline-size;
-      }
-
-      .intro {
-        margin: 0 0 0.75rem;
-        color: var(--_muted);
-      }
-
       fieldset {
-        display: flex;
-        flex-wrap: wrap;
         gap: 0.25rem 1rem;
-        margin: 0;
         padding: 0.3rem 0.6rem 0.45rem;
-        border: 1px solid var(--_border);
-        border-radius: 6px;
-      }
-
-      legend {
-        padding: 0 0.25rem;
-        font-size: 0.85rem;
-        color: var(--_muted);
-      }
-
-      fieldset label {
-        color: var(--_fg);
       }
 
       .swatch {
@@ -128,11 +109,6 @@ export class DiffusionSchedule extends DiffusionWidget {
 
       input[type='number'] {
         width: 7.5rem;
-      }
-
-      input[aria-invalid='true'] {
-        border-color: var(--_error-fg);
-        outline: 1px solid var(--_error-fg);
       }
 
       .hint {

@@ -44,6 +44,7 @@ import type { ParticleSampler, ToySamplerName } from '../toy2d/samplers';
 import type { ToyDiffusion } from '../toy2d/toy-diffusion';
 import { parseBoolAttr, type ParseResult, type RawAttr } from './base/attributes';
 import { formatNumber } from './base/format';
+import { containerHostStyles, fieldsetStyles, introStyles, rowStyles } from './base/shared-styles';
 import { DiffusionWidget, widgetStyles } from './base/widget-base';
 import { noisingChart } from './score-field/noising-chart';
 import { quiverPlot, type QuiverPlotScales } from './score-field/quiver-plot';
@@ -129,43 +130,11 @@ const CURSOR_STEP = 0.1;
 export class DiffusionScoreField extends DiffusionWidget {
   static override styles = [
     widgetStyles,
+    containerHostStyles,
+    introStyles,
+    rowStyles,
+    fieldsetStyles,
     css`
-      :host {
-        container-type: inline-size;
-      }
-
-      .intro {
-        margin: 0 0 0.75rem;
-        color: var(--_muted);
-      }
-
-      .row {
-        display: flex;
-        flex-wrap: wrap;
-        align-items: center;
-        gap: 0.5rem;
-      }
-
-      fieldset {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 0.25rem 0.9rem;
-        margin: 0;
-        padding: 0.3rem 0.6rem 0.4rem;
-        border: 1px solid var(--_border);
-        border-radius: 6px;
-      }
-
-      legend {
-        padding: 0 0.25rem;
-        font-size: 0.85rem;
-        color: var(--_muted);
-      }
-
-      fieldset label {
-        color: var(--_fg);
-      }
-
       .layout {
         display: grid;
         grid-template-columns: minmax(0, 30rem) minmax(16rem, 1fr);

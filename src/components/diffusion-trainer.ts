@@ -34,6 +34,16 @@ import { css, html, nothing, type PropertyValues, type TemplateResult } from 'li
 import { property, query, state } from 'lit/decorators.js';
 import { backendDetailsStyles } from './base/backend-styles';
 import { backendLine } from './base/backend-line';
+import { LabLink } from './base/lab-link';
+import {
+  containerHostStyles,
+  introStyles,
+  invalidFieldStyles,
+  legendStyles,
+  placeholderStyles,
+  progressStyles,
+  rowStyles,
+} from './base/shared-styles';
 import type { BackendPreference } from '../backend/names';
 import { imageGrid } from '../charts/image-grid';
 import { lineChart } from '../charts/line-chart';
@@ -47,13 +57,7 @@ import { checkPickedFiles, downloadCheckpoint } from './trainer/checkpoint-files
 import { slowDeviceAdvice } from './trainer/device-advice';
 import { formatCount, formatDuration, formatRate } from './trainer/format-time';
 import { FrameBatcher } from './trainer/frame-batcher';
-import {
-  connectLab,
-  errorSentence,
-  parseAssetsBase,
-  parseBackend,
-  shippedCheckpointUrl,
-} from './trainer/lab-connection';
+import { errorSentence, parseAssetsBase, parseBackend, shippedCheckpointUrl } from './trainer/lab-connection';
 import { LossHistory } from './trainer/loss-history';
 import {
   MAX_BATCH,
@@ -111,16 +115,14 @@ export class DiffusionTrainer extends DiffusionWidget {
   static override styles = [
     widgetStyles,
     backendDetailsStyles,
+    containerHostStyles,
+    introStyles,
+    invalidFieldStyles,
+    rowStyles,
+    placeholderStyles,
+    progressStyles,
+    legendStyles,
     css`
-      :host {
-        container-type: inline-size;
-      }
-
-      .intro {
-        margin: 0 0 0.75rem;
-        color: var(--_muted);
-      }
-
       input[type='number'] {
         width: 7.5rem;
       }
@@ -131,19 +133,6 @@ export class DiffusionTrainer extends DiffusionWidget {
 
       select.preset {
         max-width: 100%;
-      }
-
-      input[aria-invalid='true'],
-      select[aria-invalid='true'] {
-        border-color: var(--_error-fg);
-        outline: 1px solid var(--_error-fg);
-      }
-
-      .row {
-        display: flex;
-        flex-wrap: wrap;
-        align-items: center;
-        gap: 0.5rem;
       }
 
       [part~='actions'] {
@@ -224,18 +213,9 @@ export class DiffusionTrainer extends DiffusionWidget {
       }
 
       .placeholder {
-        display: grid;
-        place-items: center;
         width: 100%;
         max-width: 300px;
         aspect-ratio: 288 / 114;
-        padding: 0.5rem;
-        font-size: 0.85rem;
-        text-align: center;
-        color: var(--_muted);
-        background: var(--_surface);
-        border: 1px dashed var(--_border);
-        border-radius: 4px;
       }
 
       figcaption {
@@ -256,9 +236,7 @@ export class DiffusionTrainer extends DiffusionWidget {
       }
 
       progress {
-        width: 100%;
         height: 0.9rem;
-        accent-color: var(--_accent);
       }
 
       [part~='numbers'] {
@@ -295,12 +273,6 @@ export class DiffusionTrainer extends DiffusionWidget {
         border-radius: 6px;
       }
 
-      legend {
-        padding: 0 0.25rem;
-        font-size: 0.85rem;
-        color: var(--_muted);
-      }
-
       .run-summary {
         margin: 0.4rem 0 0;
         font-size: 0.85rem;
@@ -319,7 +291,6 @@ export class DiffusionTrainer extends DiffusionWidget {
   @property({ reflect: true }) backend: RawAttr = null;
   @property({ attribute: 'assets-base', reflect: true }) assetsBase: RawAttr = null;
 
-  @state() private labStatus: LabStatus | null = null;
   @state() private busy: Busy = null;
   @state() private confirmation: Confirmation | null = null;
   @state() private note = '';
@@ -335,7 +306,13 @@ export class DiffusionTrainer extends DiffusionWidget {
   private assets: string | null = null;
 
   // The run, as the lab reports it; drawn at most once per animation frame.
-  private lab: Lab | null = null;
+  private readonly link = new LabLink(this, {
+    'train-progress': (e) => this.receiveProgress(e.detail),
+    'train-samples': (e) => this.receiveSamples(e.detail),
+    'train-error': (e) => this.showError('training', `${errorSentence(e.detail.message)} The model is kept: lower the learning rate and press Resume, or reset.`),
+    // The lab reports its backend each time it starts (also when another widget started it).
+    backend: (e) => (this.link.status = e.detail),
+  });
   private progress: TrainProgress | null = null;
   private samples: LabEvents['train-samples'] | null = null;
   private readonly history = new LossHistory();
@@ -347,18 +324,13 @@ export class DiffusionTrainer extends DiffusionWidget {
   private valuesKey = '';
   private conflictAsked = '';
 
-  private readonly onProgress = (e: CustomEvent<LabEvents['train-progress']>): void => this.receiveProgress(e.detail);
-  private readonly onSamples = (e: CustomEvent<LabEvents['train-samples']>): void => {
-    this.samples = e.detail;
-    this.gridDirty = true;
-    this.frames.request();
-  };
-  private readonly onTrainError = (e: CustomEvent<LabEvents['train-error']>): void => {
-    this.showError('training', `${errorSentence(e.detail.message)} The model is kept: lower the learning rate and press Resume, or reset.`);
-  };
-  private readonly onBackend = (e: CustomEvent<LabEvents['backend']>): void => {
-    this.labStatus = e.detail;
-  };
+  private get lab(): Lab | null {
+    return this.link.lab;
+  }
+
+  private get labStatus(): LabStatus | null {
+    return this.link.status;
+  }
 
   /** The latest progress report of the page's run (null when there is no model). */
   get trainProgress(): TrainProgress | null {
@@ -385,7 +357,7 @@ export class DiffusionTrainer extends DiffusionWidget {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.disconnect();
+    this.frames.cancel();
     this.resizeObserver?.disconnect();
     this.resizeObserver = null;
   }
@@ -441,27 +413,8 @@ export class DiffusionTrainer extends DiffusionWidget {
   }
 
   private connect(): void {
-    if (this.lab) return;
-    let lab: Lab;
-    try {
-      lab = connectLab(this.backendChoice, this.assets);
-    } catch (error) {
-      this.showError('lab', `The lab could not start: ${errorSentence(error)}`);
-      return;
-    }
-    this.lab = lab;
-    lab.addEventListener('train-progress', this.onProgress);
-    lab.addEventListener('train-samples', this.onSamples);
-    lab.addEventListener('train-error', this.onTrainError);
-    lab.addEventListener('backend', this.onBackend);
-    lab.ready().then(
-      (status) => {
-        this.labStatus = status;
-        this.clearError('lab');
-      },
-      (error: unknown) => this.showError('lab', `The lab could not start: ${errorSentence(error)} Reload the page to try again.`),
-    );
-    lab.trainProgress().then(
+    const lab = this.link.connect(this.backendChoice, this.assets);
+    lab?.trainProgress().then(
       (p) => {
         // A run this page already has (started by another widget, or before this one was added).
         if (p && !this.progress) this.receiveProgress(p);
@@ -470,15 +423,10 @@ export class DiffusionTrainer extends DiffusionWidget {
     );
   }
 
-  private disconnect(): void {
-    const lab = this.lab;
-    if (!lab) return;
-    lab.removeEventListener('train-progress', this.onProgress);
-    lab.removeEventListener('train-samples', this.onSamples);
-    lab.removeEventListener('train-error', this.onTrainError);
-    lab.removeEventListener('backend', this.onBackend);
-    this.lab = null;
-    this.frames.cancel();
+  private receiveSamples(samples: LabEvents['train-samples']): void {
+    this.samples = samples;
+    this.gridDirty = true;
+    this.frames.request();
   }
 
   private receiveProgress(p: TrainProgress): void {

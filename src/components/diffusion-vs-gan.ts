@@ -36,6 +36,7 @@ import { COVERAGE_DEFAULTS } from '../toy2d/mode-coverage';
 import { ringOfGaussians, type GaussianMixture2D } from '../toy2d/datasets';
 import type { RawAttr } from './base/attributes';
 import { formatStat } from './base/format';
+import { containerHostStyles, introStyles } from './base/shared-styles';
 import { DiffusionWidget, widgetStyles } from './base/widget-base';
 import { FrameBatcher } from './trainer/frame-batcher';
 import { LossHistory } from './trainer/loss-history';
@@ -112,16 +113,9 @@ const SPEED_CHOICES: ReadonlyArray<[number, string]> = [
 export class DiffusionVsGan extends DiffusionWidget {
   static override styles = [
     widgetStyles,
+    containerHostStyles,
+    introStyles,
     css`
-      :host {
-        container-type: inline-size;
-      }
-
-      .intro {
-        margin: 0 0 0.75rem;
-        color: var(--_muted);
-      }
-
       [part~='progress'] {
         align-self: center;
         font-variant-numeric: tabular-nums;

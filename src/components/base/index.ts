@@ -29,3 +29,6 @@ export {
 export { DEFAULT_ASSETS_BASE, loadMnistShared, mnistFolderUrl } from './mnist-cache';
 export { DigitPad, canvasToUnit, fallbackDigit } from './digit-pad';
 export { formatNumber, formatStat, subscript } from './format';
+export { LabLink, type LabListeners } from './lab-link';
+export { MODEL_SOURCES, MODEL_SOURCE_NAMES, ModelLine, describeModel, explainMissingModel } from './model-line';
+export * from './shared-styles';
