@@ -82,6 +82,11 @@ export class TrainingDivergedError extends Error {
   }
 }
 
+function checkBatchAndDropout(batchSize: number, labelDropout: number): void {
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batchSize must be a positive integer, got ${batchSize}`);
+  if (!(labelDropout >= 0 && labelDropout <= 1)) throw new Error(`labelDropout must be in [0, 1], got ${labelDropout}`);
+}
+
 export class Trainer {
   readonly options: TrainerOptions;
   readonly optimizer: Adam;
@@ -103,17 +108,28 @@ export class Trainer {
     options: Partial<TrainerOptions> & Pick<TrainerOptions, 'batchSize' | 'numClasses' | 'seed'>,
   ) {
     this.options = { ...DEFAULT_TRAINER_OPTIONS, ...options };
-    if (!Number.isInteger(this.options.batchSize) || this.options.batchSize < 1) {
-      throw new Error(`batchSize must be a positive integer, got ${this.options.batchSize}`);
-    }
-    if (!(this.options.labelDropout >= 0 && this.options.labelDropout <= 1)) {
-      throw new Error(`labelDropout must be in [0, 1], got ${this.options.labelDropout}`);
-    }
+    checkBatchAndDropout(this.options.batchSize, this.options.labelDropout);
     this.rng = new Rng(this.options.seed);
     this.optimizer = new Adam(model.variables, this.options.adam);
     copyWeights(ema.variables, model.variables);
     // tf.variableGrads keys gradients by the variables' internal names; map them back.
     this.names = new Map([...model.variables].map(([name, v]) => [v.name, name]));
+  }
+
+  /**
+   * Changes the settings a running run may change, from the next step on: the same model, data
+   * order and optimiser state continue. (The batch source must already deliver `batchSize`.)
+   */
+  updateSettings(next: { batchSize?: number; labelDropout?: number; learningRate?: number }): void {
+    const batchSize = next.batchSize ?? this.options.batchSize;
+    const labelDropout = next.labelDropout ?? this.options.labelDropout;
+    checkBatchAndDropout(batchSize, labelDropout);
+    if (next.learningRate !== undefined && !(next.learningRate > 0 && Number.isFinite(next.learningRate))) {
+      throw new Error(`learningRate must be a positive number, got ${next.learningRate}`);
+    }
+    this.options.batchSize = batchSize;
+    this.options.labelDropout = labelDropout;
+    if (next.learningRate !== undefined) this.optimizer.config.learningRate = next.learningRate;
   }
 
   /** Dispatches one optimisation step; never waits on the device. */

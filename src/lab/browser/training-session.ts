@@ -185,10 +185,7 @@ export class TrainingSession {
     this.settings = { ...next, preset: this.settings.preset, seed: this.settings.seed };
     if (this.trainer && this.batches) {
       this.batches.resize(next.batchSize);
-      // The Trainer reads these per step; changing them continues the same run.
-      this.trainer.options.batchSize = next.batchSize;
-      this.trainer.options.labelDropout = next.labelDropout;
-      this.trainer.optimizer.config.learningRate = next.learningRate;
+      this.trainer.updateSettings({ batchSize: next.batchSize, labelDropout: next.labelDropout, learningRate: next.learningRate });
     }
   }
 

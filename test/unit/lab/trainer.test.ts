@@ -65,6 +65,22 @@ describe('Trainer (wasm backend, tiny preset)', () => {
     dispose();
   });
 
+  it('changes label dropout and learning rate mid-run through updateSettings, and refuses bad values', async () => {
+    const { trainer, dispose } = makeTrainer(4);
+    await trainer.train({ steps: 2 });
+    trainer.updateSettings({ labelDropout: 1, learningRate: 5e-4 });
+    expect(trainer.options.labelDropout).toBe(1);
+    expect(trainer.optimizer.config.learningRate).toBe(5e-4);
+    await trainer.train({ steps: 2 });
+    expect(trainer.step).toBe(4);
+    expect(() => trainer.updateSettings({ labelDropout: 1.5 })).toThrow('labelDropout must be in [0, 1], got 1.5');
+    expect(() => trainer.updateSettings({ batchSize: 0 })).toThrow('batchSize must be a positive integer, got 0');
+    expect(() => trainer.updateSettings({ learningRate: -1 })).toThrow('learningRate must be a positive number, got -1');
+    // A refused update changes nothing.
+    expect(trainer.options).toMatchObject({ labelDropout: 1, batchSize: 16 });
+    dispose();
+  });
+
   it('resumes exactly: 6 + 4 steps equal 10 steps', async () => {
     const a = makeTrainer(3);
     await a.trainer.train({ steps: 6 });
