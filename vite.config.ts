@@ -49,7 +49,8 @@ function rawGzipAssets(): Plugin {
       server.middlewares.use(serveFrom(__dirname));
     },
     configurePreviewServer(server) {
-      server.middlewares.use(serveFrom(resolve(__dirname, 'dist')));
+      // The folder the preview really serves (tests preview builds in temporary folders).
+      server.middlewares.use(serveFrom(resolve(server.config.root, server.config.build.outDir)));
     },
   };
 }

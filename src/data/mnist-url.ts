@@ -51,8 +51,41 @@ function folderUrl(baseUrl: string | URL): URL {
   return url;
 }
 
+/** A failure that asking again may cure: no answer, a body cut off, or a server error (5xx). */
+class TransientFetchError extends Error {}
+
+/**
+ * Fetches a file, asking a second time after a failure that may pass. On a first visit the page
+ * downloads its files while the service worker caches the whole site (about 10 MiB), and on a
+ * busy machine one dropped request would otherwise leave every widget of the page without
+ * digits, since the shared load is not retried until assets-base changes. A 404 or a bad file
+ * fails at once: the same request would get the same answer.
+ */
 async function fetchBytes(url: URL, doFetch: typeof fetch): Promise<Uint8Array> {
-  const response = await doFetch(url.href);
-  if (!response.ok) throw new Error(`Could not load ${url.href}: HTTP ${response.status} ${response.statusText}`);
-  return new Uint8Array(await response.arrayBuffer());
+  try {
+    return await fetchBytesOnce(url, doFetch);
+  } catch (error) {
+    if (!(error instanceof TransientFetchError)) throw error;
+    return fetchBytesOnce(url, doFetch);
+  }
+}
+
+async function fetchBytesOnce(url: URL, doFetch: typeof fetch): Promise<Uint8Array> {
+  const failed = (error: unknown): TransientFetchError =>
+    new TransientFetchError(`Could not load ${url.href}: ${error instanceof Error ? error.message : String(error)}`);
+  let response: Response;
+  try {
+    response = await doFetch(url.href);
+  } catch (error) {
+    throw failed(error);
+  }
+  if (!response.ok) {
+    const message = `Could not load ${url.href}: HTTP ${response.status} ${response.statusText}`;
+    throw response.status >= 500 ? new TransientFetchError(message) : new Error(message);
+  }
+  try {
+    return new Uint8Array(await response.arrayBuffer());
+  } catch (error) {
+    throw failed(error);
+  }
 }

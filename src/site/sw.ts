@@ -76,28 +76,49 @@ async function cachedPage(cache: Cache, url: URL): Promise<Response | undefined>
   return undefined;
 }
 
-async function networkFirstPage(request: Request): Promise<Response> {
-  const cache = await caches.open(CACHE_NAME);
+/**
+ * Stores a copy of `response` after the page has its answer. A failed store (quota, a cache being
+ * deleted by a newer version) is only a missed copy: awaiting it would turn a good download into
+ * a network error for the page, and hold the page back until the whole body is written.
+ */
+function keepCopy(event: FetchEventLike, key: RequestInfo, response: Response): void {
+  const copy = response.clone();
+  event.waitUntil(
+    caches
+      .open(CACHE_NAME)
+      .then((cache) => cache.put(key, copy))
+      .catch(() => undefined),
+  );
+}
+
+async function networkFirstPage(event: FetchEventLike): Promise<Response> {
+  const { request } = event;
+  let response: Response;
   try {
-    const response = await fetch(request);
-    // Kept under the address without query or fragment: one copy per page, whatever its settings.
-    const url = new URL(request.url);
-    if (response.ok && response.type === 'basic') await cache.put(`${url.origin}${url.pathname}`, response.clone());
-    return response;
+    response = await fetch(request);
   } catch (error) {
-    const cached = await cachedPage(cache, new URL(request.url));
+    const cached = await cachedPage(await caches.open(CACHE_NAME), new URL(request.url));
     if (cached) return cached;
     throw error;
   }
+  // Kept under the address without query or fragment: one copy per page, whatever its settings.
+  const url = new URL(request.url);
+  if (response.ok && response.type === 'basic') keepCopy(event, `${url.origin}${url.pathname}`, response);
+  return response;
 }
 
-async function cacheFirst(request: Request): Promise<Response> {
-  const cache = await caches.open(CACHE_NAME);
-  const cached = await cache.match(request, { ignoreSearch: true });
+async function cacheFirst(event: FetchEventLike): Promise<Response> {
+  const { request } = event;
+  let cached: Response | undefined;
+  try {
+    cached = await (await caches.open(CACHE_NAME)).match(request, { ignoreSearch: true });
+  } catch {
+    // Storage the browser refuses or has cleared: the network can still answer.
+  }
   if (cached) return cached;
   const response = await fetch(request);
   // Only whole, same-origin answers: a partial (206) or failed one must not stand in later.
-  if (response.status === 200 && response.type === 'basic') await cache.put(request, response.clone());
+  if (response.status === 200 && response.type === 'basic') keepCopy(event, request, response);
   return response;
 }
 
@@ -106,7 +127,7 @@ scope.addEventListener('fetch', (event) => {
   if (request.method !== 'GET') return;
   const url = new URL(request.url);
   if (url.origin !== scope.location.origin) return;
-  event.respondWith(request.mode === 'navigate' ? networkFirstPage(request) : cacheFirst(request));
+  event.respondWith(request.mode === 'navigate' ? networkFirstPage(event) : cacheFirst(event));
 });
 
 // A module for the type checker (its names stay out of the global scope); the build emits a classic script.

@@ -90,6 +90,13 @@ describe('lesson pages in a production build', () => {
         const errors = collectConsoleErrors(page);
         const requests: string[] = [];
         page.on('request', (request) => requests.push(request.url()));
+        // A widget's banner (e.g. digits that could not load) fires diffusion-error; it writes no
+        // console error, and a later update may hide it again, so every one is recorded here.
+        await page.addInitScript(() => {
+          const w = window as unknown as { widgetErrors: string[] };
+          w.widgetErrors = [];
+          document.addEventListener('diffusion-error', (e) => w.widgetErrors.push(JSON.stringify((e as CustomEvent).detail)));
+        });
         await page.goto(`${url}lessons/${source.meta.id}.html?classroom=1&seed=3`, { waitUntil: 'load' });
         const reports = await page.evaluate(() => window.lessonPage!.widgets);
         expect(reports.map((report) => report.ok)).toEqual(source.meta.widgets.map(() => true));
@@ -104,6 +111,7 @@ describe('lesson pages in a production build', () => {
           expect(requests.filter((request) => /tensorflow|tfjs/.test(request))).toEqual([]);
         }
         expect(errors).toEqual([]);
+        expect(await page.evaluate(() => (window as unknown as { widgetErrors: string[] }).widgetErrors)).toEqual([]);
         await page.close();
       }
     } finally {

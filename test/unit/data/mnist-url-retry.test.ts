@@ -1,0 +1,60 @@
+/**
+ * The URL loader asks once more after a failure that may pass (no answer, a body cut off, a 5xx),
+ * and never after one that would repeat (a 404). Files come from assets/mnist through a fake
+ * fetch that fails on chosen calls.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadMnistFromUrl } from '../../../src/data/mnist-url';
+
+const assetsDir = join(__dirname, '..', '..', '..', 'assets', 'mnist');
+const BASE = 'http://assets.test/mnist/';
+
+type Failure = 'no-answer' | 'cut-off' | 503 | 404;
+
+/** A fetch over assets/mnist whose first `times` calls for `file` fail as `failure`; counts calls per file. */
+function flakyFetch(file: string, failure: Failure, times: number): { fetch: typeof fetch; calls: Map<string, number> } {
+  const calls = new Map<string, number>();
+  const fake = async (input: RequestInfo | URL): Promise<Response> => {
+    const name = new URL(String(input)).pathname.replace('/mnist/', '');
+    const n = (calls.get(name) ?? 0) + 1;
+    calls.set(name, n);
+    if (name === file && n <= times) {
+      if (failure === 'no-answer') throw new TypeError('Failed to fetch');
+      if (failure === 'cut-off') {
+        const body = new ReadableStream<Uint8Array>({ pull: (controller) => controller.error(new TypeError('network error')) });
+        return new Response(body, { status: 200 });
+      }
+      return new Response('', { status: failure, statusText: failure === 404 ? 'Not Found' : 'Service Unavailable' });
+    }
+    return new Response(await readFile(join(assetsDir, name)), { status: 200 });
+  };
+  return { fetch: fake as typeof fetch, calls };
+}
+
+describe('loadMnistFromUrl retries', () => {
+  for (const failure of ['no-answer', 'cut-off', 503] as const) {
+    it(`loads after one failure of kind ${failure}`, async () => {
+      const { fetch, calls } = flakyFetch('test-images-idx3-ubyte.gz', failure, 1);
+      const dataset = await loadMnistFromUrl(BASE, 'test', { fetch });
+      expect(dataset.count).toBe(2000);
+      expect(calls.get('test-images-idx3-ubyte.gz')).toBe(2);
+      expect(calls.get('test-labels-idx1-ubyte.gz')).toBe(1);
+    });
+  }
+
+  it('gives up after a second failure, naming the file', async () => {
+    const { fetch, calls } = flakyFetch('index.json', 'no-answer', 2);
+    await expect(loadMnistFromUrl(BASE, 'test', { fetch })).rejects.toThrow(
+      'Could not load http://assets.test/mnist/index.json: Failed to fetch',
+    );
+    expect(calls.get('index.json')).toBe(2);
+  });
+
+  it('does not ask again after a 404', async () => {
+    const { fetch, calls } = flakyFetch('test-labels-idx1-ubyte.gz', 404, 1);
+    await expect(loadMnistFromUrl(BASE, 'test', { fetch })).rejects.toThrow(/test-labels-idx1-ubyte\.gz: HTTP 404 Not Found/);
+    expect(calls.get('test-labels-idx1-ubyte.gz')).toBe(1);
+  });
+});
