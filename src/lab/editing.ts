@@ -33,7 +33,9 @@ import {
   SamplingAbortedError,
   expandLabels,
   initialNoise,
+  joinChunks,
   predict,
+  readStepFrame,
   stepNoiseRng,
   type ImageLabel,
   type NoisePredictor,
@@ -282,21 +284,12 @@ async function runMoves(o: EditingOptionsBase, c: Checked, moves: readonly EditM
           else out.pred.dispose();
         }
         if (o.onStep) {
-          let xt = new Float32Array(0);
-          let pred = new Float32Array(0);
-          if (record) {
-            xt = new Float32Array(await x.data());
-            const joined = x0.length === 1 ? x0[0] : tf.concat(x0, 0);
-            pred = new Float32Array(await joined.data());
-            if (joined !== x0[0]) joined.dispose();
-          }
-          await o.onStep({ index: done, total, timestep: t, nfe: (done + 1) * (guided ? 2 : 1), xt, x0: pred });
+          const frame = await readStepFrame(x, x0, record);
+          await o.onStep({ index: done, total, timestep: t, nfe: (done + 1) * (guided ? 2 : 1), ...frame });
         }
-        const joined = next.length === 1 ? next[0] : tf.concat(next, 0);
-        if (joined !== next[0]) next.forEach((n) => n.dispose());
-        next.length = 0;
+        const joined = joinChunks(next);
         x.dispose();
-        x = joined as tf.Tensor4D;
+        x = joined;
       } finally {
         next.forEach((n) => n.dispose());
         x0.forEach((n) => n.dispose());

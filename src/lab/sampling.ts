@@ -286,6 +286,27 @@ export function predict(model: NoisePredictor, x: tf.Tensor4D, t: number, labels
   });
 }
 
+/**
+ * x_t before a step and the chunks' x̂₀ as flat arrays, for a step frame; empty arrays when the
+ * steps are not recorded (reading them back would wait on the device every step).
+ */
+export async function readStepFrame(x: tf.Tensor, x0Parts: tf.Tensor[], record: boolean): Promise<{ xt: Float32Array; x0: Float32Array }> {
+  if (!record) return { xt: new Float32Array(0), x0: new Float32Array(0) };
+  const xt = new Float32Array(await x.data());
+  const joined = x0Parts.length === 1 ? x0Parts[0] : tf.concat(x0Parts, 0);
+  const x0 = new Float32Array(await joined.data());
+  if (joined !== x0Parts[0]) joined.dispose();
+  return { xt, x0 };
+}
+
+/** One batch from the chunks of a step (no copy for a single chunk); the parts are handed over, so `parts` is emptied. */
+export function joinChunks(parts: tf.Tensor[]): tf.Tensor4D {
+  const joined = parts.length === 1 ? parts[0] : tf.concat(parts, 0);
+  if (joined !== parts[0]) parts.forEach((n) => n.dispose());
+  parts.length = 0;
+  return joined as tf.Tensor4D;
+}
+
 export async function sample(o: SampleOptions): Promise<SampleResult> {
   const p = plan(o);
   const [h, w, c] = p.shape;
@@ -337,21 +358,12 @@ export async function sample(o: SampleOptions): Promise<SampleResult> {
           else result.pred.dispose();
         }
         if (o.onStep) {
-          let xt = new Float32Array(0);
-          let pred = new Float32Array(0);
-          if (record) {
-            xt = new Float32Array(await x.data());
-            const joined = x0.length === 1 ? x0[0] : tf.concat(x0, 0);
-            pred = new Float32Array(await joined.data());
-            if (joined !== x0[0]) joined.dispose();
-          }
-          await o.onStep({ index: s, total: timesteps.length, timestep: t, nfe: (s + 1) * evalsPerStep, xt, x0: pred });
+          const frame = await readStepFrame(x, x0, record);
+          await o.onStep({ index: s, total: timesteps.length, timestep: t, nfe: (s + 1) * evalsPerStep, ...frame });
         }
-        const joined = next.length === 1 ? next[0] : tf.concat(next, 0);
-        if (joined !== next[0]) next.forEach((n) => n.dispose());
-        next.length = 0;
+        const joined = joinChunks(next);
         x.dispose();
-        x = joined as tf.Tensor4D;
+        x = joined;
       } finally {
         next.forEach((n) => n.dispose());
         x0.forEach((n) => n.dispose());
