@@ -15,7 +15,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../data/rng';
 import { downsampleConv, convSame, dense } from '../model/ops';
 import { DEFAULT_CLASSIFIER_CONFIG, finalSide, validateClassifierConfig, type ClassifierConfig } from './config';
-import { VariableModel, type ParamSpec } from './variable-model';
+import { VariableModel, type ParamSpec } from '../model/variable-model';
 
 /** Variable names, shapes and initialisers in forward order. */
 export function classifierParamSpecs(config: ClassifierConfig): ParamSpec[] {

@@ -17,7 +17,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { convSame, dense, downsampleConv, groupNorm, silu, timestepFeatures } from '../model/ops';
 import { DEFAULT_NOISY_CLASSIFIER_CONFIG, validateNoisyClassifierConfig, type NoisyClassifierConfig } from './noisy-config';
-import { VariableModel, type ParamSpec } from './variable-model';
+import { VariableModel, type ParamSpec } from '../model/variable-model';
 
 /** Variable names, shapes and initialisers in forward order. */
 export function noisyClassifierParamSpecs(config: NoisyClassifierConfig): ParamSpec[] {

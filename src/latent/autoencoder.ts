@@ -11,8 +11,8 @@
  * freed by dispose(). Every method that returns tensors runs inside tf.tidy.
  */
 import * as tf from '@tensorflow/tfjs';
-import { initialWeights } from '../model/init';
 import { downsampleConv, silu, upsampleNearest2x, convSame } from '../model/ops';
+import { VariableModel } from '../model/variable-model';
 import {
   autoencoderLayers,
   autoencoderVariableSpecs,
@@ -42,28 +42,19 @@ export interface Encoded {
   logvar: tf.Tensor4D;
 }
 
-export class Autoencoder {
+export class Autoencoder extends VariableModel {
   readonly config: AutoencoderConfig;
   readonly description: AutoencoderDescription;
-  readonly variables: ReadonlyMap<string, tf.Variable>;
   private readonly layers: AutoencoderLayer[];
-  private disposed = false;
 
   constructor(config: AutoencoderConfig, seed = 0) {
-    this.config = validateAutoencoderConfig(config);
+    const valid = validateAutoencoderConfig(config);
+    super('Autoencoder', autoencoderVariableSpecs(valid), seed);
+    this.config = valid;
     this.description = describeAutoencoder(this.config);
     this.layers = autoencoderLayers(this.config);
-    const specs = autoencoderVariableSpecs(this.config);
-    const values = initialWeights(specs, seed);
-    const vars = new Map<string, tf.Variable>();
-    specs.forEach((spec, i) => {
-      const init = tf.tensor(values[i], spec.shape, 'float32');
-      vars.set(spec.name, tf.variable(init, true));
-      init.dispose();
-    });
-    this.variables = vars;
     tf.tidy(() => {
-      const bias = vars.get('enc.out.bias')!;
+      const bias = this.variables.get('enc.out.bias')!;
       const c = this.config.latentChannels;
       bias.assign(tf.concat([tf.zeros([c]), tf.fill([c], INITIAL_LOGVAR)]));
     });
@@ -110,70 +101,17 @@ export class Autoencoder {
     });
   }
 
-  paramCount(): number {
-    let n = 0;
-    for (const v of this.variables.values()) n += v.size;
-    return n;
-  }
-
-  /** Copies of all weights by name; the caller disposes them. */
-  getWeights(): tf.NamedTensorMap {
-    this.assertLive();
-    const out: tf.NamedTensorMap = {};
-    for (const [name, v] of this.variables) out[name] = tf.clone(v);
-    return out;
-  }
-
-  /**
-   * Replaces every weight; the map must hold exactly this model's names and shapes (float32),
-   * otherwise nothing is changed and the error lists what does not fit.
-   */
-  setWeights(map: tf.NamedTensorMap): void {
-    this.assertLive();
-    const problems: string[] = [];
-    for (const [name, v] of this.variables) {
-      const given = map[name];
-      if (!given) problems.push(`missing ${name}`);
-      else if (given.dtype !== 'float32' || !tf.util.arraysEqual(given.shape, v.shape)) {
-        problems.push(`${name} is ${given.dtype} [${given.shape.join(', ')}], expected float32 [${v.shape.join(', ')}]`);
-      }
-    }
-    for (const name of Object.keys(map)) if (!this.variables.has(name)) problems.push(`unexpected ${name}`);
-    if (problems.length) throw new Error(`Autoencoder.setWeights: ${problems.slice(0, 6).join('; ')}${problems.length > 6 ? ` (+${problems.length - 6} more)` : ''}`);
-    for (const [name, v] of this.variables) v.assign(map[name]);
-  }
-
-  dispose(): void {
-    if (this.disposed) return;
-    for (const v of this.variables.values()) v.dispose();
-    this.disposed = true;
-  }
-
-  get isDisposed(): boolean {
-    return this.disposed;
-  }
-
   private run(input: tf.Tensor4D, part: 'encoder' | 'decoder'): tf.Tensor4D {
     let h = input;
     for (const l of this.layers) {
       if (l.part !== part) continue;
       if (l.upsampleBefore) h = upsampleNearest2x(h);
-      const kernel = this.v(`${l.name}.kernel`) as tf.Tensor4D;
-      const bias = this.v(`${l.name}.bias`) as tf.Tensor1D;
+      const kernel = this.variable(`${l.name}.kernel`) as tf.Tensor4D;
+      const bias = this.variable(`${l.name}.bias`) as tf.Tensor1D;
       h = l.stride === 2 ? downsampleConv(h, kernel, bias) : convSame(h, kernel, bias);
       if (l.activation === 'silu') h = silu(h);
       else if (l.activation === 'tanh') h = tf.tanh(h);
     }
     return h;
-  }
-
-  private v(name: string): tf.Tensor {
-    const v = this.variables.get(name);
-    if (!v) throw new Error(`Autoencoder: no variable named ${name}`);
-    return v;
-  }
-
-  private assertLive(): void {
-    if (this.disposed) throw new Error('Autoencoder: used after dispose()');
   }
 }

@@ -1,18 +1,15 @@
 /**
- * What the classifiers of src/classifier have in common: named tf.Variables made from a list of
- * parameter specs (seeded, one Rng fork per spec in order), weight copies and checked replacement
- * by name (the names are the checkpoints' weight names), and disposal.
+ * What the small hand-written models (the classifiers of src/classifier, the latent autoencoder)
+ * have in common: named tf.Variables made from a list of parameter specs (seeded, one Rng fork per
+ * spec in order, as initialWeights does for the U-Net), weight copies and checked replacement by
+ * name (the names are the checkpoints' weight names), and disposal.
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../data/rng';
-import { initialValues } from '../model/init';
-import { shapeSize, type InitSpec } from '../model/plan';
+import { initialValues } from './init';
+import { shapeSize, type VariableSpec } from './plan';
 
-export interface ParamSpec {
-  name: string;
-  shape: number[];
-  init: InitSpec;
-}
+export type ParamSpec = VariableSpec;
 
 export abstract class VariableModel {
   readonly variables: ReadonlyMap<string, tf.Variable>;
@@ -86,7 +83,7 @@ export abstract class VariableModel {
     if (this.disposed) throw new Error(`${this.label}: used after dispose()`);
   }
 
-  private variable(name: string): tf.Variable {
+  protected variable(name: string): tf.Variable {
     const v = this.variables.get(name);
     if (!v) throw new Error(`${this.label}: no variable ${name}`);
     return v;
