@@ -5,7 +5,7 @@
  */
 import {
   CheckpointError,
-  decodeCheckpointWeights,
+  withCheckpointWeights,
   disposeNamed,
   encodeCheckpoint,
   type Checkpoint,
@@ -51,15 +51,5 @@ export function classifierFromCheckpoint(ckpt: Checkpoint): MnistClassifier {
   } catch (e) {
     throw new CheckpointError(`not a classifier checkpoint: ${(e as Error).message}`);
   }
-  const model = new MnistClassifier(config, 0);
-  const weights = decodeCheckpointWeights(ckpt);
-  try {
-    model.setWeights(weights);
-  } catch (e) {
-    model.dispose();
-    throw new CheckpointError(`the checkpoint's weights do not match the classifier: ${(e as Error).message}`);
-  } finally {
-    disposeNamed(weights);
-  }
-  return model;
+  return withCheckpointWeights(new MnistClassifier(config, 0), ckpt, 'the classifier');
 }

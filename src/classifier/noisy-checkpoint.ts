@@ -6,7 +6,7 @@
  */
 import {
   CheckpointError,
-  decodeCheckpointWeights,
+  withCheckpointWeights,
   disposeNamed,
   encodeCheckpoint,
   type Checkpoint,
@@ -55,17 +55,7 @@ export function noisyClassifierFromCheckpoint(ckpt: Checkpoint): NoisyClassifier
   } catch (e) {
     throw new CheckpointError(`not a noise-aware classifier checkpoint: ${(e as Error).message}`);
   }
-  const model = new NoisyClassifier(config, 0);
-  const weights = decodeCheckpointWeights(ckpt);
-  try {
-    model.setWeights(weights);
-  } catch (e) {
-    model.dispose();
-    throw new CheckpointError(`the checkpoint's weights do not match the noise-aware classifier: ${(e as Error).message}`);
-  } finally {
-    disposeNamed(weights);
-  }
-  return model;
+  return withCheckpointWeights(new NoisyClassifier(config, 0), ckpt, 'the noise-aware classifier');
 }
 
 /**

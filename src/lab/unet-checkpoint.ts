@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { UNet } from '../model/unet';
 import { validateUNetConfig } from '../model/config';
-import { decodeCheckpointWeights, disposeNamed, CheckpointError, type Checkpoint } from './checkpoint';
+import { withCheckpointWeights, CheckpointError, type Checkpoint } from './checkpoint';
 
 /**
  * Builds a new U-Net from a checked checkpoint. The caller's current model is never touched: on
@@ -18,17 +18,7 @@ export function unetFromCheckpoint(ckpt: Checkpoint): UNet {
   } catch (e) {
     throw new CheckpointError(`the checkpoint's model config does not match this code: ${(e as Error).message}`);
   }
-  const model = new UNet(config, 0);
-  const weights = decodeCheckpointWeights(ckpt);
-  try {
-    model.setWeights(weights);
-  } catch (e) {
-    model.dispose();
-    throw new CheckpointError(`the checkpoint's weights do not match the model: ${(e as Error).message}`);
-  } finally {
-    disposeNamed(weights);
-  }
-  return model;
+  return withCheckpointWeights(new UNet(config, 0), ckpt, 'the model');
 }
 
 /** Named weights of a model (clones), for encodeCheckpoint. */

@@ -7,7 +7,7 @@
  */
 import {
   CheckpointError,
-  decodeCheckpointWeights,
+  withCheckpointWeights,
   disposeNamed,
   encodeCheckpoint,
   type Checkpoint,
@@ -89,15 +89,6 @@ export function autoencoderRecord(manifest: CheckpointManifest): { config: Autoe
 /** Builds the autoencoder of a checked checkpoint; nothing is left allocated on failure. */
 export function autoencoderFromCheckpoint(ckpt: Checkpoint): LoadedAutoencoder {
   const { config, normalization } = autoencoderRecord(ckpt.manifest);
-  const model = new Autoencoder(config, 0);
-  const weights = decodeCheckpointWeights(ckpt);
-  try {
-    model.setWeights(weights);
-  } catch (e) {
-    model.dispose();
-    throw new CheckpointError(`the checkpoint's weights do not match the autoencoder: ${(e as Error).message}`);
-  } finally {
-    disposeNamed(weights);
-  }
+  const model = withCheckpointWeights(new Autoencoder(config, 0), ckpt, 'the autoencoder');
   return { model, normalization, manifest: ckpt.manifest };
 }
