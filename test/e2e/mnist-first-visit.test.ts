@@ -135,8 +135,10 @@ describe('MNIST digits on a first visit to a production page', () => {
       const page = await browser.newPage();
       const errors = collectConsoleErrors(page);
       await page.goto(`${server.url}${LESSON}`, { waitUntil: 'load' });
-      // The worker registers on `load`: these reloads land in the middle of its install.
-      await page.reload({ waitUntil: 'commit' });
+      // The worker registers on `load`: these reloads land in the middle of its install. The first
+      // waits for its document to be parsed: a reload sent the moment a navigation commits can
+      // reach Chromium before the new document is attached, and the protocol refuses it.
+      await page.reload({ waitUntil: 'domcontentloaded' });
       await page.reload({ waitUntil: 'load' });
       const installing = await page.evaluate(() => navigator.serviceWorker.controller === null);
       expectDigits(await settledWidgets(page));
