@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { adamUpdate } from '../backend/ops/adam';
+import { addMany } from '../backend/ops/add-many';
 
 /**
  * Adam (Kingma & Ba 2015, Algorithm 1) with bias correction, a linear learning-rate warm-up and
@@ -62,7 +63,8 @@ export class Adam {
     const attrs = { learningRate: this.learningRateAt(this.step), beta1, beta2, epsilon, step: t };
     const norm = tf.tidy(() => {
       const squares = [...this.params.keys()].map((name) => tf.sum(tf.square(this.gradFor(grads, name))));
-      const globalNorm = tf.sqrt(tf.addN(squares)) as tf.Scalar;
+      // In groups: one tf.addN of every parameter's square is an invalid shader on WebGPU (see addMany).
+      const globalNorm = tf.sqrt(addMany(squares)) as tf.Scalar;
       const clipping = Number.isFinite(gradClipNorm) && gradClipNorm > 0;
       const scale = clipping
         ? tf.minimum(1, tf.div(gradClipNorm, tf.add(globalNorm, 1e-6)))

@@ -8,6 +8,7 @@ import { setupBackend, type BackendSetup } from '../../../src/backend';
 import { checkSimdKernels } from '../../../src/backend/kernels/simd/all-kernels';
 import { OP_GRADIENT_CASES, compareBackends, compareModelGradients, type CaseComparison } from '../../../src/backend/gradcheck';
 import { PRESETS, UNet } from '../../../src/model';
+import { Adam } from '../../../src/lab/adam';
 
 export interface GradcheckResult {
   backend: string;
@@ -17,6 +18,12 @@ export interface GradcheckResult {
   model: { lossError: number; maxError: number; worst: string; leakedTensors: number; variables: number } | null;
   /** On wasm: the generated SIMD kernels that this browser could not compile (empty: all run). */
   simd?: { failed: string[]; problem: string | null };
+  /**
+   * With model=1: the global gradient norm that the Trainer's Adam step computes over the tiny
+   * U-Net's ~100 parameters, against the same sum done in JavaScript. One tf.addN of every
+   * parameter's square is an invalid shader on WebGPU (8 storage buffers per stage).
+   */
+  adamNorm?: { got: number; expected: number; relativeError: number; parameters: number };
   error?: string;
 }
 
@@ -47,7 +54,29 @@ async function run(): Promise<GradcheckResult> {
     const worst = [...r.gradErrors].sort((a, b) => b[1] - a[1])[0];
     model = { lossError: r.lossError, maxError: r.maxError, worst: `${worst[0]}: ${worst[1]}`, leakedTensors: r.leakedTensors, variables: r.gradErrors.size };
   }
-  return { backend, setup, ops, model, simd };
+  return { backend, setup, ops, model, simd, adamNorm: model ? await adamGlobalNorm() : undefined };
+}
+
+/** Adam.apply's returned norm for made-up gradients g_i = 0.01·(i + 1) everywhere in parameter i. */
+async function adamGlobalNorm(): Promise<NonNullable<GradcheckResult['adamNorm']>> {
+  const unet = new UNet(PRESETS.tiny, 5);
+  const params = unet.variables;
+  const adam = new Adam(params, { warmupSteps: 0 });
+  const grads: tf.NamedTensorMap = {};
+  let sumOfSquares = 0;
+  [...params].forEach(([name, p], i) => {
+    const g = 0.01 * (i + 1);
+    grads[name] = tf.fill(p.shape, g);
+    sumOfSquares += p.size * g * g;
+  });
+  const norm = adam.apply(grads);
+  const got = (await norm.data())[0];
+  norm.dispose();
+  tf.dispose(Object.values(grads));
+  adam.dispose();
+  unet.dispose();
+  const expected = Math.sqrt(sumOfSquares);
+  return { got, expected, relativeError: Math.abs(got - expected) / expected, parameters: params.size };
 }
 
 run()
