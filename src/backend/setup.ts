@@ -44,6 +44,11 @@ export interface SetupBackendOptions {
   allowSoftwareGpu?: boolean;
   /** When a backend named explicitly cannot start: throw (true) or fall back to 'auto' (false, default). */
   strict?: boolean;
+  /**
+   * Backends this host offers beyond its usual ones, tried first when named (Node with Dawn
+   * loaded: 'webgpu', see ./node-webgpu). Not part of the automatic order.
+   */
+  extraBackends?: BackendName[];
 }
 
 let wasmFilesConfigured = false;
@@ -161,7 +166,8 @@ export async function setupBackend(
 ): Promise<BackendSetup> {
   const requested = parseBackendPreference(preference);
   const host = detectHost();
-  const available = backendsForHost(host);
+  const usual = backendsForHost(host);
+  const available = [...(options.extraBackends ?? []).filter((b) => !usual.includes(b)), ...usual];
   if (requested !== 'auto' && !available.includes(requested)) {
     throw new BackendChoiceError(
       `Backend "${requested}" is not available in ${host === 'node' ? 'Node' : 'a browser'}; allowed values here: auto, ${available.join(', ')}.`,
@@ -169,7 +175,7 @@ export async function setupBackend(
   }
   registerTrainingKernels();
   const tried: BackendAttempt[] = [];
-  const order = requested === 'auto' ? available : [requested, ...available.filter((b) => b !== requested)];
+  const order = requested === 'auto' ? usual : [requested, ...usual.filter((b) => b !== requested)];
   for (const name of order) {
     const auto = requested === 'auto' || name !== requested;
     const attempt = await tryBackend(name, host, options, auto);

@@ -37,7 +37,8 @@ export const SAMPLE_USAGE = `Usage: npm run sample -- --checkpoint PATH --sample
   --out FILE          .png (an image grid) or .npy (float32, shape (N, 28, 28))
   --cols C            grid columns for .png (default: about √N)
   --batch B           images per network call (default 64)
-  --backend NAME      wasm | cpu (default: best available)`;
+  --backend NAME      wasm | cpu | webgpu (default: best available); webgpu needs the
+                      optional package "webgpu" and a GPU driver (README, "WebGPU in Node")`;
 
 export { UsageError };
 
@@ -260,7 +261,7 @@ async function main(): Promise<void> {
   bar.done();
   const { images, ...summary } = outcome;
   void images;
-  process.stdout.write(`${JSON.stringify({ ...summary, wallTimeSeconds: Number(summary.wallTimeSeconds.toFixed(2)) }, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify({ ...summary, backend: backend.backend, wallTimeSeconds: Number(summary.wallTimeSeconds.toFixed(2)) }, null, 2)}\n`);
 }
 
 runCli(import.meta.url, 'sample', SAMPLE_USAGE, main);

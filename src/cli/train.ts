@@ -29,7 +29,8 @@ const USAGE = `Usage: npm run train -- --preset NAME --steps N --batch B --out D
   --out DIR              checkpoint folder
   --resume               continue from DIR/state exactly where it stopped; the saved settings
                          apply, except --label-dropout, which may change (recorded in the manifest)
-  --backend NAME         wasm | cpu | webgpu (default: best available)
+  --backend NAME         wasm | cpu | webgpu (default: best available); webgpu needs the
+                         optional package "webgpu" and a GPU driver (README, "WebGPU in Node")
   --lr X                 peak learning rate (default 1e-3)
   --warmup N             warm-up steps (default 200)
   --clip X               gradient-norm clip (default 1)
