@@ -126,13 +126,21 @@ export async function launchBrowser(opts: LaunchBrowserOptions = {}): Promise<La
 }
 
 /**
- * Starts recording console errors and uncaught page exceptions. The returned array fills up
+ * Chromium reports a WebGPU validation error (an invalid shader, binding or command buffer) as a
+ * console warning, and the GPU then silently skips the work: the results are wrong, not missing.
+ */
+const WEBGPU_VALIDATION = /is invalid due to a previous error|While (?:calling|validating|encoding|finishing) \[/;
+
+/**
+ * Starts recording console errors, WebGPU validation warnings and uncaught page exceptions. The
+ * returned array fills up
  * as the page runs; assert on it at the end of a test (`expect(errors).toEqual([])`).
  */
 export function collectConsoleErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(`console.error: ${message.text()}`);
+    if (message.type() === 'warning' && WEBGPU_VALIDATION.test(message.text())) errors.push(`WebGPU validation: ${message.text()}`);
   });
   page.on('pageerror', (error) => {
     errors.push(`pageerror: ${error.message}`);
