@@ -133,8 +133,8 @@ const WEBGPU_VALIDATION = /is invalid due to a previous error|While (?:calling|v
 
 /**
  * Starts recording console errors, WebGPU validation warnings and uncaught page exceptions. The
- * returned array fills up
- * as the page runs; assert on it at the end of a test (`expect(errors).toEqual([])`).
+ * returned array fills up as the page runs; assert on it at the end of a test
+ * (`expect(errors).toEqual([])`).
  */
 export function collectConsoleErrors(page: Page): string[] {
   const errors: string[] = [];
