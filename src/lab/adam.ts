@@ -73,7 +73,7 @@ export class Adam {
         const g = tf.mul(this.gradFor(grads, name), scale);
         const m = this.m.get(name)!;
         const v = this.v.get(name)!;
-        // One fused kernel per parameter on wasm/cpu (Kingma & Ba 2015, Algorithm 1).
+        // One fused kernel per parameter on wasm/cpu, three shaders on webgpu (Kingma & Ba 2015, Algorithm 1).
         const [pNew, mNew, vNew] = adamUpdate(p, g, m, v, attrs);
         m.assign(mNew);
         v.assign(vNew);

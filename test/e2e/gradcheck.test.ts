@@ -66,6 +66,9 @@ describe.each(['webgl', 'webgpu', 'wasm'])('%s gradients match cpu', (backend) =
     // The Trainer's clipping norm over every parameter (tf.addN of ~100 inputs broke it on WebGPU).
     expect(result.adamNorm!.parameters).toBeGreaterThan(50);
     expect(result.adamNorm!.relativeError, JSON.stringify(result.adamNorm)).toBeLessThan(1e-4);
+    // The fused Adam update (WebGPU shaders, WebAssembly, JS on cpu) against cpu; webgl runs tfjs ops.
+    expect(result.adamUpdate!.fused).toBe(backend !== 'webgl');
+    expect(result.adamUpdate!.maxError, JSON.stringify(result.adamUpdate)).toBeLessThan(1e-4);
     // On wasm the fast paths are generated SIMD kernels: every one must compile here too.
     if (backend === 'wasm') expect(result.simd).toEqual({ failed: [], problem: null });
     expect(errors).toEqual([]);

@@ -1,6 +1,7 @@
 /**
  * One Adam update of one parameter tensor as a single kernel for the wasm and cpu backends
- * (Kingma & Ba 2015, "Adam: A Method for Stochastic Optimization", Algorithm 1):
+ * (Kingma & Ba 2015, "Adam: A Method for Stochastic Optimization", Algorithm 1; the WebGPU
+ * version is ./webgpu-adam-kernels.ts):
  *   m ← β1·m + (1−β1)·g,  v ← β2·v + (1−β2)·g²,  p ← p − α·m̂ / (√v̂ + ε)
  * with m̂ = m / (1−β1ᵗ), v̂ = v / (1−β2ᵗ). Written with tfjs ops, an update costs about a dozen
  * kernel calls per parameter tensor; for a U-Net with ~150 of them that is ~2000 calls per

@@ -13,6 +13,7 @@ import { cpuKernelConfigs } from './cpu-kernels';
 import { groupNormKernelConfigs } from './group-norm-kernels';
 import { siluKernelConfigs } from './silu-kernels';
 import { wasmBinaryKernelConfigs } from './wasm-binary-kernels';
+import { webgpuAdamKernelConfigs } from './webgpu-adam-kernels';
 import { wasmCopyKernelConfigs } from './wasm-copy-kernels';
 import { captureWasmBaseKernels, wasmKernelConfigs, type WasmBaseKernels } from './wasm-kernels';
 
@@ -66,6 +67,7 @@ export function registerTrainingKernels(): readonly RegisteredKernel[] {
     ...cpuElementwiseKernelConfigs(),
     ...groupNormKernelConfigs(),
     ...adamKernelConfigs(),
+    ...webgpuAdamKernelConfigs(),
     ...siluKernelConfigs(),
   ];
   const base = wasmBaseKernels();

@@ -1,7 +1,8 @@
 /**
  * Plain Adam (Kingma & Ba 2015, Algorithm 1, with bias correction; the same arithmetic as
  * tf.train.adam) that updates each parameter tensor with one fused kernel on wasm and cpu
- * (../kernels/adam-kernels.ts) and with tfjs ops elsewhere.
+ * (../kernels/adam-kernels.ts), three shaders on webgpu (../kernels/webgpu-adam-kernels.ts), and
+ * tfjs ops elsewhere.
  */
 import * as tf from '@tensorflow/tfjs';
 import { ADAM_KERNEL, type AdamAttrs } from '../kernels/adam-kernels';

@@ -9,6 +9,8 @@ import { checkSimdKernels } from '../../../src/backend/kernels/simd/all-kernels'
 import { OP_GRADIENT_CASES, compareBackends, compareModelGradients, type CaseComparison } from '../../../src/backend/gradcheck';
 import { PRESETS, UNet } from '../../../src/model';
 import { Adam } from '../../../src/lab/adam';
+import { adamUpdate } from '../../../src/backend/ops/adam';
+import { ADAM_KERNEL } from '../../../src/backend/kernels/adam-kernels';
 
 export interface GradcheckResult {
   backend: string;
@@ -24,6 +26,11 @@ export interface GradcheckResult {
    * parameter's square is an invalid shader on WebGPU (8 storage buffers per stage).
    */
   adamNorm?: { got: number; expected: number; relativeError: number; parameters: number };
+  /**
+   * With model=1: three Adam updates (adamUpdate) of a few tensors on this backend against cpu:
+   * whether the backend has its own fused kernel, and the largest relative error of p, m and v.
+   */
+  adamUpdate?: { fused: boolean; maxError: number };
   error?: string;
 }
 
@@ -54,7 +61,51 @@ async function run(): Promise<GradcheckResult> {
     const worst = [...r.gradErrors].sort((a, b) => b[1] - a[1])[0];
     model = { lossError: r.lossError, maxError: r.maxError, worst: `${worst[0]}: ${worst[1]}`, leakedTensors: r.leakedTensors, variables: r.gradErrors.size };
   }
-  return { backend, setup, ops, model, simd, adamNorm: model ? await adamGlobalNorm() : undefined };
+  return {
+    backend,
+    setup,
+    ops,
+    model,
+    simd,
+    adamNorm: model ? await adamGlobalNorm() : undefined,
+    adamUpdate: model ? await compareAdamUpdates(backend) : undefined,
+  };
+}
+
+/** p, m and v of each shape after three adamUpdate calls from seeded values. */
+async function threeAdamUpdates(shapes: number[][]): Promise<Float32Array[]> {
+  const results: Float32Array[] = [];
+  for (const [k, shape] of shapes.entries()) {
+    let p = tf.randomNormal(shape, 0, 1, 'float32', 10 + k);
+    let m = tf.zeros(shape);
+    let v = tf.zeros(shape);
+    for (let step = 1; step <= 3; step++) {
+      const g = tf.randomNormal(shape, 0, 0.1, 'float32', 100 * step + k);
+      const next = adamUpdate(p, g, m, v, { learningRate: 1e-2, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, step });
+      tf.dispose([p, m, v, g]);
+      [p, m, v] = next;
+    }
+    for (const t of [p, m, v]) results.push((await t.data()) as Float32Array);
+    tf.dispose([p, m, v]);
+  }
+  return results;
+}
+
+async function compareAdamUpdates(backend: string): Promise<NonNullable<GradcheckResult['adamUpdate']>> {
+  const shapes = [[37], [3, 3, 8, 16], [1000]];
+  await tf.setBackend('cpu');
+  const expected = await threeAdamUpdates(shapes);
+  await tf.setBackend(backend);
+  const got = await threeAdamUpdates(shapes);
+  // Each tensor's largest difference relative to its largest value (m and v are far smaller than p).
+  let maxError = 0;
+  expected.forEach((e, k) => {
+    const scale = Math.max(...e.map(Math.abs));
+    e.forEach((value, i) => {
+      maxError = Math.max(maxError, Math.abs(got[k][i] - value) / scale);
+    });
+  });
+  return { fused: tf.getKernel(ADAM_KERNEL, backend) !== undefined, maxError };
 }
 
 /** Adam.apply's returned norm for made-up gradients g_i = 0.01·(i + 1) everywhere in parameter i. */
