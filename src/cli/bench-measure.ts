@@ -30,6 +30,12 @@ export interface TrainLine {
   flopsPerStep: number;
   /** Median wall time of one step (forward, backward, Adam update, loss read back). */
   stepMs: number;
+  /**
+   * tfjs kernels run by one step (tf.profile of one more step after the timed ones). On a GPU
+   * backend each is a dispatch, and for models this small their number, not their size, sets
+   * the step time.
+   */
+  kernelsPerStep: number;
   steps: number;
   gflops: number;
   /**
@@ -231,6 +237,7 @@ export async function measurePreset(
   const probe = new MatmulProbe(1024, cpuClock);
   let tensorsAfterFirstTimed = 0;
   let tensorsAfterLast = 0;
+  let kernelsPerStep = 0;
   try {
     for (let i = 0; i < settings.warmup + settings.steps; i++) {
       const start = performance.now();
@@ -244,6 +251,7 @@ export async function measurePreset(
       if (i >= settings.warmup) matmulTimes.push(await probe.time(1));
     }
     tensorsAfterLast = tf.memory().numTensors;
+    kernelsPerStep = (await tf.profile(() => trainStep.run())).kernels.length;
   } finally {
     probe.dispose();
     trainStep.dispose();
@@ -271,6 +279,7 @@ export async function measurePreset(
       params,
       flopsPerStep,
       stepMs: round(stepMs, 1),
+      kernelsPerStep,
       steps: settings.steps,
       gflops: round(gflops, 3),
       matmulGflops: round(matmulGflops, 3),
