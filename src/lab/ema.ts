@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { emaUpdate } from '../backend/ops/ema';
 
 /**
  * Exponential moving average of the weights (Polyak & Juditsky 1992), as used for sampling in
@@ -22,7 +23,7 @@ export function updateEma(
     for (const [name, s] of shadow) {
       const w = live.get(name);
       if (!w) throw new Error(`EMA: the live model has no parameter "${name}"`);
-      s.assign(tf.add(tf.mul(s, decay), tf.mul(w, 1 - decay)));
+      s.assign(emaUpdate(s, w, decay));
     }
   });
 }

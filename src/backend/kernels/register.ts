@@ -8,6 +8,7 @@ import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '
 // The wasm backend must be registered before its kernels can be captured and replaced.
 import '@tensorflow/tfjs-backend-wasm';
 import { adamKernelConfigs } from './adam-kernels';
+import { emaKernelConfigs } from './ema-kernels';
 import { cpuElementwiseKernelConfigs } from './cpu-elementwise-kernels';
 import { cpuKernelConfigs } from './cpu-kernels';
 import { groupNormKernelConfigs } from './group-norm-kernels';
@@ -68,6 +69,7 @@ export function registerTrainingKernels(): readonly RegisteredKernel[] {
     ...groupNormKernelConfigs(),
     ...adamKernelConfigs(),
     ...webgpuAdamKernelConfigs(),
+    ...emaKernelConfigs(),
     ...siluKernelConfigs(),
   ];
   const base = wasmBaseKernels();

@@ -11,6 +11,8 @@ import { PRESETS, UNet } from '../../../src/model';
 import { Adam } from '../../../src/lab/adam';
 import { adamUpdate } from '../../../src/backend/ops/adam';
 import { ADAM_KERNEL } from '../../../src/backend/kernels/adam-kernels';
+import { EMA_KERNEL } from '../../../src/backend/kernels/ema-kernels';
+import { emaUpdate } from '../../../src/backend/ops/ema';
 
 export interface GradcheckResult {
   backend: string;
@@ -31,6 +33,8 @@ export interface GradcheckResult {
    * whether the backend has its own fused kernel, and the largest relative error of p, m and v.
    */
   adamUpdate?: { fused: boolean; maxError: number };
+  /** With model=1: the EMA update (emaUpdate, decay 0.999) of the same tensors, likewise. */
+  emaUpdate?: { fused: boolean; maxError: number };
   error?: string;
 }
 
@@ -69,6 +73,7 @@ async function run(): Promise<GradcheckResult> {
     simd,
     adamNorm: model ? await adamGlobalNorm() : undefined,
     adamUpdate: model ? await compareAdamUpdates(backend) : undefined,
+    emaUpdate: model ? await compareEmaUpdates(backend) : undefined,
   };
 }
 
@@ -91,13 +96,40 @@ async function threeAdamUpdates(shapes: number[][]): Promise<Float32Array[]> {
   return results;
 }
 
+const CHECK_SHAPES = [[37], [3, 3, 8, 16], [1000]];
+
 async function compareAdamUpdates(backend: string): Promise<NonNullable<GradcheckResult['adamUpdate']>> {
-  const shapes = [[37], [3, 3, 8, 16], [1000]];
+  return { fused: tf.getKernel(ADAM_KERNEL, backend) !== undefined, maxError: await compareOnBackends(backend, threeAdamUpdates) };
+}
+
+/** Three EMA updates (decay 0.999) of seeded shadows towards seeded live weights. */
+async function threeEmaUpdates(shapes: number[][]): Promise<Float32Array[]> {
+  const results: Float32Array[] = [];
+  for (const [k, shape] of shapes.entries()) {
+    let shadow = tf.randomNormal(shape, 0, 1, 'float32', 20 + k);
+    for (let step = 1; step <= 3; step++) {
+      const live = tf.randomNormal(shape, 0, 1, 'float32', 200 * step + k);
+      const next = emaUpdate(shadow, live, 0.999);
+      tf.dispose([shadow, live]);
+      shadow = next;
+    }
+    results.push((await shadow.data()) as Float32Array);
+    shadow.dispose();
+  }
+  return results;
+}
+
+async function compareEmaUpdates(backend: string): Promise<NonNullable<GradcheckResult['emaUpdate']>> {
+  return { fused: tf.getKernel(EMA_KERNEL, backend) !== undefined, maxError: await compareOnBackends(backend, threeEmaUpdates) };
+}
+
+/** The largest difference between `run` on cpu and on `backend`, each tensor relative to its largest value. */
+async function compareOnBackends(backend: string, run: (shapes: number[][]) => Promise<Float32Array[]>): Promise<number> {
   await tf.setBackend('cpu');
-  const expected = await threeAdamUpdates(shapes);
+  const expected = await run(CHECK_SHAPES);
   await tf.setBackend(backend);
-  const got = await threeAdamUpdates(shapes);
-  // Each tensor's largest difference relative to its largest value (m and v are far smaller than p).
+  const got = await run(CHECK_SHAPES);
+  // Relative to each tensor's largest value: Adam's m and v are far smaller than p.
   let maxError = 0;
   expected.forEach((e, k) => {
     const scale = Math.max(...e.map(Math.abs));
@@ -105,7 +137,7 @@ async function compareAdamUpdates(backend: string): Promise<NonNullable<Gradchec
       maxError = Math.max(maxError, Math.abs(got[k][i] - value) / scale);
     });
   });
-  return { fused: tf.getKernel(ADAM_KERNEL, backend) !== undefined, maxError };
+  return maxError;
 }
 
 /** Adam.apply's returned norm for made-up gradients g_i = 0.01·(i + 1) everywhere in parameter i. */
