@@ -3,7 +3,7 @@
  * (progress, losses, preview grids, pause / resume, no long tasks on the page), sampling with
  * recorded steps, abort and tensor hygiene, and checkpoints (download, IndexedDB, files, URLs,
  * refusal of broken ones). wasm throughout (SwiftShader makes WebGL / WebGPU slow here), except
- * where the automatic choice is the subject.
+ * where the automatic choice is the subject, and one four-step WebGPU run checked against wasm.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -362,6 +362,37 @@ describe('page lab (auto)', () => {
     } finally {
       await p.close();
     }
+  });
+});
+
+describe('page lab (webgpu, software-rendered here)', () => {
+  it('trains like wasm: the same losses step by step, so gradient clipping and Adam agree', async () => {
+    // The Trainer's WebGPU path end to end in the worker: the grouped gradient norm and the Adam
+    // shaders. Step 1's loss is before any update; later ones follow the updates. Tiny batch:
+    // SwiftShader runs WebGPU on the CPU.
+    const settings: TrainSettings = { ...TINY, batchSize: 2, steps: 4, sampleEvery: 0 };
+    const lossesOn = async (backend: string): Promise<number[]> => {
+      const p = await openLabPage(backend);
+      try {
+        const pageErrors = collectConsoleErrors(p);
+        const status = await p.evaluate(() => window.lab.ready());
+        expect(status.backend).toBe(backend);
+        await p.evaluate((s) => window.lab.startTraining(s), settings);
+        await waitForProgress(p, "p && p.state === 'done'", 240_000);
+        const progress = await p.evaluate(() => window.progress);
+        expect(await p.evaluate(() => window.trainErrors)).toEqual([]);
+        expect(pageErrors).toEqual([]);
+        return progress.flatMap((e) => e.newLosses).map(([, loss]) => loss);
+      } finally {
+        await p.close();
+      }
+    };
+    const wasm = await lossesOn('wasm');
+    const webgpu = await lossesOn('webgpu');
+    expect(wasm).toHaveLength(4);
+    expect(webgpu).toHaveLength(4);
+    const worst = Math.max(...wasm.map((l, i) => Math.abs(webgpu[i] - l) / l));
+    expect(worst, `wasm ${wasm.join(', ')}; webgpu ${webgpu.join(', ')}`).toBeLessThan(1e-3);
   });
 });
 
