@@ -17,6 +17,11 @@ export interface NodeSetupBackendOptions extends SetupBackendOptions {
   loadDawn?: DawnLoader;
 }
 
+/**
+ * setupBackend of ./setup, plus 'webgpu' through Dawn when named. 'auto' stays wasm → cpu in
+ * Node: Dawn is optional, and for models this small its WebGPU is not faster than wasm (README,
+ * "WebGPU in Node").
+ */
 export async function setupBackend(preference: BackendPreference | string = 'auto', options: NodeSetupBackendOptions = {}): Promise<BackendSetup> {
   if (parseBackendPreference(preference) !== 'webgpu') return setupSharedBackend(preference, options);
   const dawn = await enableNodeWebGpu(options.loadDawn);
