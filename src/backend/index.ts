@@ -17,7 +17,6 @@ export { backendsForHost, detectHost, type HostKind } from './host';
 export { registerTrainingKernels, type RegisteredKernel } from './kernels/register';
 export { groupNorm, groupNormComposite, hasFusedGroupNorm } from './ops/group-norm';
 export { silu, siluComposite, hasFusedSilu } from './ops/silu';
-export { addMany, WEBGPU_SAFE_ADDN_INPUTS } from './ops/add-many';
 export { setSimdKernelsEnabled, simdKernelsEnabled, simdKernelProblem } from './kernels/simd/simd-module';
 export { checkSimdKernels } from './kernels/simd/all-kernels';
 export { FusedAdam, FUSED_ADAM_DEFAULTS, adamUpdate, type FusedAdamConfig } from './ops/adam';

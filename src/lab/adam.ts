@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
 import { adamUpdate } from '../backend/ops/adam';
-import { addMany } from '../backend/ops/add-many';
 
 /**
  * Adam (Kingma & Ba 2015, Algorithm 1) with bias correction, a linear learning-rate warm-up and
@@ -62,9 +61,13 @@ export class Adam {
     const t = this.step + 1;
     const attrs = { learningRate: this.learningRateAt(this.step), beta1, beta2, epsilon, step: t };
     const norm = tf.tidy(() => {
-      const squares = [...this.params.keys()].map((name) => tf.sum(tf.square(this.gradFor(grads, name))));
-      // In groups: one tf.addN of every parameter's square is an invalid shader on WebGPU (see addMany).
-      const globalNorm = tf.sqrt(addMany(squares)) as tf.Scalar;
+      // ‖g‖ over every parameter at once: one concatenation, square and sum (a handful of kernels)
+      // instead of a square and a sum per parameter. Not tf.addN of per-parameter sums: WebGPU
+      // allows 8 storage buffers per shader, tfjs's AddN binds all its inputs in one, and the
+      // invalid shader left the norm at 0 (Chromium) or garbage (an H100 through Dawn). tfjs's
+      // Concat splits its inputs into groups that fit.
+      const flat = tf.concat([...this.params.keys()].map((name) => tf.reshape(this.gradFor(grads, name), [-1])));
+      const globalNorm = tf.sqrt(tf.sum(tf.square(flat))) as tf.Scalar;
       const clipping = Number.isFinite(gradClipNorm) && gradClipNorm > 0;
       const scale = clipping
         ? tf.minimum(1, tf.div(gradClipNorm, tf.add(globalNorm, 1e-6)))
