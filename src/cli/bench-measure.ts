@@ -36,6 +36,11 @@ export interface TrainLine {
    * the step time.
    */
   kernelsPerStep: number;
+  /**
+   * WebGPU only: compute-shader dispatches of that step. Differs from kernelsPerStep both ways:
+   * reshapes and identities dispatch nothing, and a fused kernel may run several shaders.
+   */
+  dispatchesPerStep?: number;
   steps: number;
   gflops: number;
   /**
@@ -238,6 +243,7 @@ export async function measurePreset(
   let tensorsAfterFirstTimed = 0;
   let tensorsAfterLast = 0;
   let kernelsPerStep = 0;
+  let dispatchesPerStep: number | undefined;
   try {
     for (let i = 0; i < settings.warmup + settings.steps; i++) {
       const start = performance.now();
@@ -252,6 +258,7 @@ export async function measurePreset(
     }
     tensorsAfterLast = tf.memory().numTensors;
     kernelsPerStep = (await tf.profile(() => trainStep.run())).kernels.length;
+    dispatchesPerStep = await countDispatches(() => trainStep.run());
   } finally {
     probe.dispose();
     trainStep.dispose();
@@ -280,6 +287,7 @@ export async function measurePreset(
       flopsPerStep,
       stepMs: round(stepMs, 1),
       kernelsPerStep,
+      ...(dispatchesPerStep === undefined ? {} : { dispatchesPerStep }),
       steps: settings.steps,
       gflops: round(gflops, 3),
       matmulGflops: round(matmulGflops, 3),
@@ -296,6 +304,29 @@ export async function measurePreset(
       perStepGrowth: tensorsAfterLast - tensorsAfterFirstTimed,
     },
   ];
+}
+
+/**
+ * Calls of the webgpu backend's runWebGPUProgram (one per compute shader) while `run` runs;
+ * undefined on other backends. The method is wrapped on the instance for that time only.
+ */
+async function countDispatches(run: () => Promise<unknown>): Promise<number | undefined> {
+  const backend = tf.backend() as unknown as { runWebGPUProgram?: (...args: unknown[]) => unknown };
+  const original = backend.runWebGPUProgram;
+  if (typeof original !== 'function') return undefined;
+  const own = Object.prototype.hasOwnProperty.call(backend, 'runWebGPUProgram');
+  let count = 0;
+  backend.runWebGPUProgram = function (this: unknown, ...args: unknown[]) {
+    count += 1;
+    return original.apply(this, args);
+  };
+  try {
+    await run();
+  } finally {
+    if (own) backend.runWebGPUProgram = original;
+    else delete backend.runWebGPUProgram;
+  }
+  return count;
 }
 
 function round(x: number, digits: number): number {

@@ -7,8 +7,9 @@
  */
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { webgpu_util, type WebGPUBackend, type WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
+import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { heapF32 } from './wasm-heap';
+import { FlatProgram, floatUniforms } from './webgpu-flat-program';
 
 export const EMA_KERNEL = 'DiffusionLabEmaUpdate';
 
@@ -46,38 +47,13 @@ function cpuEma({ inputs, backend, attrs }: Args<CpuBackendLike>): TensorInfo {
   return backend.makeTensorInfo([...shadow.shape], 'float32', out);
 }
 
-class EmaProgram implements WebGPUProgram {
-  readonly variableNames = ['S', 'L'];
-  // 1 − decay is passed in: computed in float32 from decay = 0.999 it would be off by 10⁻⁵ relative.
-  readonly uniforms = 'keep : f32, take : f32,';
-  readonly workgroupSize: [number, number, number] = [64, 1, 1];
-  readonly size = true;
-  readonly shaderKey = 'diffusionLabEma';
-  readonly outputShape: number[];
-  readonly dispatchLayout: { x: number[] };
-  readonly dispatch: [number, number, number];
-
-  constructor(shape: number[]) {
-    this.outputShape = shape;
-    this.dispatchLayout = webgpu_util.flatDispatchLayout(shape);
-    this.dispatch = webgpu_util.computeDispatch(this.dispatchLayout, shape, this.workgroupSize);
-  }
-
-  getUserCode(): string {
-    return `
-      fn main(index : i32) {
-        if (index < uniforms.size) {
-          setOutputAtIndex(index, uniforms.keep * S[index] + uniforms.take * L[index]);
-        }
-      }`;
-  }
-}
-
 function webgpuEma({ inputs, backend, attrs }: Args<WebGPUBackend>): TensorInfo {
   const { shadow, live } = inputs;
   const { decay } = attrs as unknown as EmaAttrs;
-  const uniforms = [decay, 1 - decay].map((value) => ({ type: 'float32', data: [value] }));
-  return backend.runWebGPUProgram(new EmaProgram([...shadow.shape]), [shadow, live], 'float32', uniforms);
+  // 1 − decay is passed in: computed in float32 from decay = 0.999 it would be off by 10⁻⁵ relative.
+  const program = new FlatProgram('diffusionLabEma', ['S', 'L'], [...shadow.shape], 'keep : f32, take : f32,', `
+          setOutputAtIndex(index, uniforms.keep * S[index] + uniforms.take * L[index]);`);
+  return backend.runWebGPUProgram(program, [shadow, live], 'float32', floatUniforms(decay, 1 - decay));
 }
 
 export function emaKernelConfigs(): KernelConfig[] {

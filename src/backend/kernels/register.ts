@@ -15,6 +15,7 @@ import { groupNormKernelConfigs } from './group-norm-kernels';
 import { siluKernelConfigs } from './silu-kernels';
 import { wasmBinaryKernelConfigs } from './wasm-binary-kernels';
 import { webgpuAdamKernelConfigs } from './webgpu-adam-kernels';
+import { webgpuGroupNormKernelConfigs } from './webgpu-group-norm-kernels';
 import { wasmCopyKernelConfigs } from './wasm-copy-kernels';
 import { captureWasmBaseKernels, wasmKernelConfigs, type WasmBaseKernels } from './wasm-kernels';
 
@@ -69,6 +70,7 @@ export function registerTrainingKernels(): readonly RegisteredKernel[] {
     ...groupNormKernelConfigs(),
     ...adamKernelConfigs(),
     ...webgpuAdamKernelConfigs(),
+    ...webgpuGroupNormKernelConfigs(),
     ...emaKernelConfigs(),
     ...siluKernelConfigs(),
   ];

@@ -1,13 +1,16 @@
 /**
- * The SiLU gradient kernel for the wasm and cpu backends (custom kernel name: tfjs has none);
- * the op that uses it is ../ops/silu.ts. On wasm it is one generated SIMD pass
- * (simd/silu-simd.ts), with a plain loop where SIMD is unavailable; on cpu the plain loop.
+ * The SiLU gradient kernel for the wasm, cpu and webgpu backends (custom kernel name: tfjs has
+ * none); the op that uses it is ../ops/silu.ts. On wasm it is one generated SIMD pass
+ * (simd/silu-simd.ts), with a plain loop where SIMD is unavailable; on cpu the plain loop; on
+ * webgpu one shader instead of the five dispatches of the gradients of x·σ(x).
  */
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { buildSiluGrad, SILU_GRAD_SIMD } from './simd/silu-simd';
 import { simdKernel } from './simd/simd-module';
 import { heapF32, heapIndex } from './wasm-heap';
+import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+import { FlatProgram } from './webgpu-flat-program';
 
 export const SILU_GRAD_KERNEL = 'DiffusionLabSiluGrad';
 
@@ -47,9 +50,18 @@ function cpuSiluGrad({ inputs, backend }: Args<CpuBackendLike>): TensorInfo {
   return backend.makeTensorInfo([...x.shape], 'float32', dx);
 }
 
+function webgpuSiluGrad({ inputs, backend }: Args<WebGPUBackend>): TensorInfo {
+  const { dy, x, s } = inputs;
+  const program = new FlatProgram('diffusionLabSiluGrad', ['Dy', 'X', 'S'], [...x.shape], '', `
+          let si = S[index];
+          setOutputAtIndex(index, Dy[index] * (si * (1.0 + X[index] * (1.0 - si))));`);
+  return backend.runWebGPUProgram(program, [dy, x, s], 'float32');
+}
+
 export function siluKernelConfigs(): KernelConfig[] {
   return [
     { kernelName: SILU_GRAD_KERNEL, backendName: 'wasm', kernelFunc: wasmSiluGrad as unknown as KernelFunc },
     { kernelName: SILU_GRAD_KERNEL, backendName: 'cpu', kernelFunc: cpuSiluGrad as unknown as KernelFunc },
+    { kernelName: SILU_GRAD_KERNEL, backendName: 'webgpu', kernelFunc: webgpuSiluGrad as unknown as KernelFunc },
   ];
 }

@@ -7,51 +7,28 @@
  * Same arithmetic as adamUpdateArrays (Kingma & Ba 2015, Algorithm 1), in float32.
  */
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
-import { webgpu_util, type WebGPUBackend, type WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
+import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { ADAM_KERNEL, type AdamAttrs } from './adam-kernels';
+import { FlatProgram, floatUniforms } from './webgpu-flat-program';
 
 type AdamOutput = 'param' | 'm' | 'v';
 
 /** The WGSL expression of each output, given m and v already updated. */
 const OUTPUT_EXPRESSION: Record<AdamOutput, string> = {
-  param: 'p - uniforms.lr * (m * uniforms.c1) / (sqrt(v * uniforms.c2) + uniforms.eps)',
+  param: 'P[index] - uniforms.lr * (m * uniforms.c1) / (sqrt(v * uniforms.c2) + uniforms.eps)',
   m: 'm',
   v: 'v',
 };
 
-class AdamProgram implements WebGPUProgram {
-  readonly variableNames = ['P', 'G', 'M', 'V'];
-  // 1 − β is passed in, not computed in float32 here: 1 − f32(0.999) is off by 1.3·10⁻⁵ relative.
-  readonly uniforms = 'lr : f32, beta1 : f32, oneMinusBeta1 : f32, beta2 : f32, oneMinusBeta2 : f32, c1 : f32, c2 : f32, eps : f32,';
-  readonly workgroupSize: [number, number, number] = [64, 1, 1];
-  readonly size = true;
-  readonly outputShape: number[];
-  readonly dispatchLayout: { x: number[] };
-  readonly dispatch: [number, number, number];
-  readonly shaderKey: string;
+// 1 − β is passed in, not computed in float32 here: 1 − f32(0.999) is off by 1.3·10⁻⁵ relative.
+const UNIFORMS = 'lr : f32, beta1 : f32, oneMinusBeta1 : f32, beta2 : f32, oneMinusBeta2 : f32, c1 : f32, c2 : f32, eps : f32,';
 
-  constructor(shape: number[], private readonly output: AdamOutput) {
-    this.outputShape = shape;
-    this.dispatchLayout = webgpu_util.flatDispatchLayout(shape);
-    this.dispatch = webgpu_util.computeDispatch(this.dispatchLayout, shape, this.workgroupSize);
-    this.shaderKey = `diffusionLabAdam_${output}`;
-  }
-
-  getUserCode(): string {
-    return `
-      fn main(index : i32) {
-        if (index < uniforms.size) {
-          // Every variant reads every input: tfjs binds all four, and a layout derived from a
-          // shader that never touched P would have no slot for it.
-          let p = P[index];
-          _ = p;
+function adamProgram(shape: number[], output: AdamOutput): FlatProgram {
+  return new FlatProgram(`diffusionLabAdam_${output}`, ['P', 'G', 'M', 'V'], shape, UNIFORMS, `
           let g = G[index];
           let m = uniforms.beta1 * M[index] + uniforms.oneMinusBeta1 * g;
           let v = uniforms.beta2 * V[index] + uniforms.oneMinusBeta2 * g * g;
-          setOutputAtIndex(index, ${OUTPUT_EXPRESSION[this.output]});
-        }
-      }`;
-  }
+          setOutputAtIndex(index, ${OUTPUT_EXPRESSION[output]});`);
 }
 
 type Args = { inputs: Record<string, TensorInfo>; backend: WebGPUBackend; attrs?: NamedAttrMap };
@@ -59,13 +36,9 @@ type Args = { inputs: Record<string, TensorInfo>; backend: WebGPUBackend; attrs?
 function webgpuAdam({ inputs, backend, attrs }: Args): TensorInfo[] {
   const { param, grad, m, v } = inputs;
   const a = attrs as unknown as AdamAttrs;
-  const values = [a.learningRate, a.beta1, 1 - a.beta1, a.beta2, 1 - a.beta2, 1 / (1 - a.beta1 ** a.step), 1 / (1 - a.beta2 ** a.step), a.epsilon];
-  const uniforms = values.map((value) => ({
-    type: 'float32',
-    data: [value],
-  }));
+  const uniforms = floatUniforms(a.learningRate, a.beta1, 1 - a.beta1, a.beta2, 1 - a.beta2, 1 / (1 - a.beta1 ** a.step), 1 / (1 - a.beta2 ** a.step), a.epsilon);
   const outputs: AdamOutput[] = ['param', 'm', 'v'];
-  return outputs.map((output) => backend.runWebGPUProgram(new AdamProgram([...param.shape], output), [param, grad, m, v], 'float32', uniforms));
+  return outputs.map((output) => backend.runWebGPUProgram(adamProgram([...param.shape], output), [param, grad, m, v], 'float32', uniforms));
 }
 
 export function webgpuAdamKernelConfigs(): KernelConfig[] {

@@ -1,8 +1,8 @@
 /**
  * SiLU / swish, x·σ(x) (Elfwing et al. 2018; Ramachandran et al. 2017). The forward pass is the
- * same two tfjs ops everywhere (σ, then a product); on wasm and cpu the backward pass is one fused
- * kernel (../kernels/silu-kernels.ts) instead of the five element-wise kernels that the two ops'
- * own gradients take. Use inside the caller's tf.tidy.
+ * same two tfjs ops everywhere (σ, then a product); on wasm, cpu and webgpu the backward pass is
+ * one fused kernel (../kernels/silu-kernels.ts) instead of the five element-wise kernels that the
+ * two ops' own gradients take. Use inside the caller's tf.tidy.
  */
 import * as tf from '@tensorflow/tfjs';
 import { SILU_GRAD_KERNEL } from '../kernels/silu-kernels';
