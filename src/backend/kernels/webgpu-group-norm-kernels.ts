@@ -1,13 +1,13 @@
 /**
  * GroupNorm forward and gradient (the kernels of ./group-norm-kernels.ts, same math as
  * ./group-norm-math.ts: Wu & He 2018, eq. 1–3 and 7) as WebGPU shaders: 3 dispatches forward and
- * 4 backward, where the composite of tfjs ops costs about 10 and 25. A WebGPU training step is
+ * 6 backward, where the composite of tfjs ops costs about 10 and 25. A WebGPU training step is
  * bound by its number of dispatches (measured on an H100 through Dawn: README, "WebGPU in
  * Node"), and the U-Net has a GroupNorm before every convolution.
  *
- * The reductions are plain loops, one thread per (image, group) or per channel: at this course's
- * sizes (at most a few thousand values per group, a few tens of thousands per channel) a loop
- * costs less than the dispatch it saves. Sums are in float32.
+ * The reductions are plain loops, one thread per (image, group) or per (image, channel), each over
+ * at most a few thousand values at this course's sizes; a loop costs less than the dispatches it
+ * saves. Sums are in float32.
  */
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
@@ -88,25 +88,35 @@ const PROGRAMS = {
       let xHat = (X[index] - Mean[s]) * inv;
       let count = ${COUNT};
       setOutputAtIndex(index, inv * (Gamma[c] * Dy[index] - Sums[2 * s] / count - xHat * Sums[2 * s + 1] / count));`),
-  /** Per channel: Σ dy·x̂ (dγ) when `withXHat`, else Σ dy (dβ), over images and pixels. */
-  channelSum: (channels: number, withXHat: boolean) =>
+  /**
+   * Per image and channel: Σ dy·x̂ (towards dγ) when `withXHat`, else Σ dy (towards dβ), over
+   * the pixels. Two stages (this, then overImages) rather than one thread per channel looping
+   * over every image: a GPU hides memory latency with many threads, and a channel has few.
+   */
+  perImageChannel: (batch: number, channels: number, withXHat: boolean) =>
     program(
-      withXHat ? 'diffusionLabGroupNormDGamma' : 'diffusionLabGroupNormDBeta',
+      withXHat ? 'diffusionLabGroupNormDGammaPartial' : 'diffusionLabGroupNormDBetaPartial',
       ['Dy', 'X', 'Mean', 'InvStd'],
-      [channels],
+      [batch, channels],
       `
-      let c = index;
-      let g = c / uniforms.perGroup;
+      let n = index / uniforms.channels;
+      let c = index % uniforms.channels;
+      let s = n * uniforms.groups + c / uniforms.perGroup;
       var sum = 0.0;
-      for (var n = 0; n < uniforms.batch; n++) {
-        let s = n * uniforms.groups + g;
-        for (var p = 0; p < uniforms.pixels; p++) {
-          let i = at(n, p, c);
-          ${withXHat ? 'sum += Dy[i] * (X[i] - Mean[s]) * InvStd[s];' : 'sum += Dy[i];'}
-        }
+      for (var p = 0; p < uniforms.pixels; p++) {
+        let i = at(n, p, c);
+        ${withXHat ? 'sum += Dy[i] * (X[i] - Mean[s]) * InvStd[s];' : 'sum += Dy[i];'}
       }
       setOutputAtIndex(index, sum);`,
     ),
+  /** Per channel: the sum over images of a [batch, channels] partial. */
+  overImages: (channels: number) =>
+    program('diffusionLabGroupNormSumImages', ['Partial'], [channels], `
+      var sum = 0.0;
+      for (var n = 0; n < uniforms.batch; n++) {
+        sum += Partial[n * uniforms.channels + index];
+      }
+      setOutputAtIndex(index, sum);`),
 };
 
 interface Dims {
@@ -155,8 +165,12 @@ function webgpuBackward({ inputs, backend, attrs }: Args): TensorInfo[] {
   const sums = backend.runWebGPUProgram(PROGRAMS.groupSums([d.batch, groups]), [dy, x, gamma, mean, invStd], 'float32', u);
   const dx = backend.runWebGPUProgram(PROGRAMS.dx([...x.shape]), [dy, x, gamma, mean, invStd, sums], 'float32', u);
   backend.disposeData(sums.dataId);
-  const dGamma = backend.runWebGPUProgram(PROGRAMS.channelSum(d.channels, true), [dy, x, mean, invStd], 'float32', u);
-  const dBeta = backend.runWebGPUProgram(PROGRAMS.channelSum(d.channels, false), [dy, x, mean, invStd], 'float32', u);
+  const [dGamma, dBeta] = [true, false].map((withXHat) => {
+    const partial = backend.runWebGPUProgram(PROGRAMS.perImageChannel(d.batch, d.channels, withXHat), [dy, x, mean, invStd], 'float32', u);
+    const total = backend.runWebGPUProgram(PROGRAMS.overImages(d.channels), [partial], 'float32', u);
+    backend.disposeData(partial.dataId);
+    return total;
+  });
   return [dx, dGamma, dBeta];
 }
 

@@ -1,7 +1,7 @@
 /**
  * Group normalisation (Wu & He 2018, "Group Normalization", eq. 1–3) of NHWC x with per-channel
  * scale γ and shift β. On wasm and cpu it runs as one fused kernel forward and one backward
- * (../kernels/group-norm-kernels.ts), several times faster than the composite; on webgpu as 3 + 4
+ * (../kernels/group-norm-kernels.ts), several times faster than the composite; on webgpu as 3 + 6
  * shaders (../kernels/webgpu-group-norm-kernels.ts) instead of about 35 dispatches; elsewhere it
  * is the composite of tfjs ops, which has the same value and gradient. Use inside the caller's
  * tf.tidy.
