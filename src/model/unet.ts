@@ -11,9 +11,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { validateUNetConfig, type UNetConfig } from './config';
 import { describeUNet, type UNetDescription } from './describe';
-import { initialWeights } from './init';
 import { convSame, dense, downsampleConv, groupNorm, selfAttention, silu, timestepFeatures, upsampleNearest2x } from './ops';
-import { planUNet, unetVariableSpecs, type PlanStep, type UNetPlan, type VariableSpec } from './plan';
+import { planUNet, unetVariableSpecs, type PlanStep, type UNetPlan } from './plan';
+import { VariableModel } from './variable-model';
 
 export { describeUNet };
 export type { UNetDescription };
@@ -37,30 +37,23 @@ export class UNetWeightsError extends Error {
   }
 }
 
-export class UNet {
+/**
+ * Its `variables` are every trainable variable, in forward order, under names like
+ * "down.0.res.0.conv1.kernel"; weight handling and disposal come from VariableModel.
+ */
+export class UNet extends VariableModel {
   readonly config: UNetConfig;
-  /** Every trainable variable, in forward order, under names like "down.0.res.0.conv1.kernel". */
-  readonly variables: ReadonlyMap<string, tf.Variable>;
   private readonly plan: UNetPlan;
-  private readonly specs: readonly VariableSpec[];
   private readonly description: UNetDescription;
-  private disposed = false;
 
   /** Builds the network with deterministic initial weights: the same seed gives the same weights. */
   constructor(config: UNetConfig, seed: number) {
-    this.config = validateUNetConfig(config);
-    this.plan = planUNet(this.config);
-    this.specs = unetVariableSpecs(this.plan);
-    this.description = describeUNet(this.config);
-    const values = initialWeights(this.specs, seed);
-    const vars = new Map<string, tf.Variable>();
-    this.specs.forEach((spec, i) => {
-      const init = tf.tensor(values[i], spec.shape, 'float32');
-      // No tfjs name: tfjs names must be unique process-wide and several models may coexist.
-      vars.set(spec.name, tf.variable(init, true));
-      init.dispose();
-    });
-    this.variables = vars;
+    const valid = validateUNetConfig(config);
+    const plan = planUNet(valid);
+    super('UNet', unetVariableSpecs(plan), seed);
+    this.config = valid;
+    this.plan = plan;
+    this.description = describeUNet(valid);
   }
 
   /**
@@ -95,57 +88,13 @@ export class UNet {
     });
   }
 
-  /** Number of scalar weights (equals describeUNet(config).params). */
-  paramCount(): number {
-    let n = 0;
-    for (const v of this.variables.values()) n += v.size;
-    return n;
-  }
-
   /** Forward FLOPs per image, 2 × multiply-adds; what is counted is listed in describe.ts. */
   flopsPerImage(): number {
     return this.description.flopsPerImage;
   }
 
-  /** Copies of all weights by name; the caller owns (and disposes) the returned tensors. */
-  getWeights(): tf.NamedTensorMap {
-    this.assertLive();
-    const out: tf.NamedTensorMap = {};
-    for (const [name, v] of this.variables) out[name] = tf.clone(v);
-    return out;
-  }
-
-  /**
-   * Replaces every weight. The map must hold exactly this model's names with matching shapes
-   * (float32); otherwise a UNetWeightsError lists what is missing, unexpected or mismatched and
-   * no variable is touched. The caller keeps ownership of the given tensors.
-   */
-  setWeights(map: tf.NamedTensorMap): void {
-    this.assertLive();
-    const missing: string[] = [];
-    const mismatched: string[] = [];
-    for (const spec of this.specs) {
-      const given = map[spec.name];
-      if (!given) {
-        missing.push(spec.name);
-      } else if (given.isDisposed) {
-        mismatched.push(`${spec.name} is disposed`);
-      } else if (!sameShape(given.shape, spec.shape) || given.dtype !== 'float32') {
-        mismatched.push(`${spec.name} is ${given.dtype} [${given.shape.join(', ')}], expected float32 [${spec.shape.join(', ')}]`);
-      }
-    }
-    const unexpected = Object.keys(map).filter((name) => !this.variables.has(name));
-    if (missing.length || unexpected.length || mismatched.length) {
-      throw new UNetWeightsError(missing, unexpected, mismatched);
-    }
-    for (const [name, v] of this.variables) v.assign(map[name]);
-  }
-
-  /** Frees every variable; the model cannot be used afterwards. */
-  dispose(): void {
-    if (this.disposed) return;
-    for (const v of this.variables.values()) v.dispose();
-    this.disposed = true;
+  protected override weightsError(missing: string[], unexpected: string[], mismatched: string[]): Error {
+    return new UNetWeightsError(missing, unexpected, mismatched);
   }
 
   // ---- forward pieces --------------------------------------------------------------------------
@@ -221,30 +170,4 @@ export class UNet {
     const skip = project ? convSame(x, this.v4(`${n}.skip.kernel`), this.v1(`${n}.skip.bias`)) : x;
     return tf.add(skip, h);
   }
-
-  private variable(name: string): tf.Variable {
-    const v = this.variables.get(name);
-    if (!v) throw new Error(`UNet: no variable named ${name}`);
-    return v;
-  }
-
-  private v1(name: string): tf.Tensor1D {
-    return this.variable(name) as tf.Tensor as tf.Tensor1D;
-  }
-
-  private v2(name: string): tf.Tensor2D {
-    return this.variable(name) as tf.Tensor as tf.Tensor2D;
-  }
-
-  private v4(name: string): tf.Tensor4D {
-    return this.variable(name) as tf.Tensor as tf.Tensor4D;
-  }
-
-  private assertLive(): void {
-    if (this.disposed) throw new Error('UNet: used after dispose()');
-  }
-}
-
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
 }

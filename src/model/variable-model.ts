@@ -1,13 +1,12 @@
 /**
- * What the small hand-written models (the classifiers of src/classifier, the latent autoencoder)
- * have in common: named tf.Variables made from a list of parameter specs (seeded, one Rng fork per
- * spec in order, as initialWeights does for the U-Net), weight copies and checked replacement by
- * name (the names are the checkpoints' weight names), and disposal.
+ * What the hand-written models (the U-Net, the classifiers of src/classifier, the latent
+ * autoencoder) have in common: named tf.Variables made from a list of parameter specs (seeded by
+ * initialWeights: one Rng fork per spec in order), weight copies and checked replacement by name
+ * (the names are the checkpoints' weight names), and disposal.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '../data/rng';
-import { initialValues } from './init';
-import { shapeSize, type VariableSpec } from './plan';
+import { initialWeights } from './init';
+import type { VariableSpec } from './plan';
 
 export type ParamSpec = VariableSpec;
 
@@ -23,15 +22,14 @@ export abstract class VariableModel {
     seed: number,
   ) {
     this.specs = specs;
-    const root = new Rng(seed);
+    const values = initialWeights(specs, seed);
     const vars = new Map<string, tf.Variable>();
-    for (const spec of specs) {
-      const values = initialValues(spec.init, shapeSize(spec.shape), root.fork());
-      const init = tf.tensor(values, spec.shape, 'float32');
+    specs.forEach((spec, i) => {
+      const init = tf.tensor(values[i], spec.shape, 'float32');
       // Unnamed: tfjs variable names are global, and tests build several models.
       vars.set(spec.name, tf.variable(init, true));
       init.dispose();
-    }
+    });
     this.variables = vars;
   }
 
@@ -49,20 +47,32 @@ export abstract class VariableModel {
     return out;
   }
 
-  /** Replaces every weight; throws (changing nothing) when names or shapes do not fit. */
+  /**
+   * Replaces every weight. The map must hold exactly this model's names, float32, with matching
+   * shapes; otherwise weightsError says what is missing, unexpected or mismatched and no variable
+   * is touched. The caller keeps ownership of the given tensors.
+   */
   setWeights(map: tf.NamedTensorMap): void {
     this.assertLive();
-    const problems: string[] = [];
+    const missing: string[] = [];
+    const mismatched: string[] = [];
     for (const spec of this.specs) {
       const t = map[spec.name];
-      if (!t) problems.push(`missing ${spec.name}`);
+      if (!t) missing.push(spec.name);
+      else if (t.isDisposed) mismatched.push(`${spec.name} is disposed`);
       else if (t.dtype !== 'float32' || !tf.util.arraysEqual(t.shape, spec.shape)) {
-        problems.push(`${spec.name} is ${t.dtype} [${t.shape.join(', ')}], expected float32 [${spec.shape.join(', ')}]`);
+        mismatched.push(`${spec.name} is ${t.dtype} [${t.shape.join(', ')}], expected float32 [${spec.shape.join(', ')}]`);
       }
     }
-    for (const name of Object.keys(map)) if (!this.variables.has(name)) problems.push(`unexpected ${name}`);
-    if (problems.length) throw new Error(`${this.label}.setWeights: weights do not fit (nothing changed): ${problems.join('; ')}`);
+    const unexpected = Object.keys(map).filter((name) => !this.variables.has(name));
+    if (missing.length || unexpected.length || mismatched.length) throw this.weightsError(missing, unexpected, mismatched);
     for (const [name, v] of this.variables) v.assign(map[name]);
+  }
+
+  /** The error setWeights throws; a model may give its own type. */
+  protected weightsError(missing: string[], unexpected: string[], mismatched: string[]): Error {
+    const problems = [...missing.map((n) => `missing ${n}`), ...mismatched, ...unexpected.map((n) => `unexpected ${n}`)];
+    return new Error(`${this.label}.setWeights: weights do not fit (nothing changed): ${problems.join('; ')}`);
   }
 
   dispose(): void {
