@@ -107,12 +107,22 @@ const waitForController = (page: Page): Promise<unknown> =>
 
 const mnistRequests = (): number => server.requests.filter((path) => path.startsWith('/assets/mnist/test-')).length;
 
+/** Runs `visit` on a page of a fresh browser, expects no console error from it, and closes the browser. */
+async function onFreshPage(visit: (page: Page, browser: LaunchedBrowser) => Promise<void>): Promise<void> {
+  const browser = await freshBrowser();
+  try {
+    const page = await browser.newPage();
+    const errors = collectConsoleErrors(page);
+    await visit(page, browser);
+    expect(errors).toEqual([]);
+  } finally {
+    await browser.close();
+  }
+}
+
 describe('MNIST digits on a first visit to a production page', () => {
-  it('load while the service worker installs, then come from its cache on the next visit', async () => {
-    const browser = await freshBrowser();
-    try {
-      const page = await browser.newPage();
-      const errors = collectConsoleErrors(page);
+  it('load while the service worker installs, then come from its cache on the next visit', () =>
+    onFreshPage(async (page) => {
       await page.goto(`${server.url}${LESSON}`, { waitUntil: 'load' });
       expectDigits(await settledWidgets(page));
       await waitForController(page);
@@ -123,17 +133,10 @@ describe('MNIST digits on a first visit to a production page', () => {
       expectDigits(await settledWidgets(page));
       expect(mnistRequests()).toBe(before);
       await screenshot(page, 'mnist-first-visit-controlled');
-      expect(errors).toEqual([]);
-    } finally {
-      await browser.close();
-    }
-  });
+    }));
 
-  it('load when the page is reloaded at once, while the worker is still caching the site', async () => {
-    const browser = await freshBrowser();
-    try {
-      const page = await browser.newPage();
-      const errors = collectConsoleErrors(page);
+  it('load when the page is reloaded at once, while the worker is still caching the site', () =>
+    onFreshPage(async (page) => {
       await page.goto(`${server.url}${LESSON}`, { waitUntil: 'load' });
       // The worker registers on `load`: these reloads land in the middle of its install. The first
       // waits for its document to be parsed: a reload sent the moment a navigation commits can
@@ -145,18 +148,11 @@ describe('MNIST digits on a first visit to a production page', () => {
       await waitForController(page);
       await page.reload({ waitUntil: 'load' });
       expectDigits(await settledWidgets(page));
-      expect(errors).toEqual([]);
       console.log(`reload during install: page uncontrolled at reload = ${installing}`);
-    } finally {
-      await browser.close();
-    }
-  });
+    }));
 
-  it('load on a slow machine and a slow network (CPU ×6, 1 MB/s, 150 ms)', async () => {
-    const browser = await freshBrowser();
-    try {
-      const page = await browser.newPage();
-      const errors = collectConsoleErrors(page);
+  it('load on a slow machine and a slow network (CPU ×6, 1 MB/s, 150 ms)', () =>
+    onFreshPage(async (page, browser) => {
       const cdp = await browser.context.newCDPSession(page);
       await cdp.send('Emulation.setCPUThrottlingRate', { rate: 6 });
       await cdp.send('Network.enable');
@@ -169,11 +165,7 @@ describe('MNIST digits on a first visit to a production page', () => {
       await page.reload({ waitUntil: 'load', timeout: 90_000 });
       expectDigits(await settledWidgets(page));
       await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
-      expect(errors).toEqual([]);
-    } finally {
-      await browser.close();
-    }
-  });
+    }));
 
   it('the preview server sends the .gz files of the folder it serves as raw bytes', async () => {
     // A name only the temporary build holds, so the answer cannot come from the repository's dist/.
