@@ -62,10 +62,7 @@ export class Adam {
     const attrs = { learningRate: this.learningRateAt(this.step), beta1, beta2, epsilon, step: t };
     const norm = tf.tidy(() => {
       // ‖g‖ over every parameter at once: one concatenation, square and sum (a handful of kernels)
-      // instead of a square and a sum per parameter. Not tf.addN of per-parameter sums: WebGPU
-      // allows 8 storage buffers per shader, tfjs's AddN binds all its inputs in one, and the
-      // invalid shader left the norm at 0 (Chromium) or garbage (an H100 through Dawn). tfjs's
-      // Concat splits its inputs into groups that fit.
+      // instead of a square and a sum per parameter.
       const flat = tf.concat([...this.params.keys()].map((name) => tf.reshape(this.gradFor(grads, name), [-1])));
       const globalNorm = tf.sqrt(tf.sum(tf.square(flat))) as tf.Scalar;
       const clipping = Number.isFinite(gradClipNorm) && gradClipNorm > 0;

@@ -69,6 +69,8 @@ describe.each(['webgl', 'webgpu', 'wasm'])('%s gradients match cpu', (backend) =
     // The fused Adam update (WebGPU shaders, WebAssembly, JS on cpu) against cpu; webgl runs tfjs ops.
     expect(result.adamUpdate!.fused).toBe(backend !== 'webgl');
     expect(result.adamUpdate!.maxError, JSON.stringify(result.adamUpdate)).toBeLessThan(1e-4);
+    // tf.addN of more inputs than one WebGPU shader may bind (src/backend/kernels/webgpu-addn-kernel.ts).
+    expect(result.addNMany).toEqual({ got: 465, expected: 465 });
     expect(result.emaUpdate!.fused).toBe(backend !== 'webgl');
     expect(result.emaUpdate!.maxError, JSON.stringify(result.emaUpdate)).toBeLessThan(1e-5);
     // On wasm the fast paths are generated SIMD kernels: every one must compile here too.

@@ -15,6 +15,7 @@ import { groupNormKernelConfigs } from './group-norm-kernels';
 import { siluKernelConfigs } from './silu-kernels';
 import { wasmBinaryKernelConfigs } from './wasm-binary-kernels';
 import { webgpuAdamKernelConfigs } from './webgpu-adam-kernels';
+import { webgpuAddNKernelConfigs } from './webgpu-addn-kernel';
 import { webgpuGroupNormKernelConfigs } from './webgpu-group-norm-kernels';
 import { wasmCopyKernelConfigs } from './wasm-copy-kernels';
 import { captureWasmBaseKernels, wasmKernelConfigs, type WasmBaseKernels } from './wasm-kernels';
@@ -70,6 +71,7 @@ export function registerTrainingKernels(): readonly RegisteredKernel[] {
     ...groupNormKernelConfigs(),
     ...adamKernelConfigs(),
     ...webgpuAdamKernelConfigs(),
+    ...webgpuAddNKernelConfigs(),
     ...webgpuGroupNormKernelConfigs(),
     ...emaKernelConfigs(),
     ...siluKernelConfigs(),

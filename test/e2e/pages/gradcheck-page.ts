@@ -33,6 +33,8 @@ export interface GradcheckResult {
    * whether the backend has its own fused kernel, and the largest relative error of p, m and v.
    */
   adamUpdate?: { fused: boolean; maxError: number };
+  /** With model=1: tf.addN of 30 tensors (more than a WebGPU shader may bind), and its expected value. */
+  addNMany?: { got: number; expected: number };
   /** With model=1: the EMA update (emaUpdate, decay 0.999) of the same tensors, likewise. */
   emaUpdate?: { fused: boolean; maxError: number };
   error?: string;
@@ -74,6 +76,7 @@ async function run(): Promise<GradcheckResult> {
     adamNorm: model ? await adamGlobalNorm() : undefined,
     adamUpdate: model ? await compareAdamUpdates(backend) : undefined,
     emaUpdate: model ? await compareEmaUpdates(backend) : undefined,
+    addNMany: model ? await addNOfMany() : undefined,
   };
 }
 
@@ -97,6 +100,14 @@ async function threeAdamUpdates(shapes: number[][]): Promise<Float32Array[]> {
 }
 
 const CHECK_SHAPES = [[37], [3, 3, 8, 16], [1000]];
+
+async function addNOfMany(): Promise<NonNullable<GradcheckResult['addNMany']>> {
+  const parts = Array.from({ length: 30 }, (_, i) => tf.fill([5], i + 1));
+  const sum = tf.addN(parts);
+  const got = (await sum.data())[0];
+  tf.dispose([...parts, sum]);
+  return { got, expected: (30 * 31) / 2 };
+}
 
 async function compareAdamUpdates(backend: string): Promise<NonNullable<GradcheckResult['adamUpdate']>> {
   return { fused: tf.getKernel(ADAM_KERNEL, backend) !== undefined, maxError: await compareOnBackends(backend, threeAdamUpdates) };
