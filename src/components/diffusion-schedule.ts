@@ -4,17 +4,9 @@
  * that t under each schedule with the same ε, and each schedule's settings can be copied as a
  * diffusers scheduler config. Pure maths from src/diffusion (no tensors, no tfjs).
  *
- * Attributes (all reflected; a bad value shows a message inside the widget and the last good
- * value stays in use):
- *   schedules            comma-separated, from "linear", "scaled_linear", "squaredcos_cap_v2",
- *                        "sigmoid" (default: all four)
- *   num-train-timesteps  T, 1…4000 (default 1000)
- *   beta-start, beta-end β range, each strictly between 0 and 1 (defaults 0.0001 and 0.02; the
- *                        cosine schedule does not use them)
- *   t                    the cursor, a diffusers timestep 0…T−1 (default 500, at most T−1)
- *   digit-index          index into the MNIST test subset (default 0)
- *   seed                 seed of ε (default 0)
- *   assets-base          folder that holds mnist/ (default "/assets/")
+ * Attributes: the table in ./schedule/settings.ts (schedules, num-train-timesteps, beta-start,
+ * beta-end, t, digit-index, seed, assets-base). All are reflected; a bad value shows a message
+ * inside the widget and the last good value stays in use.
  *
  * Events (bubbling, composed): `diffusion-step` {t, values: {[schedule]: {beta, alphaBar, logSnr}}}
  * when the cursor moves; `diffusion-change` {name, value} when a control changes a setting;
@@ -24,20 +16,22 @@
  * Parts: controls, chart (each of the three), images, config, error, status.
  */
 import { css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property, queryAll, state } from 'lit/decorators.js';
+import { queryAll, state } from 'lit/decorators.js';
 import { imageGrid } from '../charts/image-grid';
 import { lineChart, type LineSeries } from '../charts/line-chart';
 import { BETA_SCHEDULES, resolveDDPMConfig, type BetaSchedule } from '../diffusion/config';
 import { scheduleCurves, type ScheduleCurves } from '../diffusion/curves';
 import { toDiffusersConfig, type DiffusersConfigDict } from '../diffusion/diffusers-config';
 import { noiseClosedForm, seededNoise } from '../diffusion/forward-math';
-import { parseIntAttr, parseListAttr, type RawAttr } from './base/attributes';
+import type { RawAttr } from './base/attributes';
 import { fallbackDigit } from './base/digit-pad';
 import { formatNumber } from './base/format';
 import { MnistDigits } from './base/mnist-digits';
-import { BETA_SCHEDULE_HINTS, MAX_TRAIN_TIMESTEPS, parseBeta, parseNumTrainTimesteps } from './base/schedule-attributes';
+import { MAX_TRAIN_TIMESTEPS } from './base/schedule-attributes';
+import { settingProperties } from './base/settings-table';
 import { containerHostStyles, fieldsetStyles, introStyles, invalidFieldStyles } from './base/shared-styles';
 import { DiffusionWidget, widgetStyles } from './base/widget-base';
+import { DEFAULT_T, SCHEDULE_SETTINGS } from './schedule/settings';
 
 export interface ScheduleStepDetail {
   t: number;
@@ -70,8 +64,7 @@ const LOOK: Record<BetaSchedule, { name: string; color: string; dash: string; no
 };
 
 const SIDE = 28;
-const DEFAULT_T = 500;
-const MAX_SEED = 2 ** 32 - 1;
+const S = SCHEDULE_SETTINGS;
 
 export class DiffusionSchedule extends DiffusionWidget {
   static override styles = [
@@ -192,14 +185,16 @@ export class DiffusionSchedule extends DiffusionWidget {
     `,
   ];
 
-  @property({ reflect: true }) schedules: RawAttr = null;
-  @property({ attribute: 'num-train-timesteps', reflect: true }) numTrainTimesteps: RawAttr = null;
-  @property({ attribute: 'beta-start', reflect: true }) betaStart: RawAttr = null;
-  @property({ attribute: 'beta-end', reflect: true }) betaEnd: RawAttr = null;
-  @property({ reflect: true }) t: RawAttr = null;
-  @property({ attribute: 'digit-index', reflect: true }) digitIndex: RawAttr = null;
-  @property({ reflect: true }) seed: RawAttr = null;
-  @property({ attribute: 'assets-base', reflect: true }) assetsBase: RawAttr = null;
+  static override properties = settingProperties(SCHEDULE_SETTINGS);
+  // The raw attribute values (see ./schedule/settings.ts), parsed in willUpdate.
+  declare schedules: RawAttr;
+  declare numTrainTimesteps: RawAttr;
+  declare betaStart: RawAttr;
+  declare betaEnd: RawAttr;
+  declare t: RawAttr;
+  declare digitIndex: RawAttr;
+  declare seed: RawAttr;
+  declare assetsBase: RawAttr;
 
   private readonly mnist = new MnistDigits(this);
   private get digits() {
@@ -244,20 +239,15 @@ export class DiffusionSchedule extends DiffusionWidget {
   private readSettings(): void {
     this.applyAttr(
       'schedules',
-      parseListAttr<BetaSchedule>('schedules', this.schedules, {
-        allowed: BETA_SCHEDULES,
-        unique: true,
-        default: BETA_SCHEDULES,
-        hints: BETA_SCHEDULE_HINTS,
-      }),
+      S.schedules.parse(this.schedules),
       (v) => (this.selected = v),
       `"${this.selected.join(',')}"`,
     );
     const r = this.range;
     const next = { ...r };
-    this.applyAttr('num-train-timesteps', parseNumTrainTimesteps(this.numTrainTimesteps), (v) => (next.numTrainTimesteps = v), String(r.numTrainTimesteps));
-    this.applyAttr('beta-start', parseBeta('beta-start', this.betaStart), (v) => (next.betaStart = v), String(r.betaStart));
-    this.applyAttr('beta-end', parseBeta('beta-end', this.betaEnd), (v) => (next.betaEnd = v), String(r.betaEnd));
+    this.applyAttr('num-train-timesteps', S.numTrainTimesteps.parse(this.numTrainTimesteps), (v) => (next.numTrainTimesteps = v), String(r.numTrainTimesteps));
+    this.applyAttr('beta-start', S.betaStart.parse(this.betaStart), (v) => (next.betaStart = v), String(r.betaStart));
+    this.applyAttr('beta-end', S.betaEnd.parse(this.betaEnd), (v) => (next.betaEnd = v), String(r.betaEnd));
     if (next.betaStart > next.betaEnd) {
       this.showError(
         'schedule',
@@ -272,7 +262,7 @@ export class DiffusionSchedule extends DiffusionWidget {
     this.range = next;
 
     const T = this.range.numTrainTimesteps;
-    if (!this.applyAttr('t', parseIntAttr('t', this.t, { min: 0, max: T - 1, default: Math.min(DEFAULT_T, T - 1) }), (v) => (this.step = v), `t = ${Math.min(this.step, T - 1)}`)) {
+    if (!this.applyAttr('t', S.t.parse(this.t, { max: T - 1, default: Math.min(DEFAULT_T, T - 1) }), (v) => (this.step = v), `t = ${Math.min(this.step, T - 1)}`)) {
       this.step = Math.min(this.step, T - 1);
     }
     const count = this.digits?.count;
@@ -280,11 +270,11 @@ export class DiffusionSchedule extends DiffusionWidget {
     if (count !== undefined && this.digit >= count) this.digit = 0;
     this.applyAttr(
       'digit-index',
-      parseIntAttr('digit-index', this.digitIndex, { min: 0, max: count === undefined ? undefined : count - 1, default: 0 }),
+      S.digitIndex.parse(this.digitIndex, { max: count === undefined ? undefined : count - 1 }),
       (v) => (this.digit = v),
       `digit ${this.digit}`,
     );
-    this.applyAttr('seed', parseIntAttr('seed', this.seed, { min: 0, max: MAX_SEED, default: 0 }), (v) => (this.seedValue = v), `seed ${this.seedValue}`);
+    this.applyAttr('seed', S.seed.parse(this.seed), (v) => (this.seedValue = v), `seed ${this.seedValue}`);
     this.mnist.sync(this.assetsBase);
   }
 

@@ -22,6 +22,9 @@ import { BIAS_DEFAULTS, LATENT_DEFAULTS, MAX_BIAS_COUNT, MAX_LATENT_GUIDANCE, MA
 import { SCORE_FIELD_DEFAULTS as SCORE_FIELD, SCORE_FIELD_LIMITS } from './score-field/settings';
 // <diffusion-vs-gan>.
 import * as VS_GAN from './vs-gan/settings';
+// Widgets whose attributes come from their settings table.
+import { attributeDocs } from './base/settings-table';
+import { SCHEDULE_SETTINGS } from './schedule/settings';
 
 export interface AttributeDoc {
   name: string;
@@ -122,16 +125,7 @@ export const WIDGET_DOCS: readonly WidgetDoc[] = [
     summary:
       'β_t, ᾱ_t and log-SNR of several schedules on three charts with a shared t cursor, one digit noised under each schedule with the same ε, and each schedule as a diffusers scheduler config to copy. No tfjs.',
     usesLab: false,
-    attributes: [
-      { name: 'schedules', type: `comma-separated, from ${SCHEDULES}`, default: BETA_SCHEDULES.join(','), description: 'The schedules compared.' },
-      { name: 'num-train-timesteps', type: `whole number 1 … ${MAX_TRAIN_TIMESTEPS}`, default: String(DEFAULT_SCHEDULE_SETTINGS.numTrainTimesteps), description: 'T, the number of diffusion steps.' },
-      { name: 'beta-start', type: 'number, 0 < β < 1', default: String(DEFAULT_SCHEDULE_SETTINGS.betaStart), description: 'First β (not used by the cosine schedule).' },
-      { name: 'beta-end', type: 'number, 0 < β < 1', default: String(DEFAULT_SCHEDULE_SETTINGS.betaEnd), description: 'Last β (not used by the cosine schedule).' },
-      { name: 't', type: 'whole number 0 … T − 1', default: '500', description: 'The cursor, a diffusers timestep.' },
-      { name: 'digit-index', type: 'whole number 0 … 1999', default: '0', description: 'Which digit of the MNIST test subset is noised.' },
-      { name: 'seed', type: SEED_TYPE, default: '0', description: 'Seed of the noise ε shared by every schedule.' },
-      ASSETS_BASE('mnist/'),
-    ],
+    attributes: attributeDocs(SCHEDULE_SETTINGS),
     events: [
       { name: 'diffusion-step', detail: '{ t, values: { [schedule]: { beta, alphaBar, logSnr } } }', when: 'the cursor moved' },
       CHANGE_EVENT,

@@ -7,6 +7,9 @@
  * number generators", 2021), seeded through splitmix32 so that nearby seeds give unrelated
  * streams. Normal numbers use the Box–Muller transform (Box & Muller, 1958).
  */
+/** The largest seed a widget, a link or a tool accepts: seeds are taken as unsigned 32-bit integers. */
+export const MAX_SEED = 2 ** 32 - 1;
+
 export class Rng {
   private s0: number;
   private s1: number;

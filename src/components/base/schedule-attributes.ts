@@ -5,6 +5,7 @@
  */
 import { BETA_SCHEDULES, DEFAULT_SCHEDULE_SETTINGS, type BetaSchedule } from '../../diffusion/config';
 import { parseEnumAttr, parseFloatAttr, parseIntAttr, type ParseResult, type RawAttr } from './attributes';
+import { enumSetting, floatSetting, intSetting, type Setting } from './settings-table';
 
 /** Upper limit the widgets accept for T (the curves and the step-by-step chain stay quick). */
 export const MAX_TRAIN_TIMESTEPS = 4000;
@@ -37,3 +38,22 @@ export function parseBeta(name: 'beta-start' | 'beta-end', raw: RawAttr, fallbac
 export function attributeForSetting(setting: string): string {
   return setting.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
+
+/** The rows every widget with a schedule shares, in the order diffusers lists its arguments. */
+export const numTrainTimestepsSetting = (doc: string): Setting<number> =>
+  intSetting('num-train-timesteps', { min: 1, max: MAX_TRAIN_TIMESTEPS, default: DEFAULT_SCHEDULE_SETTINGS.numTrainTimesteps, doc });
+
+export const betaScheduleSetting = (doc: string): Setting<BetaSchedule> =>
+  enumSetting('beta-schedule', BETA_SCHEDULES, { default: DEFAULT_SCHEDULE_SETTINGS.betaSchedule, hints: BETA_SCHEDULE_HINTS, doc });
+
+/** `beta-start` / `beta-end`: strictly between 0 and 1, as diffusers' schedules need. */
+export const betaSetting = (attribute: 'beta-start' | 'beta-end', doc: string): Setting<number> =>
+  floatSetting(attribute, {
+    min: 0,
+    max: 1,
+    minExclusive: true,
+    maxExclusive: true,
+    default: attribute === 'beta-start' ? DEFAULT_SCHEDULE_SETTINGS.betaStart : DEFAULT_SCHEDULE_SETTINGS.betaEnd,
+    type: 'number, 0 < β < 1',
+    doc,
+  });
