@@ -25,9 +25,16 @@ export interface UNetConfig {
   timeEmbedDim: number;
   /** Number of classes (10 for MNIST); 0 = unconditional. Label `numClasses` is the null label. */
   numClasses: number;
+  /**
+   * Side of the pixel patches folded into channels before the first convolution (space-to-depth,
+   * as in the patchify stem of Peebles & Xie 2023 and the pixel-unshuffle of Shi et al. 2016), and
+   * unfolded after the last. 2 runs the whole network at 14×14 on 2×2×C-channel inputs: a quarter
+   * of the FLOPs per channel, so the same budget buys a wider network. Absent means 1.
+   */
+  patchSize?: number;
 }
 
-export type PresetName = 'tiny' | 'small' | 'base';
+export type PresetName = 'tiny' | 'small' | 'base' | 'live';
 
 /**
  * Named configurations. Parameter and FLOP counts come from `describeUNet` (see
@@ -64,6 +71,18 @@ export const PRESETS: Record<PresetName, UNetConfig> = {
     groups: 4,
     timeEmbedDim: 64,
     numClasses: 10,
+  },
+  live: {
+    imageSize: 28,
+    channels: 1,
+    baseChannels: 16,
+    channelMults: [1, 2],
+    resBlocksPerLevel: 1,
+    attention: false,
+    groups: 4,
+    timeEmbedDim: 64,
+    numClasses: 10,
+    patchSize: 2,
   },
   base: {
     imageSize: 28,
@@ -110,7 +129,11 @@ const FIELDS: ReadonlyArray<keyof UNetConfig> = [
   'groups',
   'timeEmbedDim',
   'numClasses',
+  'patchSize',
 ];
+
+/** Fields a configuration may leave out (older checkpoints predate them). */
+const OPTIONAL_FIELDS: ReadonlyArray<keyof UNetConfig> = ['patchSize'];
 
 const MAX_LEVELS = 4;
 const MAX_RES_BLOCKS = 4;
@@ -138,7 +161,7 @@ export function validateUNetConfig(c: unknown): UNetConfig {
     }
   }
   for (const key of FIELDS) {
-    if (!(key in obj)) throw new ModelConfigError(key, 'is missing');
+    if (!(key in obj) && !OPTIONAL_FIELDS.includes(key)) throw new ModelConfigError(key, 'is missing');
   }
 
   const imageSize = intInRange(obj, 'imageSize', 4, 256);
@@ -173,13 +196,18 @@ export function validateUNetConfig(c: unknown): UNetConfig {
   }
   const channelMults = [...(mults as number[])];
 
+  const patchSize = obj.patchSize === undefined ? 1 : intInRange(obj, 'patchSize', 1, 4);
+  if (imageSize % patchSize !== 0) {
+    throw new ModelConfigError('patchSize', `must divide imageSize (${imageSize}), got ${patchSize}`);
+  }
+
   // Each downsampling halves the side exactly (stride 2, symmetric padding 1 gives ceil(n/2)), and
   // the up path doubles it back, so every level but the last needs an even side.
   const factor = 2 ** (channelMults.length - 1);
-  if (imageSize % factor !== 0) {
+  if ((imageSize / patchSize) % factor !== 0) {
     throw new ModelConfigError(
       'imageSize',
-      `must be divisible by ${factor} for ${channelMults.length} levels, got ${imageSize}`,
+      `must be divisible by ${factor * patchSize} for ${channelMults.length} levels${patchSize > 1 ? ` after ${patchSize}×${patchSize} patches` : ''}, got ${imageSize}`,
     );
   }
 
@@ -202,5 +230,17 @@ export function validateUNetConfig(c: unknown): UNetConfig {
     groups,
     timeEmbedDim,
     numClasses,
+    // Written only when it changes something, so older configurations round-trip unchanged.
+    ...(patchSize > 1 ? { patchSize } : {}),
   };
+}
+
+/** The side the network's first level runs at: the image side over the patch side. */
+export function workingSize(config: UNetConfig): number {
+  return config.imageSize / (config.patchSize ?? 1);
+}
+
+/** Channels the first convolution reads and the last writes: each patch's pixels. */
+export function workingChannels(config: UNetConfig): number {
+  return config.channels * (config.patchSize ?? 1) ** 2;
 }

@@ -12,7 +12,7 @@
  *   per level in reverse: resBlocksPerLevel + 1 residual blocks, each taking one skip by channel
  *   concatenation, then a 2× upsample (except at level 0) → GroupNorm → SiLU → conv_out.
  */
-import type { UNetConfig } from './config';
+import { workingChannels, workingSize, type UNetConfig } from './config';
 
 /** How a variable starts. Fans follow Glorot & Bengio 2010 / He et al. 2015 (kernel k×k: fan = k·k·channels). */
 export type InitSpec =
@@ -65,7 +65,8 @@ export interface UNetPlan {
 
 /** Orders the blocks. `config` must already be validated. */
 export function planUNet(config: UNetConfig): UNetPlan {
-  const { baseChannels, channelMults, resBlocksPerLevel, imageSize } = config;
+  const { baseChannels, channelMults, resBlocksPerLevel } = config;
+  const imageSize = workingSize(config);
   const steps: PlanStep[] = [];
   const skips: number[] = [baseChannels];
   let ch = baseChannels;
@@ -220,10 +221,12 @@ export function unetLayers(plan: UNetPlan): LayerSpec[] {
       flops: 2 * (c.numClasses + 1) * e,
     });
   }
-  layers.push(conv('in.conv', 3, c.channels, c.baseChannels, c.imageSize, 'glorot'));
+  const size = workingSize(c);
+  const pixels = workingChannels(c);
+  layers.push(conv('in.conv', 3, pixels, c.baseChannels, size, 'glorot'));
   for (const step of plan.steps) layers.push(...stepLayers(step, e));
-  layers.push(norm('out.norm', plan.baseChannels, c.imageSize));
-  layers.push(conv('out.conv', 3, plan.baseChannels, c.channels, c.imageSize, 'he'));
+  layers.push(norm('out.norm', plan.baseChannels, size));
+  layers.push(conv('out.conv', 3, plan.baseChannels, pixels, size, 'he'));
   return layers;
 }
 

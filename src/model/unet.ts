@@ -41,6 +41,28 @@ export class UNetWeightsError extends Error {
  * Its `variables` are every trainable variable, in forward order, under names like
  * "down.0.res.0.conv1.kernel"; weight handling and disposal come from VariableModel.
  */
+/**
+ * Folds each p×p patch of pixels into channels: [B, H, W, C] → [B, H/p, W/p, p·p·C], channel
+ * index (dy·p + dx)·C + c. Reshapes and one transpose, whose gradients tfjs has on every backend.
+ */
+export function spaceToDepth(x: tf.Tensor4D, p: number): tf.Tensor4D {
+  const [b, h, w, c] = x.shape;
+  return tf.tidy(() => {
+    const split = tf.reshape(x, [b, h / p, p, w / p, p * c]);
+    // [B, H/p, dy, W/p, dx·C] → [B, H/p, W/p, dy, dx·C]
+    return tf.reshape(tf.transpose(split, [0, 1, 3, 2, 4]), [b, h / p, w / p, p * p * c]);
+  });
+}
+
+/** The inverse of spaceToDepth: [B, h, w, p·p·C] → [B, h·p, w·p, C]. */
+export function depthToSpace(x: tf.Tensor4D, p: number, channels: number): tf.Tensor4D {
+  const [b, h, w] = x.shape;
+  return tf.tidy(() => {
+    const split = tf.reshape(x, [b, h, w, p, p * channels]);
+    return tf.reshape(tf.transpose(split, [0, 1, 3, 2, 4]), [b, h * p, w * p, channels]);
+  });
+}
+
 export class UNet extends VariableModel {
   readonly config: UNetConfig;
   private readonly plan: UNetPlan;
@@ -77,14 +99,17 @@ export class UNet extends VariableModel {
     }
     return tf.tidy(() => {
       const emb = silu(this.embedding(t, labels ?? null, b));
+      const p = this.config.patchSize ?? 1;
+      const input = p > 1 ? spaceToDepth(x, p) : x;
       // The image needs no gradient: a plain convolution skips computing one.
-      let hidden = convSame(x, this.v4('in.conv.kernel'), this.v1('in.conv.bias'), { inputNeedsGradient: false });
+      let hidden = convSame(input, this.v4('in.conv.kernel'), this.v1('in.conv.bias'), { inputNeedsGradient: false });
       const skips: tf.Tensor4D[] = [hidden];
       for (const step of this.plan.steps) {
         hidden = this.runStep(step, hidden, emb, skips);
       }
       const out = silu(groupNorm(hidden, this.v1('out.norm.gamma'), this.v1('out.norm.beta'), this.config.groups));
-      return convSame(out, this.v4('out.conv.kernel'), this.v1('out.conv.bias'));
+      const y = convSame(out, this.v4('out.conv.kernel'), this.v1('out.conv.bias'));
+      return p > 1 ? depthToSpace(y, p, channels) : y;
     });
   }
 
