@@ -645,7 +645,7 @@ export class DiffusionForward extends DiffusionWidget {
         <div class="field" role="group" aria-labelledby="digit-label">
           <span id="digit-label">Digit x<sub>0</sub></span>
           <div class="row">
-            <button type="button" class="prev" ?disabled=${!loaded} @click=${() => this.setDigit(this.digit - 1)} aria-label="Previous digit">◀ Prev</button>
+            <button type="button" class="prev" ?disabled=${!loaded} @click=${() => this.setDigit(this.digit - 1)} aria-label="Prev digit">◀ Prev</button>
             <button type="button" class="next" ?disabled=${!loaded} @click=${() => this.setDigit(this.digit + 1)} aria-label="Next digit">Next ▶</button>
             <button type="button" class="random" ?disabled=${!loaded} @click=${() => this.randomDigit()}>Random</button>
             <button type="button" class="draw" aria-pressed=${this.drawing ? 'true' : 'false'} aria-controls="pad" @click=${() => this.toggleDrawing()}>
@@ -764,7 +764,7 @@ export class DiffusionForward extends DiffusionWidget {
         noise of ${v.x0.length} pixels).
       </caption>
       <thead>
-        <tr><th scope="col"></th><th scope="col">mean</th><th scope="col">std</th></tr>
+        <tr><td></td><th scope="col">mean</th><th scope="col">std</th></tr>
       </thead>
       <tbody>
         ${row(html`in one go (eq. 4)`, 'closed-form', v.closedStats, !iterative)}

@@ -1033,7 +1033,7 @@ export class DiffusionInpaint extends DiffusionWidget {
         <div class="field" role="group" aria-labelledby="digit-label">
           <span id="digit-label">${inpainting ? 'Digit' : 'Start from an MNIST digit'}</span>
           <div class="row">
-            <button type="button" class="prev" ?disabled=${!loaded || busy} @click=${() => this.setDigit(this.digitValue - 1)} aria-label="Previous digit">◀ Prev</button>
+            <button type="button" class="prev" ?disabled=${!loaded || busy} @click=${() => this.setDigit(this.digitValue - 1)} aria-label="Prev digit">◀ Prev</button>
             <button type="button" class="next" ?disabled=${!loaded || busy} @click=${() => this.setDigit(this.digitValue + 1)} aria-label="Next digit">Next ▶</button>
             <button type="button" class="random" ?disabled=${!loaded || busy} @click=${() => this.randomDigit()}>Random</button>
             ${inpainting

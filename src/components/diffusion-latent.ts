@@ -464,7 +464,7 @@ export class DiffusionLatent extends DiffusionWidget {
     return html`<div part="table" class="table-wrap">
       <table>
         <caption class="visually-hidden">Pixel-space against latent diffusion</caption>
-        <thead><tr><th scope="col"></th><th scope="col">Pixel space</th><th scope="col">Latent space</th><th scope="col" class="ratio"><span class="visually-hidden">Latent compared with pixel</span></th></tr></thead>
+        <thead><tr><td></td><th scope="col">Pixel space</th><th scope="col">Latent space</th><th scope="col" class="ratio"><span class="visually-hidden">Latent compared with pixel</span></th></tr></thead>
         <tbody>
           ${rows.map((r) => html`<tr data-row=${r.key}><th scope="row">${r.label}</th><td class="num pixel">${r.pixel}</td><td class="num latent">${r.latent}${r.ratio ? html`<span class="ratio-inline">${r.ratio}</span>` : nothing}</td><td class="ratio">${r.ratio}</td></tr>`)}
         </tbody>

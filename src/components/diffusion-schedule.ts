@@ -584,7 +584,7 @@ export class DiffusionSchedule extends DiffusionWidget {
         <span class="value">ᾱ = <span class="abar">${formatNumber(abar)}</span></span>
       </figcaption>
       <button type="button" class="copy" data-schedule=${schedule} @click=${() => void this.copyConfig(schedule)}
-        aria-label=${`Copy the ${LOOK[schedule].name} schedule as a diffusers config`}>
+        aria-label=${`Copy diffusers config of the ${LOOK[schedule].name} schedule`}>
         Copy diffusers config
       </button>
     </figure>`;

@@ -21,6 +21,7 @@
  *
  * - `::: note` … `:::` is an aside (citations, caveats).
  * - `##`/`###` headings get stable ids; the `##` ones make the page's contents list.
+ * - Tables scroll sideways on a phone; an empty header cell is a plain cell, not a blank header.
  */
 import katex from 'katex';
 import { Marked, Renderer, type Tokens } from 'marked';
@@ -267,6 +268,12 @@ export function renderLessonMarkdown(markdown: string): RenderedLesson {
       },
       table(this: Renderer, token: Tokens.Table) {
         return `<div class="table-scroll">${Renderer.prototype.table.call(this, token)}</div>\n`;
+      },
+      // An empty header cell (the corner above a column of row labels) heads nothing: as a <th>
+      // it would be announced as a blank column header, so it is an ordinary cell.
+      tablecell(this: Renderer, token: Tokens.TableCell) {
+        const cell = Renderer.prototype.tablecell.call(this, token);
+        return token.header && token.text.trim() === '' ? cell.replace(/^<th\b/, '<td').replace(/<\/th>(\s*)$/, '</td>$1') : cell;
       },
     },
   });

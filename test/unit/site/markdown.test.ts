@@ -101,4 +101,11 @@ describe('lesson Markdown', () => {
     expect(html).toContain('<aside class="note"><p>A <em>caveat</em>.</p>');
     expect(html).toMatch(/<div class="table-scroll"><table>/);
   });
+
+  it('renders an empty header cell as a plain cell, so no column header is blank', () => {
+    const { html } = renderLessonMarkdown('|  | pixel | latent |\n| --- | --- | ---: |\n| values | 784 | 16 |\n');
+    expect(html).toMatch(/<thead>\s*<tr>\s*<td><\/td>\s*<th>pixel<\/th>\s*<th align="right">latent<\/th>/);
+    expect(html).not.toMatch(/<th[^>]*>\s*<\/th>/);
+    expect(html).toMatch(/<tbody>\s*<tr>\s*<td>values<\/td>/);
+  });
 });
