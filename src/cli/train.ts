@@ -15,6 +15,7 @@ import { setupBackend } from '../backend/node';
 import { PRESETS, validateUNetConfig, type UNetConfig } from '../model/config';
 import { UNet } from '../model/unet';
 import { DDPMScheduler } from '../diffusion';
+import { formatLossWeighting, parseLossWeighting } from '../diffusion/loss-weighting';
 import { loadMnistFromNode } from '../data/node-mnist';
 import { Batcher } from '../data/mnist';
 import { Trainer, TrainingDivergedError, type TrainProgress } from '../lab/trainer';
@@ -40,7 +41,8 @@ const USAGE = `Usage: npm run train -- --preset NAME --steps N --batch B --out D
   --checkpoint-every N   steps between checkpoints (default 250)
   --beta-schedule NAME   scheduler beta schedule (default linear)
   --prediction-type NAME epsilon | v_prediction | sample (default epsilon)
-  --train-timesteps T    number of diffusion steps (default 1000)`;
+  --train-timesteps T    number of diffusion steps (default 1000)
+  --loss-weighting W     uniform | min-snr[:γ] (Hang et al. 2023; default uniform)`;
 
 function fail(message: string): never {
   process.stderr.write(`train: ${message}\n\n${USAGE}\n`);
@@ -73,6 +75,7 @@ async function main(): Promise<void> {
       'beta-schedule': { type: 'string' },
       'prediction-type': { type: 'string' },
       'train-timesteps': { type: 'string' },
+      'loss-weighting': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     allowPositionals: false,
@@ -127,6 +130,13 @@ async function main(): Promise<void> {
       emaDecay: num('ema', values.ema, 0.999, (v) => v >= 0 && v < 1, 'in [0, 1)'),
       labelDropout: num('label-dropout', values['label-dropout'], 0.1, (v) => v >= 0 && v <= 1, 'in [0, 1]'),
       seed: num('seed', values.seed, 0, (v) => Number.isInteger(v), 'an integer'),
+      lossWeighting: (() => {
+        try {
+          return formatLossWeighting(parseLossWeighting(values['loss-weighting'] ?? 'uniform'));
+        } catch (e) {
+          return fail(`--loss-weighting: ${(e as Error).message}`);
+        }
+      })(),
     };
   }
   const checkpointEvery = num('checkpoint-every', values['checkpoint-every'], 250, (v) => Number.isInteger(v) && v >= 1, 'a positive integer');
@@ -143,6 +153,7 @@ async function main(): Promise<void> {
     emaDecay: settings.emaDecay,
     labelDropout: settings.labelDropout,
     adam: { learningRate: settings.learningRate, warmupSteps: settings.warmupSteps, gradClipNorm: settings.gradClipNorm },
+    lossWeighting: parseLossWeighting(settings.lossWeighting ?? 'uniform'),
   });
   if (resumeCkpt) {
     const tensors = decodeCheckpointWeights(resumeCkpt);
@@ -169,6 +180,7 @@ async function main(): Promise<void> {
       gradClipNorm: settings.gradClipNorm,
       emaDecay: settings.emaDecay,
       labelDropout: settings.labelDropout,
+      lossWeighting: settings.lossWeighting ?? 'uniform',
       ...(settings.settingChanges?.length ? { settingChanges: settings.settingChanges } : {}),
       seed: settings.seed,
       command: commands.join(' && '),
@@ -264,6 +276,8 @@ interface RunSettings {
   emaDecay: number;
   labelDropout: number;
   seed: number;
+  /** `uniform` or `min-snr:γ`; absent in runs made before it existed (uniform). */
+  lossWeighting?: string;
   /** Settings changed on --resume, in order. */
   settingChanges?: Array<{ step: number; setting: 'labelDropout'; from: number; to: number }>;
 }

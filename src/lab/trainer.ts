@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../data/rng';
 import { Adam, type AdamConfig } from './adam';
 import { emaDecayAt, updateEma, copyWeights } from './ema';
+import { lossWeights, UNIFORM_WEIGHTING, type LossWeighting } from '../diffusion/loss-weighting';
+import type { PredictionType } from '../diffusion/config';
 
 /**
  * The diffusion training loop of Ho et al. 2020, Algorithm 1: pick x₀ and a uniform timestep t,
@@ -21,7 +23,8 @@ export interface Denoiser {
 
 /** What the trainer needs of a scheduler (DDPMScheduler satisfies it). */
 export interface NoisingScheduler {
-  readonly config: { numTrainTimesteps: number; predictionType: string };
+  readonly config: { numTrainTimesteps: number; predictionType: PredictionType };
+  readonly alphasCumprod: ArrayLike<number>;
   addNoise(x0: tf.Tensor, noise: tf.Tensor, t: tf.Tensor1D): tf.Tensor;
   /** ε, v or x₀, whichever the scheduler's predictionType names. */
   trainingTarget(x0: tf.Tensor, noise: tf.Tensor, t: tf.Tensor1D): tf.Tensor;
@@ -47,6 +50,8 @@ export interface TrainerOptions {
   imageShape: [number, number, number];
   /** Read the loss back from the device every this many steps. */
   lossReadEvery: number;
+  /** How each timestep's loss is weighted (uniform: Ho et al.'s simple loss, eq. 14). */
+  lossWeighting: LossWeighting;
 }
 
 export const DEFAULT_TRAINER_OPTIONS: Omit<TrainerOptions, 'batchSize' | 'numClasses' | 'seed'> = {
@@ -55,6 +60,7 @@ export const DEFAULT_TRAINER_OPTIONS: Omit<TrainerOptions, 'batchSize' | 'numCla
   labelDropout: 0.1,
   imageShape: [28, 28, 1],
   lossReadEvery: 10,
+  lossWeighting: UNIFORM_WEIGHTING,
 };
 
 export interface LossPoint {
@@ -99,6 +105,8 @@ export class Trainer {
   private readonly rng: Rng;
   private pending: Array<{ step: number; loss: tf.Scalar }> = [];
   private readonly names: Map<string, string>;
+  /** Per-timestep loss weights, or null for the plain mean. */
+  private readonly timestepWeights: Float32Array | null;
 
   constructor(
     readonly model: Denoiser,
@@ -114,6 +122,8 @@ export class Trainer {
     copyWeights(ema.variables, model.variables);
     // tf.variableGrads keys gradients by the variables' internal names; map them back.
     this.names = new Map([...model.variables].map(([name, v]) => [v.name, name]));
+    const w = this.options.lossWeighting;
+    this.timestepWeights = w.kind === 'uniform' ? null : lossWeights(scheduler.alphasCumprod, scheduler.config.predictionType, w);
   }
 
   /**
@@ -154,10 +164,13 @@ export class Trainer {
       const target = this.scheduler.trainingTarget(x0, eps, t);
       const y = numClasses > 0 ? tf.tensor1d(labels, 'int32') : null;
       const tFloat = tf.cast(t, 'float32') as tf.Tensor1D;
-      const { value, grads } = tf.variableGrads(
-        () => tf.mean(tf.squaredDifference(this.model.apply(xt, tFloat, y), target)) as tf.Scalar,
-        variables,
-      );
+      const weights = this.timestepWeights;
+      const sampleWeights = weights ? tf.tensor4d(Float32Array.from(timesteps, (ti) => weights[ti]), [batchSize, 1, 1, 1]) : null;
+      const { value, grads } = tf.variableGrads(() => {
+        const err = tf.squaredDifference(this.model.apply(xt, tFloat, y), target);
+        // Weighted: the mean over the batch of w_t × each image's mean squared error.
+        return tf.mean(sampleWeights ? tf.mul(err, sampleWeights) : err) as tf.Scalar;
+      }, variables);
       const named: tf.NamedTensorMap = {};
       for (const [internal, g] of Object.entries(grads)) named[this.names.get(internal) ?? internal] = g;
       this.optimizer.apply(named);
