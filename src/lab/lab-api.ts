@@ -131,9 +131,19 @@ export interface LabEvents {
   'backend': LabStatus;
 }
 
-export interface Lab {
-  /** Starts the worker and the backend (once); resolves with the chosen backend. */
-  ready(): Promise<LabStatus>;
+/** A long request's page-side extras: its steps as they happen, and a signal that cancels it. */
+export interface StreamOptions {
+  /** Receives every step when the request sets recordSteps. */
+  onStep?: (step: SampleStep) => void;
+  /** Aborting rejects the request with an AbortError; the worker stops before its next step. */
+  signal?: AbortSignal;
+}
+
+/**
+ * The pixel-space model's requests: its description, the training run on this page, sampling,
+ * the reference classifier, checkpoints and the tensor counts for leak checks.
+ */
+export interface PixelModelRequests {
   modelInfo(source: ModelSource): Promise<ModelInfo>;
 
   startTraining(settings: TrainSettings): Promise<void>;
@@ -144,7 +154,7 @@ export interface Lab {
   trainProgress(): Promise<TrainProgress | null>;
 
   /** Samples; onStep receives every step when recordSteps is set. Rejects with AbortError on abort. */
-  sample(request: SampleRequest, opts?: { onStep?: (s: SampleStep) => void; signal?: AbortSignal }): Promise<SampleResult>;
+  sample(request: SampleRequest, opts?: StreamOptions): Promise<SampleResult>;
   /** Reference-classifier labels and confidences for images. */
   classify(images: Float32Array, count: number): Promise<Classification>;
 
@@ -155,10 +165,6 @@ export interface Lab {
 
   /** tf.memory().numTensors inside the lab (for leak checks). */
   numTensors(): Promise<number>;
-
-  addEventListener<K extends keyof LabEvents>(type: K, listener: (e: CustomEvent<LabEvents[K]>) => void): void;
-  removeEventListener<K extends keyof LabEvents>(type: K, listener: (e: CustomEvent<LabEvents[K]>) => void): void;
-  dispose(): void;
 }
 
 // ---- Editing with a trained model: inpainting and SDEdit (src/lab/editing.ts) ----
@@ -215,12 +221,12 @@ export interface EditResult {
   xStart: Float32Array;
 }
 
-/** The editing requests of the page's lab (merged into `Lab` above). */
-export interface Lab {
+/** Editing an image with a trained model (the worker's side is host-editing.ts). */
+export interface EditingRequests {
   /** Fills the masked region of an image; onStep receives every step when recordSteps is set. Rejects with AbortError on abort. */
-  inpaint(request: InpaintRequest, opts?: { onStep?: (s: SampleStep) => void; signal?: AbortSignal }): Promise<EditResult>;
+  inpaint(request: InpaintRequest, opts?: StreamOptions): Promise<EditResult>;
   /** SDEdit: noises an image to t₀ and denoises it. Strength 0 returns the image unchanged. */
-  sdedit(request: SdeditRequest, opts?: { onStep?: (s: SampleStep) => void; signal?: AbortSignal }): Promise<EditResult>;
+  sdedit(request: SdeditRequest, opts?: StreamOptions): Promise<EditResult>;
 }
 
 // ---- Latent diffusion (src/latent; the worker's side is host-latent.ts) ----
@@ -234,12 +240,29 @@ export type {
   LatentSampleResult,
 } from '../latent/latent-api';
 
-/** The latent-diffusion requests of the page's lab (merged into `Lab` above). */
-export interface Lab {
+/** Latent diffusion: the shipped autoencoder and latent models. */
+export interface LatentRequests {
   /** The shipped autoencoder and latent model `model`, with the pixel model beside them: sizes, FLOPs, measured quality. */
   latentInfo(model: import('../latent/latent-api').LatentModelName): Promise<import('../latent/latent-api').LatentInfo>;
   /** Test digits, their scaled latents and the autoencoder's reconstructions. */
   latentReconstruct(request: import('../latent/latent-api').LatentReconstructRequest): Promise<import('../latent/latent-api').LatentReconstruction>;
   /** Samples in latent space and decodes them; the wall time covers both. */
   latentSample(request: import('../latent/latent-api').LatentSampleRequest): Promise<import('../latent/latent-api').LatentSampleResult>;
+}
+
+// ---- The page's lab ----
+
+/**
+ * Every request the page's lab answers from its worker. protocol.ts's LAB_METHODS gives each its
+ * kind; the client, the messages and the worker's dispatch all follow from this interface.
+ */
+export interface LabRequests extends PixelModelRequests, EditingRequests, LatentRequests {}
+
+export interface Lab extends LabRequests {
+  /** Starts the worker and the backend (once); resolves with the chosen backend. */
+  ready(): Promise<LabStatus>;
+  addEventListener<K extends keyof LabEvents>(type: K, listener: (e: CustomEvent<LabEvents[K]>) => void): void;
+  removeEventListener<K extends keyof LabEvents>(type: K, listener: (e: CustomEvent<LabEvents[K]>) => void): void;
+  /** Stops the worker: requests in flight and every later one reject. */
+  dispose(): void;
 }

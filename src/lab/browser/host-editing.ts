@@ -2,14 +2,16 @@
  * The lab worker's editing requests, `inpaint` and `sdedit` (protocol.ts): checks what the page
  * sent, picks the shipped or the page's trained model as `sample` does, runs the host-neutral loops
  * of src/lab/editing.ts on it, and reports each recorded step and the wall time. LabHost hands in
- * its model access, its job table (so `cancel` stops these runs too) and its outputs.
+ * its model access; the worker's dispatch hands in the request's StreamJob (its cancellation and
+ * where its steps go).
  */
 import type { UNet } from '../../model/unet';
 import { downMoves, repaintMoves, MAX_REPAINT_DOWN_MOVES } from '../editing-schedule';
 import { inpaint, sdedit, INPAINT_METHODS, REPAINT_DEFAULTS, type EditingResult } from '../editing';
-import type { EditResult, InpaintRequest, ModelSource, SampleStep, SdeditRequest } from '../lab-api';
+import type { EditResult, InpaintRequest, ModelSource, SdeditRequest } from '../lab-api';
 import { schedulerFor, type SamplingStep } from '../sampling';
 import type { SharedModel } from './model-lease';
+import type { StreamJob } from './protocol';
 
 /** Most results one editing request may ask for. */
 export const MAX_EDIT_COUNT = 64;
@@ -29,10 +31,7 @@ export interface EditingHost {
   /** The page's trained model (throws when there is none). */
   trained(): EditingModel;
   shipped(): Promise<EditingModel>;
-  /** Running jobs by request id; LabHost's `cancel(id)` aborts them. */
-  readonly jobs: Map<number, AbortController>;
   yieldToEventLoop(): Promise<void>;
-  step(id: number, step: SampleStep): void;
 }
 
 function checkCommon(request: InpaintRequest | SdeditRequest): void {
@@ -57,38 +56,32 @@ async function modelFor(host: EditingHost, source: ModelSource | undefined): Pro
   throw new RangeError(`unknown model source "${String(chosen)}"; allowed: shipped, trained`);
 }
 
-/** Runs one editing loop as job `id`, with the lab's cancellation, step messages and timing. */
-async function job(
+/** Runs one editing loop as the request's job, with its cancellation, step messages and timing. */
+async function runJob(
   host: EditingHost,
-  id: number,
+  job: StreamJob,
   model: EditingModel,
   recordSteps: boolean | undefined,
   run: (extras: { signal: AbortSignal; yieldToEventLoop: () => Promise<void>; onStep?: (s: SamplingStep) => void }) => (model: UNet) => Promise<EditingResult>,
 ): Promise<EditResult> {
-  const controller = new AbortController();
-  host.jobs.set(id, controller);
   const started = performance.now();
-  try {
-    const onStep = recordSteps
-      ? (s: SamplingStep) => host.step(id, { index: s.index, total: s.total, timestep: s.timestep, xt: s.xt.slice(), x0: s.x0.slice() })
-      : undefined;
-    const out = await model.model.use(run({ signal: controller.signal, yieldToEventLoop: () => host.yieldToEventLoop(), onStep }));
-    // Copies: on the cpu backend data() hands out the tensor's own array, which must not be transferred.
-    return {
-      images: out.images.slice(),
-      count: out.count,
-      steps: out.steps,
-      nfe: out.nfe,
-      wallMs: performance.now() - started,
-      startTimestep: out.startTimestep,
-      xStart: out.xStart.slice(),
-    };
-  } finally {
-    host.jobs.delete(id);
-  }
+  const onStep = recordSteps
+    ? (s: SamplingStep) => job.step({ index: s.index, total: s.total, timestep: s.timestep, xt: s.xt.slice(), x0: s.x0.slice() })
+    : undefined;
+  const out = await model.model.use(run({ signal: job.signal, yieldToEventLoop: () => host.yieldToEventLoop(), onStep }));
+  // Copies: on the cpu backend data() hands out the tensor's own array, which must not be transferred.
+  return {
+    images: out.images.slice(),
+    count: out.count,
+    steps: out.steps,
+    nfe: out.nfe,
+    wallMs: performance.now() - started,
+    startTimestep: out.startTimestep,
+    xStart: out.xStart.slice(),
+  };
 }
 
-export async function runInpaint(host: EditingHost, id: number, request: InpaintRequest): Promise<EditResult> {
+export async function runInpaint(host: EditingHost, request: InpaintRequest, job: StreamJob): Promise<EditResult> {
   checkCommon(request);
   const { method, mask } = request;
   if (!(INPAINT_METHODS as readonly string[]).includes(method)) {
@@ -107,7 +100,7 @@ export async function runInpaint(host: EditingHost, id: number, request: Inpaint
     }
   }
   const model = await modelFor(host, request.source);
-  return job(host, id, model, request.recordSteps, (extras) => (m) =>
+  return runJob(host, job, model, request.recordSteps, (extras) => (m) =>
     inpaint({
       model: m,
       scheduler: schedulerFor(request.sampler, model.scheduler),
@@ -127,10 +120,10 @@ export async function runInpaint(host: EditingHost, id: number, request: Inpaint
   );
 }
 
-export async function runSdedit(host: EditingHost, id: number, request: SdeditRequest): Promise<EditResult> {
+export async function runSdedit(host: EditingHost, request: SdeditRequest, job: StreamJob): Promise<EditResult> {
   checkCommon(request);
   const model = await modelFor(host, request.source);
-  return job(host, id, model, request.recordSteps, (extras) => (m) =>
+  return runJob(host, job, model, request.recordSteps, (extras) => (m) =>
     sdedit({
       model: m,
       scheduler: schedulerFor(request.sampler, model.scheduler),

@@ -1,19 +1,22 @@
 /**
  * The page side of the lab: `getLab()` gives every widget on a page the same Lab, whose work runs
- * in one Web Worker (lab-worker.ts). Requests are promises; errors from the worker reject them
- * with the worker's error name and message; events arrive as CustomEvents.
+ * in one Web Worker (lab-worker.ts). Requests are promises, one function per entry of protocol.ts's
+ * LAB_METHODS; errors from the worker reject them with the worker's error name and message; events
+ * arrive as CustomEvents.
  *
  *   const lab = getLab({ backend: 'auto' });
  *   const { backend, reason } = await lab.ready();
  *   lab.addEventListener('train-progress', (e) => chart.add(e.detail.newLosses));
  */
-import type { Lab, LabEvents, LabOptions, LabStatus, SampleStep } from '../lab-api';
+import type { Lab, LabEvents, LabOptions, LabRequests, LabStatus, SampleStep, StreamOptions } from '../lab-api';
 import {
+  LAB_METHODS,
   deserializeError,
   type FromWorker,
-  type LabMethods,
+  type LabResult,
   type MethodName,
   type ToWorker,
+  type WireArgs,
   type WorkerInit,
 } from './protocol';
 
@@ -23,8 +26,21 @@ interface Pending {
   onStep?: (step: SampleStep) => void;
 }
 
+/** The part of a Worker the client uses. */
+export interface LabWorker {
+  postMessage(message: ToWorker, options?: StructuredSerializeOptions): void;
+  addEventListener(type: 'message', listener: (event: MessageEvent<FromWorker>) => void): void;
+  addEventListener(type: 'error', listener: (event: ErrorEvent) => void): void;
+  addEventListener(type: 'messageerror', listener: () => void): void;
+  terminate(): void;
+}
+
 function abortError(): DOMException {
   return new DOMException('Sampling was cancelled', 'AbortError');
+}
+
+function startWorker(): LabWorker {
+  return new Worker(new URL('./lab-worker.ts', import.meta.url), { type: 'module', name: 'diffusion-lab' });
 }
 
 /** Base URLs resolved against the page, so the worker (whose own URL differs) reads the same files. */
@@ -45,8 +61,12 @@ function resolveOptions(options: LabOptions): WorkerInit {
   };
 }
 
+// The requests themselves (modelInfo, sample, …) are not written here: the constructor makes one
+// function per entry of LAB_METHODS, typed by `LabRequests`.
+interface LabClient extends LabRequests {}
+
 class LabClient implements Lab {
-  private worker: Worker | null = null;
+  private worker: LabWorker | null = null;
   private status: Promise<LabStatus> | null = null;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
@@ -54,99 +74,29 @@ class LabClient implements Lab {
   /** Set once the worker has failed or the lab was disposed: every later request rejects with it. */
   private broken: Error | null = null;
 
-  constructor(readonly init: WorkerInit) {}
+  constructor(
+    private readonly options: WorkerInit,
+    private readonly openWorker: () => LabWorker = startWorker,
+  ) {
+    for (const method of Object.keys(LAB_METHODS) as MethodName[]) {
+      // init is ready()'s, which also remembers the status and announces the backend.
+      if (method !== 'init') Object.assign(this, { [method]: this.requestFunction(method) });
+    }
+  }
 
   ready(): Promise<LabStatus> {
     if (!this.status) {
-      this.status = this.call('init', this.init).then((status) => {
+      const status = this.call('init', [this.options]).then((status) => {
         this.events.dispatchEvent(new CustomEvent('backend', { detail: status }));
         return status;
       });
       // A start that failed (e.g. a network error while loading tfjs' files) is tried again on the next call.
-      this.status.catch(() => {
+      status.catch(() => {
         this.status = null;
       });
+      this.status = status;
     }
     return this.status;
-  }
-
-  modelInfo: Lab['modelInfo'] = (source) => this.request('modelInfo', source);
-  startTraining: Lab['startTraining'] = (settings) => this.request('startTraining', settings);
-  pauseTraining: Lab['pauseTraining'] = () => this.request('pauseTraining', null);
-  resumeTraining: Lab['resumeTraining'] = () => this.request('resumeTraining', null);
-  resetTraining: Lab['resetTraining'] = () => this.request('resetTraining', null);
-  trainProgress: Lab['trainProgress'] = () => this.request('trainProgress', null);
-  classify: Lab['classify'] = (images, count) => this.request('classify', { images, count });
-  saveCheckpoint: Lab['saveCheckpoint'] = (target) => this.request('saveCheckpoint', target);
-  loadCheckpoint: Lab['loadCheckpoint'] = (from) => this.request('loadCheckpoint', from);
-  numTensors: Lab['numTensors'] = () => this.request('numTensors', null);
-
-  sample: Lab['sample'] = async (request, opts = {}) => {
-    const { signal, onStep } = opts;
-    if (signal?.aborted) throw abortError();
-    await this.ready();
-    if (signal?.aborted) throw abortError();
-    return new Promise((resolve, reject) => {
-      let id = 0;
-      const onAbort = (): void => {
-        // Answer at once; the worker stops before its next step and its late reply is ignored.
-        this.pending.delete(id);
-        this.worker?.postMessage({ type: 'cancel', id } satisfies ToWorker);
-        reject(abortError());
-      };
-      id = this.send('sample', request, {
-        resolve: (value) => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve(value as Awaited<ReturnType<Lab['sample']>>);
-        },
-        reject: (error) => {
-          signal?.removeEventListener('abort', onAbort);
-          reject(error);
-        },
-        onStep,
-      });
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
-  };
-
-  // ---- editing: inpainting and SDEdit, cancellable and step-reporting like sample ----
-  inpaint: Lab['inpaint'] = (request, opts = {}) => this.streamed('inpaint', request, opts);
-  sdedit: Lab['sdedit'] = (request, opts = {}) => this.streamed('sdedit', request, opts);
-
-  // ---- latent diffusion (host-latent.ts) ----
-  latentInfo: Lab['latentInfo'] = (model) => this.request('latentInfo', model);
-  latentReconstruct: Lab['latentReconstruct'] = (request) => this.request('latentReconstruct', request);
-  latentSample: Lab['latentSample'] = (request) => this.request('latentSample', request);
-
-  private async streamed<K extends 'inpaint' | 'sdedit'>(
-    method: K,
-    request: LabMethods[K][0],
-    { signal, onStep }: { onStep?: (s: SampleStep) => void; signal?: AbortSignal },
-  ): Promise<LabMethods[K][1]> {
-    if (signal?.aborted) throw abortError();
-    await this.ready();
-    if (signal?.aborted) throw abortError();
-    return new Promise((resolve, reject) => {
-      let id = 0;
-      const onAbort = (): void => {
-        this.pending.delete(id);
-        this.worker?.postMessage({ type: 'cancel', id } satisfies ToWorker);
-        reject(abortError());
-      };
-      const settle = (): void => signal?.removeEventListener('abort', onAbort);
-      id = this.send(method, request, {
-        resolve: (value) => {
-          settle();
-          resolve(value as LabMethods[K][1]);
-        },
-        reject: (error) => {
-          settle();
-          reject(error);
-        },
-        onStep,
-      });
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
   }
 
   addEventListener<K extends keyof LabEvents>(type: K, listener: (e: CustomEvent<LabEvents[K]>) => void): void {
@@ -164,22 +114,63 @@ class LabClient implements Lab {
     if (shared?.lab === this) shared = null;
   }
 
-  // ---- messaging -----------------------------------------------------------------------------
+  // ---- the requests, from the table ------------------------------------------------------------
 
-  /** A request after start-up: waits for ready(), so a failed start rejects every request with its reason. */
-  private async request<K extends MethodName>(method: K, arg: LabMethods[K][0]): Promise<LabMethods[K][1]> {
-    await this.ready();
-    return this.call(method, arg);
+  /** The page's function for request `method`, of the kind LAB_METHODS gives it. */
+  private requestFunction<K extends Exclude<MethodName, 'init'>>(method: K): LabRequests[K] {
+    const send =
+      LAB_METHODS[method].kind === 'stream'
+        ? (request: WireArgs<K>[0], opts?: StreamOptions) => this.stream(method, [request] as WireArgs<K>, opts)
+        : (...args: WireArgs<K>) => this.request(method, args);
+    // The table's kind matches the signature (protocol.ts checks it), so `send` has K's signature.
+    return send as unknown as LabRequests[K];
   }
 
-  private call<K extends MethodName>(method: K, arg: LabMethods[K][0]): Promise<LabMethods[K][1]> {
+  /** A request after start-up: waits for ready(), so a failed start rejects every request with its reason. */
+  private async request<K extends MethodName>(method: K, args: WireArgs<K>): Promise<LabResult<K>> {
+    await this.ready();
+    return this.call(method, args);
+  }
+
+  /** A streamed request: steps go to onStep; an abort rejects at once and tells the worker to stop. */
+  private async stream<K extends MethodName>(method: K, args: WireArgs<K>, { signal, onStep }: StreamOptions = {}): Promise<LabResult<K>> {
+    if (signal?.aborted) throw abortError();
+    await this.ready();
+    if (signal?.aborted) throw abortError();
     return new Promise((resolve, reject) => {
-      this.send(method, arg, { resolve: resolve as (v: unknown) => void, reject });
+      let id = 0;
+      const onAbort = (): void => {
+        // Answer at once; the worker stops before its next step and its late reply is ignored.
+        this.pending.delete(id);
+        this.worker?.postMessage({ type: 'cancel', id } satisfies ToWorker);
+        reject(abortError());
+      };
+      const settle = (): void => signal?.removeEventListener('abort', onAbort);
+      id = this.send(method, args, {
+        resolve: (value) => {
+          settle();
+          resolve(value as LabResult<K>);
+        },
+        reject: (error) => {
+          settle();
+          reject(error);
+        },
+        onStep,
+      });
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  // ---- messaging -----------------------------------------------------------------------------
+
+  private call<K extends MethodName>(method: K, args: WireArgs<K>): Promise<LabResult<K>> {
+    return new Promise((resolve, reject) => {
+      this.send(method, args, { resolve: resolve as (v: unknown) => void, reject });
     });
   }
 
   /** Posts a request and returns its id. Arguments are copied, never transferred: the caller keeps its arrays. */
-  private send<K extends MethodName>(method: K, arg: LabMethods[K][0], pending: Pending): number {
+  private send<K extends MethodName>(method: K, args: WireArgs<K>, pending: Pending): number {
     const id = this.nextId++;
     if (this.broken) {
       pending.reject(this.broken);
@@ -187,7 +178,7 @@ class LabClient implements Lab {
     }
     this.pending.set(id, pending);
     try {
-      this.ensureWorker().postMessage({ type: 'request', id, method, arg } as ToWorker);
+      this.ensureWorker().postMessage({ type: 'request', id, method, args } as ToWorker);
     } catch (error) {
       // E.g. an argument that cannot be cloned (a function inside the settings).
       this.pending.delete(id);
@@ -196,9 +187,9 @@ class LabClient implements Lab {
     return id;
   }
 
-  private ensureWorker(): Worker {
+  private ensureWorker(): LabWorker {
     if (this.worker) return this.worker;
-    const worker = new Worker(new URL('./lab-worker.ts', import.meta.url), { type: 'module', name: 'diffusion-lab' });
+    const worker = this.openWorker();
     worker.addEventListener('message', (event: MessageEvent<FromWorker>) => this.receive(event.data));
     worker.addEventListener('error', (event: ErrorEvent) => {
       event.preventDefault();
@@ -260,4 +251,9 @@ export function getLab(options?: LabOptions): Lab {
   const lab = new LabClient(init);
   shared = { lab, key };
   return lab;
+}
+
+/** A lab on a worker of the caller's (tests connect it to a dispatcher in the same thread); no page options are read. */
+export function connectLab(init: WorkerInit, openWorker: () => LabWorker): Lab {
+  return new LabClient(init, openWorker);
 }

@@ -1,7 +1,8 @@
 /**
- * Everything the lab worker does, one method per request of protocol.ts: backend start-up, the
- * shipped and the trained model, the training run, sampling jobs, the reference classifier and
- * checkpoints. Independent of the messaging so that the worker file stays a thin dispatcher.
+ * Everything the lab worker does, one method per request of protocol.ts's LAB_METHODS (by the same
+ * name, checked against `LabHostMethods`): backend start-up, the shipped and the trained model, the
+ * training run, sampling jobs, the reference classifier and checkpoints. Independent of the
+ * messaging: lab-dispatch.ts calls these methods, and hands streamed ones a StreamJob.
  */
 import * as tf from '@tensorflow/tfjs';
 import { setupBackend } from '../../backend';
@@ -28,7 +29,6 @@ import type {
   ModelSource,
   SampleRequest,
   SampleResult,
-  SampleStep,
   TrainProgress,
   TrainSettings,
 } from '../lab-api';
@@ -41,7 +41,7 @@ import { readStoredCheckpoint, storeCheckpoint } from './checkpoint-store';
 import { runInpaint, runSdedit, type EditingHost } from './host-editing';
 import { LatentHost } from './host-latent';
 import { SharedModel } from './model-lease';
-import type { EventMessage, WorkerInit } from './protocol';
+import type { EventMessage, LabHostMethods, StreamJob, WorkerInit } from './protocol';
 import { classifyImages, loadReferenceClassifier } from './reference-classifier';
 import { checkTrainSettings } from './train-settings';
 import { TrainingSession, type SessionEvents } from './training-session';
@@ -53,10 +53,8 @@ export const CLASSIFIER_DIR = 'classifier/';
 /** Most images one sample request may ask for (memory of a phone's GPU). */
 export const MAX_SAMPLE_COUNT = 400;
 
-export interface HostOutput {
-  event(message: EventMessage): void;
-  step(id: number, step: SampleStep): void;
-}
+/** Where the host's events go (to the page). */
+export type HostEvents = (message: EventMessage) => void;
 
 interface LoadedModel {
   model: SharedModel<UNet>;
@@ -73,7 +71,7 @@ function sameConfig(a: UNetConfig, b: UNetConfig): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-export class LabHost {
+export class LabHost implements LabHostMethods {
   private status: Promise<LabStatus> | null = null;
   private options: WorkerInit | null = null;
   private data: Promise<MnistDataset> | null = null;
@@ -84,15 +82,14 @@ export class LabHost {
   private session: TrainingSession | null = null;
   /** Training controls run one after another, so a reset cannot interleave with a start. */
   private control: Promise<unknown> = Promise.resolve();
-  private readonly jobs = new Map<number, AbortController>();
   private readonly yieldToEventLoop = makeYield();
   private readonly sessionEvents: SessionEvents;
 
-  constructor(private readonly out: HostOutput) {
+  constructor(event: HostEvents) {
     this.sessionEvents = {
-      progress: (p) => out.event({ type: 'event', event: 'train-progress', detail: p }),
-      samples: (s) => out.event({ type: 'event', event: 'train-samples', detail: s }),
-      error: (message) => out.event({ type: 'event', event: 'train-error', detail: { message } }),
+      progress: (p) => event({ type: 'event', event: 'train-progress', detail: p }),
+      samples: (s) => event({ type: 'event', event: 'train-samples', detail: s }),
+      error: (message) => event({ type: 'event', event: 'train-error', detail: { message } }),
     };
   }
 
@@ -237,7 +234,7 @@ export class LabHost {
 
   // ---- sampling ------------------------------------------------------------------------------
 
-  async sample(id: number, request: SampleRequest): Promise<SampleResult> {
+  async sample(request: SampleRequest, job: StreamJob): Promise<SampleResult> {
     await this.started();
     const { sampler, steps, count, seed } = request;
     if (sampler !== 'ddpm' && sampler !== 'ddim') throw new RangeError(`sampler must be "ddpm" or "ddim", got ${JSON.stringify(sampler)}`);
@@ -264,39 +261,29 @@ export class LabHost {
 
     const scheduler = schedulerFor(sampler, trainedScheduler);
     const classifierGuidance = await this.noisyClassifier.options(guidance, scheduler.alphasCumprod);
-    const controller = new AbortController();
-    this.jobs.set(id, controller);
     const started = performance.now();
-    try {
-      const { imageSize, channels } = model.model.config;
-      const xT = initialNoise(seed, count, imageSize * imageSize * channels);
-      const out = await model.use((m) =>
-        sample({
-          model: m,
-          scheduler,
-          steps,
-          eta: request.eta ?? 0,
-          guidance: guidance.guidance,
-          labels: guidance.labels,
-          classifierGuidance,
-          xT,
-          rng: stepNoiseRng(seed),
-          signal: controller.signal,
-          yieldToEventLoop: this.yieldToEventLoop,
-          onStep: request.recordSteps
-            ? (s) => this.out.step(id, { index: s.index, total: s.total, timestep: s.timestep, xt: s.xt.slice(), x0: s.x0.slice() })
-            : undefined,
-        }),
-      );
-      // Copies: on the cpu backend data() hands out the tensor's own array, which must not be transferred.
-      return { images: out.images.slice(), count, nfe: out.nfe, wallMs: performance.now() - started, xT };
-    } finally {
-      this.jobs.delete(id);
-    }
-  }
-
-  cancel(id: number): void {
-    this.jobs.get(id)?.abort();
+    const { imageSize, channels } = model.model.config;
+    const xT = initialNoise(seed, count, imageSize * imageSize * channels);
+    const out = await model.use((m) =>
+      sample({
+        model: m,
+        scheduler,
+        steps,
+        eta: request.eta ?? 0,
+        guidance: guidance.guidance,
+        labels: guidance.labels,
+        classifierGuidance,
+        xT,
+        rng: stepNoiseRng(seed),
+        signal: job.signal,
+        yieldToEventLoop: this.yieldToEventLoop,
+        onStep: request.recordSteps
+          ? (s) => job.step({ index: s.index, total: s.total, timestep: s.timestep, xt: s.xt.slice(), x0: s.x0.slice() })
+          : undefined,
+      }),
+    );
+    // Copies: on the cpu backend data() hands out the tensor's own array, which must not be transferred.
+    return { images: out.images.slice(), count, nfe: out.nfe, wallMs: performance.now() - started, xT };
   }
 
   // ---- classifier ----------------------------------------------------------------------------
@@ -382,12 +369,12 @@ export class LabHost {
 
   // ---- editing: inpainting and SDEdit (the logic is in host-editing.ts) ----------------------
 
-  inpaint(id: number, request: import('../lab-api').InpaintRequest): Promise<import('../lab-api').EditResult> {
-    return runInpaint(this.editingHost(), id, request);
+  inpaint(request: import('../lab-api').InpaintRequest, job: StreamJob): Promise<import('../lab-api').EditResult> {
+    return runInpaint(this.editingHost(), request, job);
   }
 
-  sdedit(id: number, request: import('../lab-api').SdeditRequest): Promise<import('../lab-api').EditResult> {
-    return runSdedit(this.editingHost(), id, request);
+  sdedit(request: import('../lab-api').SdeditRequest, job: StreamJob): Promise<import('../lab-api').EditResult> {
+    return runSdedit(this.editingHost(), request, job);
   }
 
   private editingHost(): EditingHost {
@@ -402,9 +389,7 @@ export class LabHost {
         const { model, manifest } = await this.shippedModel();
         return { model, scheduler: manifest.scheduler ?? {} };
       },
-      jobs: this.jobs,
       yieldToEventLoop: this.yieldToEventLoop,
-      step: (id, step) => this.out.step(id, step),
     };
   }
 
@@ -432,13 +417,7 @@ export class LabHost {
     return this.latentHost().reconstruct(request);
   }
 
-  async latentSample(id: number, request: import('../lab-api').LatentSampleRequest): Promise<import('../lab-api').LatentSampleResult> {
-    const controller = new AbortController();
-    this.jobs.set(id, controller);
-    try {
-      return await this.latentHost().sample(request, controller.signal);
-    } finally {
-      this.jobs.delete(id);
-    }
+  latentSample(request: import('../lab-api').LatentSampleRequest): Promise<import('../lab-api').LatentSampleResult> {
+    return this.latentHost().sample(request);
   }
 }

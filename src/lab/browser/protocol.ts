@@ -1,22 +1,13 @@
 /**
- * Messages between the page (lab-client.ts) and the lab worker (lab-worker.ts). Every request
- * carries an id; the worker answers each with exactly one reply. Events and sampling steps flow
- * from the worker unasked. Plain data only (structured clone); large arrays are transferred.
+ * Messages between the page (lab-client.ts) and the lab worker (lab-worker.ts, lab-dispatch.ts).
+ * Every request carries an id; the worker answers each with exactly one reply. Events and the
+ * steps of a streamed request flow from the worker unasked. Plain data only (structured clone).
+ *
+ * The requests are not written out one by one: `LabRequests` (lab-api.ts) declares them as the
+ * page calls them, LAB_METHODS says how each travels, and every type below is derived from the
+ * two. A new request is one line in `LabRequests`, one in LAB_METHODS and its LabHost method.
  */
-import type {
-  CheckpointSummary,
-  Classification,
-  LabEvents,
-  LabOptions,
-  LabStatus,
-  ModelInfo,
-  ModelSource,
-  SampleRequest,
-  SampleResult,
-  SampleStep,
-  TrainProgress,
-  TrainSettings,
-} from '../lab-api';
+import type { LabEvents, LabOptions, LabRequests, LabStatus, SampleStep, StreamOptions } from '../lab-api';
 
 /** Options as the worker receives them: URLs already resolved against the page. */
 export interface WorkerInit {
@@ -25,36 +16,95 @@ export interface WorkerInit {
   wasmBase?: string;
 }
 
-/** Request name → [argument, result]. */
-export interface LabMethods {
-  init: [WorkerInit, LabStatus];
-  modelInfo: [ModelSource, ModelInfo];
-  startTraining: [TrainSettings, void];
-  pauseTraining: [null, void];
-  resumeTraining: [null, void];
-  resetTraining: [null, void];
-  trainProgress: [null, TrainProgress | null];
-  sample: [SampleRequest, SampleResult];
-  classify: [{ images: Float32Array; count: number }, Classification];
-  saveCheckpoint: ['download' | 'indexeddb', { json: string; weights: ArrayBuffer } | CheckpointSummary];
-  loadCheckpoint: [{ files: File[] } | { url: string } | 'indexeddb', CheckpointSummary];
-  numTensors: [null, number];
-  // Editing (host-editing.ts): inpainting and SDEdit; their steps arrive as 'sample-step' messages.
-  inpaint: [import('../lab-api').InpaintRequest, import('../lab-api').EditResult];
-  sdedit: [import('../lab-api').SdeditRequest, import('../lab-api').EditResult];
-  // Latent diffusion (host-latent.ts).
-  latentInfo: [import('../../latent/latent-api').LatentModelName, import('../../latent/latent-api').LatentInfo];
-  latentReconstruct: [import('../../latent/latent-api').LatentReconstructRequest, import('../../latent/latent-api').LatentReconstruction];
-  latentSample: [import('../../latent/latent-api').LatentSampleRequest, import('../../latent/latent-api').LatentSampleResult];
+/** The request the client sends on its own: start-up with the page's options (behind `Lab.ready()`). */
+export interface StartRequest {
+  init(options: WorkerInit): Promise<LabStatus>;
 }
+
+/** Every request the worker answers. */
+export interface LabMethods extends LabRequests, StartRequest {}
 
 export type MethodName = keyof LabMethods;
 
+/**
+ * How a request travels:
+ * - 'request': its arguments go to the worker, one reply comes back.
+ * - 'stream': a long, cancellable job. The page calls it as `(request, opts?: StreamOptions)`;
+ *   the worker sends its steps as 'sample-step' messages before the reply, and a 'cancel'
+ *   message (the page's signal aborting) stops it before its next step.
+ */
+export type MethodKind = 'request' | 'stream';
+
+/** 'stream' exactly for the page signatures `(request, opts?: StreamOptions)`. */
+type KindOf<K extends MethodName> = [never, StreamOptions?] extends Parameters<LabMethods[K]> ? 'stream' : 'request';
+
+export interface MethodSpec<Kind extends MethodKind = MethodKind> {
+  kind: Kind;
+  /**
+   * The result's ArrayBuffers move to the page instead of being copied (steps and events always
+   * move). The host must then hand out arrays it does not keep.
+   */
+  transfer: boolean;
+}
+
+/**
+ * The lab's one table of requests. The compiler checks it against `LabMethods`: a missing or
+ * extra entry, or a kind that does not match the page signature, does not build.
+ */
+export const LAB_METHODS: { readonly [K in MethodName]: MethodSpec<KindOf<K>> } = {
+  init: { kind: 'request', transfer: false },
+  modelInfo: { kind: 'request', transfer: false },
+  startTraining: { kind: 'request', transfer: false },
+  pauseTraining: { kind: 'request', transfer: false },
+  resumeTraining: { kind: 'request', transfer: false },
+  resetTraining: { kind: 'request', transfer: false },
+  trainProgress: { kind: 'request', transfer: false },
+  sample: { kind: 'stream', transfer: true },
+  classify: { kind: 'request', transfer: true },
+  saveCheckpoint: { kind: 'request', transfer: true },
+  loadCheckpoint: { kind: 'request', transfer: false },
+  numTensors: { kind: 'request', transfer: false },
+  // Editing (host-editing.ts).
+  inpaint: { kind: 'stream', transfer: true },
+  sdedit: { kind: 'stream', transfer: true },
+  // Latent diffusion (host-latent.ts).
+  latentInfo: { kind: 'request', transfer: false },
+  latentReconstruct: { kind: 'request', transfer: true },
+  latentSample: { kind: 'request', transfer: true },
+};
+
+/** Whether `name` is a request of the table (a message from elsewhere may name anything). */
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.hasOwn(LAB_METHODS, name);
+}
+
+/** What crosses to the worker: the page's arguments, less a stream's options (callbacks and signals do not clone). */
+export type WireArgs<K extends MethodName> = KindOf<K> extends 'stream' ? [request: Parameters<LabMethods[K]>[0]] : Parameters<LabMethods[K]>;
+
+/** What the reply to request K carries. */
+export type LabResult<K extends MethodName> = Awaited<ReturnType<LabMethods[K]>>;
+
+/** What the worker hands a streamed request's implementation: its cancellation and where its steps go. */
+export interface StreamJob {
+  /** Aborted when the page cancels the request. */
+  readonly signal: AbortSignal;
+  /** Sends one recorded step to the page (its arrays are transferred: pass copies). */
+  step(step: SampleStep): void;
+}
+
+/** A host method's arguments: the wire arguments, and a StreamJob last for a streamed request. */
+export type HostArgs<K extends MethodName> = KindOf<K> extends 'stream' ? [...WireArgs<K>, StreamJob] : WireArgs<K>;
+
+/** The worker's side of the table: one method per request, by the same name (LabHost). */
+export type LabHostMethods = {
+  [K in MethodName]: (...args: HostArgs<K>) => LabResult<K> | Promise<LabResult<K>>;
+};
+
 export type RequestMessage = {
-  [K in MethodName]: { type: 'request'; id: number; method: K; arg: LabMethods[K][0] };
+  [K in MethodName]: { type: 'request'; id: number; method: K; args: WireArgs<K> };
 }[MethodName];
 
-/** Stops the sampling job started by request `id`. */
+/** Stops the streamed request `id`. */
 export interface CancelMessage {
   type: 'cancel';
   id: number;
@@ -76,7 +126,7 @@ export type EventMessage = {
   [K in keyof LabEvents]: { type: 'event'; event: K; detail: LabEvents[K] };
 }[keyof LabEvents];
 
-/** One recorded sampling step of request `id`. */
+/** One recorded step of the streamed request `id`. */
 export interface StepMessage {
   type: 'sample-step';
   id: number;
