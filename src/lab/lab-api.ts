@@ -139,6 +139,12 @@ export interface StreamOptions {
   signal?: AbortSignal;
 }
 
+/** tf.memory() inside the lab's worker: every tensor the lab holds, and their bytes. */
+export interface LabMemory {
+  numTensors: number;
+  numBytes: number;
+}
+
 /**
  * The pixel-space model's requests: its description, the training run on this page, sampling,
  * the reference classifier, checkpoints and the tensor counts for leak checks.
@@ -165,6 +171,8 @@ export interface PixelModelRequests {
 
   /** tf.memory().numTensors inside the lab (for leak checks). */
   numTensors(): Promise<number>;
+  /** The worker's tensor count and bytes (for leak checks). */
+  memory(): Promise<LabMemory>;
 }
 
 // ---- Editing with a trained model: inpainting and SDEdit (src/lab/editing.ts) ----

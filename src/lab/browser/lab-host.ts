@@ -24,6 +24,7 @@ import {
 import type {
   CheckpointSummary,
   Classification,
+  LabMemory,
   LabStatus,
   ModelInfo,
   ModelSource,
@@ -365,6 +366,11 @@ export class LabHost implements LabHostMethods {
 
   numTensors(): number {
     return tf.memory().numTensors;
+  }
+
+  memory(): LabMemory {
+    const { numTensors, numBytes } = tf.memory();
+    return { numTensors, numBytes };
   }
 
   // ---- editing: inpainting and SDEdit (the logic is in host-editing.ts) ----------------------

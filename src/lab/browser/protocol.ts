@@ -64,6 +64,7 @@ export const LAB_METHODS: { readonly [K in MethodName]: MethodSpec<KindOf<K>> } 
   saveCheckpoint: { kind: 'request', transfer: true },
   loadCheckpoint: { kind: 'request', transfer: false },
   numTensors: { kind: 'request', transfer: false },
+  memory: { kind: 'request', transfer: false },
   // Editing (host-editing.ts).
   inpaint: { kind: 'stream', transfer: true },
   sdedit: { kind: 'stream', transfer: true },
