@@ -103,6 +103,7 @@ const PAGE_HELPERS = String.raw`
  * install). Vite then asks for files such as KaTeX's fonts by their real path (/@fs/…) and refuses
  * them as outside its allowed folders, so the maths would be drawn in fallback fonts; the browser
  * gets the refused files from disk instead (what Vite does serve, such as its client, is kept).
+ * Vite still logs each refusal on stderr.
  */
 function linkedNodeModules(): string | null {
   const real = realpathSync(join(repoRoot, 'node_modules'));
@@ -219,6 +220,9 @@ async function shootPage(server: RunningServer, site: SitePage, options: Options
     const fullPage = resolve(options.outDir, `${site.name}.png`);
     await page.screenshot({ path: fullPage, fullPage: true, animations: 'disabled', caret: 'hide' });
     files.push(fullPage);
+    // The full-page shot stretches the viewport for a moment, and charts that follow their size
+    // may draw again: let them settle before the widgets' own shots.
+    notReady.push(...(await waitUntilSettled(page)));
 
     const widgets = await page.evaluate(() => window.__screenshots.widgets());
     const seenPerTag = new Map<string, number>();
