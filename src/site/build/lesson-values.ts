@@ -3,7 +3,7 @@
  * never drift from the model: a lesson writes `{{ unet.small.params }}` and the page shows the
  * count `describeUNet` gives for the shipped preset. Pure: no tfjs, no file system.
  */
-import { PRESETS, PRESET_NAMES, type PresetName } from '../../model/config';
+import { PRESETS, PRESET_NAMES, workingSize, type PresetName } from '../../model/config';
 import { describeUNet, type UNetDescription } from '../../model/describe';
 import { BETA_SCHEDULES } from '../../diffusion/config';
 import { scheduleCurves } from '../../diffusion/curves';
@@ -83,7 +83,8 @@ export function lessonValues(): LessonValues {
     const config = PRESETS[name];
     const description = describeUNet(config);
     const prefix = `unet.${name}`;
-    const resolutions = config.channelMults.map((_, level) => config.imageSize / 2 ** level);
+    // A patch stem (patchSize 2) runs the first level at 14×14.
+    const resolutions = config.channelMults.map((_, level) => workingSize(config) / 2 ** level);
     values.set(`${prefix}.params`, formatCount(description.params));
     values.set(`${prefix}.mflops`, formatMillions(description.flopsPerImage));
     values.set(`${prefix}.base-channels`, String(config.baseChannels));
