@@ -38,7 +38,7 @@ export interface ModelInfo {
 }
 
 export interface TrainSettings {
-  preset: 'tiny' | 'small';
+  preset: 'live' | 'tiny' | 'small';
   batchSize: number;
   learningRate: number;
   /** Total steps to reach. */

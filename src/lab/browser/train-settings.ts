@@ -3,26 +3,27 @@
  * fixed choices the page does not expose.
  */
 import type { TrainSettings } from '../lab-api';
+import { LIVE_RECIPE } from '../../training/live-recipe';
 
-export const TRAIN_PRESETS = ['tiny', 'small'] as const;
+/** The U-Nets a page trains: the live recipe's preset first (the default), then tiny and small. */
+export const TRAIN_PRESETS = ['live', 'tiny', 'small'] as const;
 
 /** The largest batch the lab accepts (memory on a phone, and the MNIST subset's size). */
 export const MAX_BATCH = 512;
 export const MAX_GRID_SAMPLES = 100;
 
-/** Diffusion steps of the forward process; the CLI trains the shipped model with the same value. */
-export const TRAIN_TIMESTEPS = 1000;
-
-/** Gradient-norm clip and EMA decay: the CLI's defaults (src/cli/train.ts). */
-export const GRAD_CLIP_NORM = 1;
-export const EMA_DECAY = 0.999;
+/** The noise schedule, clip and EMA decay a page trains with: the live recipe's, as `npm run train -- --live`. */
+export const TRAIN_SCHEDULER = LIVE_RECIPE.scheduler;
+export const TRAIN_TIMESTEPS = LIVE_RECIPE.scheduler.numTrainTimesteps;
+export const GRAD_CLIP_NORM = LIVE_RECIPE.gradClipNorm;
+export const EMA_DECAY = LIVE_RECIPE.emaDecay;
 
 /**
- * Warm-up of the learning rate: 10 % of the run, at most the CLI's 200 steps, so a short run in a
+ * Warm-up of the learning rate: the recipe's, but at most 10 % of the run, so a short run in a
  * lesson is not spent warming up.
  */
 export function warmupStepsFor(totalSteps: number): number {
-  return Math.min(200, Math.max(1, Math.floor(totalSteps / 10)));
+  return Math.min(LIVE_RECIPE.warmupSteps, Math.max(1, Math.floor(totalSteps / 10)));
 }
 
 function fail(field: keyof TrainSettings, value: unknown, expected: string): never {

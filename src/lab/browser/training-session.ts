@@ -14,10 +14,17 @@ import { initialNoise, sample, schedulerFor, stepNoiseRng } from '../sampling';
 import { Trainer, TrainingDivergedError, type BatchSource, type LossPoint } from '../trainer';
 import { unetFromCheckpoint } from '../unet-checkpoint';
 import { SharedModel } from './model-lease';
-import { EMA_DECAY, GRAD_CLIP_NORM, TRAIN_TIMESTEPS, warmupStepsFor } from './train-settings';
+import { EMA_DECAY, GRAD_CLIP_NORM, TRAIN_SCHEDULER, warmupStepsFor } from './train-settings';
+import { parseLossWeighting } from '../../diffusion/loss-weighting';
+import { LIVE_RECIPE } from '../../training/live-recipe';
 
 /** DDIM steps of the preview grid: enough for digit shapes, cheap next to training. */
 const GRID_STEPS = 20;
+/**
+ * Guidance weight of the preview grid (Ho & Salimans 2022, w): each digit is drawn as it would be
+ * asked for with guidance, the setting the course measures live training by.
+ */
+const GRID_GUIDANCE = 2;
 /** Read losses back at least every this many steps, or sooner when this much time has passed. */
 const LOSS_READ_STEPS = 10;
 const LOSS_READ_MS = 250;
@@ -106,7 +113,7 @@ export class TrainingSession {
 
   /** A new run: both U-Nets start from the same seeded weights. */
   static create(config: UNetConfig, settings: TrainSettings, yieldToEventLoop: () => Promise<void>): TrainingSession {
-    const scheduler = schedulerFor('ddpm', { numTrainTimesteps: TRAIN_TIMESTEPS }) as DDPMScheduler;
+    const scheduler = schedulerFor('ddpm', { ...TRAIN_SCHEDULER }) as DDPMScheduler;
     const live = new UNet(config, settings.seed);
     const ema = new UNet(config, settings.seed);
     return new TrainingSession(settings.preset, config, scheduler, live, ema, settings, 'idle', 0, yieldToEventLoop);
@@ -253,6 +260,7 @@ export class TrainingSession {
       emaDecay: EMA_DECAY,
       labelDropout: this.settings.labelDropout,
       adam: { learningRate: this.settings.learningRate, warmupSteps: this.warmupSteps, gradClipNorm: GRAD_CLIP_NORM },
+      lossWeighting: parseLossWeighting(LIVE_RECIPE.lossWeighting),
     });
     // A run continued from a checkpoint counts on from the checkpoint's steps.
     this.trainer.step = this.startStep;
@@ -323,6 +331,7 @@ export class TrainingSession {
         scheduler: schedulerFor('ddim', this.scheduler.config as unknown as Record<string, unknown>),
         steps: Math.min(GRID_STEPS, this.scheduler.numTrainTimesteps),
         labels,
+        guidance: labels ? GRID_GUIDANCE : 0,
         xT: initialNoise(seed, count, size),
         rng: stepNoiseRng(seed),
         yieldToEventLoop: this.yieldToEventLoop,
