@@ -195,6 +195,10 @@ async function main(): Promise<void> {
       contentHash: unetCkpt.manifest.contentHash,
       preset: unetCkpt.manifest.preset,
       trainingSteps: unetCkpt.manifest.training.steps,
+      // How the checkpoint was made, so a report quoted on its own still says it.
+      trainingWallTimeSeconds: unetCkpt.manifest.training.wallTimeSeconds,
+      batchSize: unetCkpt.manifest.training.batchSize,
+      trainingCommand: unetCkpt.manifest.training.command,
     },
     classifier: {
       path: args.classifier,

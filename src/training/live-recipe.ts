@@ -27,7 +27,7 @@ export interface LiveRecipe {
 export const LIVE_RECIPE: Readonly<LiveRecipe> = Object.freeze({
   preset: 'live',
   batchSize: 32,
-  learningRate: 0.004,
+  learningRate: 0.008,
   warmupSteps: 50,
   gradClipNorm: 1,
   emaDecay: 0.999,

@@ -10,6 +10,7 @@ import { LessonSourceError, parseFrontMatter, type FrontMatterValue } from './fr
 import { shippedCheckpointValues } from './checkpoint-values';
 import { latentCheckpointValues } from '../../latent/latent-values';
 import { lessonValues, substituteValues } from './lesson-values';
+import { liveRunValues } from './live-run-values';
 import { renderLessonMarkdown, type RenderedLesson } from './markdown';
 import { renderLessonPage, type LessonLink } from './lesson-template';
 
@@ -140,6 +141,8 @@ export function buildLessonPage(site: LessonSite, id: string): string | null {
     ...shippedCheckpointValues(join(site.root, 'assets', 'checkpoints', 'mnist-small')),
     // Latent diffusion: the autoencoder and latent checkpoints (src/latent/latent-values.ts).
     ...latentCheckpointValues(join(site.root, 'assets', 'checkpoints')),
+    // The live recipe's measured runs (lesson 5).
+    ...liveRunValues(join(site.root, 'assets', 'measurements', 'live')),
   ]);
   const body = substituteValues(source.body, values, (message) => {
     throw new LessonSourceError(source.file, message);
