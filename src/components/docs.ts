@@ -20,11 +20,10 @@ import { INPAINT_DEFAULTS, MASK_PRESETS, MAX_EDIT_GUIDANCE, MAX_EDIT_RESULTS, MA
 import { BIAS_DEFAULTS, LATENT_DEFAULTS, MAX_BIAS_COUNT, MAX_LATENT_GUIDANCE, MAX_LATENT_WIDGET_COUNT, MAX_LATENT_WIDGET_STEPS } from './latent/latent-settings';
 // <diffusion-score-field>.
 import { SCORE_FIELD_DEFAULTS as SCORE_FIELD, SCORE_FIELD_LIMITS } from './score-field/settings';
-// <diffusion-vs-gan>.
-import * as VS_GAN from './vs-gan/settings';
 // Widgets whose attributes come from their settings table.
 import { attributeDocs } from './base/settings-table';
 import { SCHEDULE_SETTINGS } from './schedule/settings';
+import { VS_GAN_SETTINGS } from './vs-gan/settings';
 
 export interface AttributeDoc {
   name: string;
@@ -311,15 +310,7 @@ export const WIDGET_DOCS: readonly WidgetDoc[] = [
     summary:
       'A tiny GAN and a tiny diffusion model train live on the same ring of Gaussians, side by side. Every few steps both are sampled and their mode coverage is measured: modes hit, share of samples per mode, fraction on a mode. The GAN collapses onto few modes while its losses see-saw; the diffusion model covers every mode. tfjs (wasm, main thread in short slices) loads on the first Train.',
     usesLab: false,
-    attributes: [
-      { name: 'seed', type: SEED_TYPE, default: String(VS_GAN.VS_GAN_DEFAULTS.seed), description: 'Seed of both models’ weights, the data and the measurements. A new seed starts a new run.' },
-      { name: 'modes', type: `whole number ${VS_GAN.MIN_MODES} … ${VS_GAN.MAX_MODES}`, default: String(VS_GAN.VS_GAN_DEFAULTS.modes), description: 'Gaussians on the ring. A new value starts a new run.' },
-      { name: 'steps', type: `whole number 1 … ${VS_GAN.MAX_VS_GAN_STEPS}`, default: String(VS_GAN.VS_GAN_DEFAULTS.steps), description: 'Training steps to reach (each model one step per batch); raise it to continue a finished run.' },
-      { name: 'speed', type: `whole number 0 … ${VS_GAN.MAX_SPEED}`, default: String(VS_GAN.VS_GAN_DEFAULTS.speed), description: 'Training steps per second at most, to watch the GAN move; 0 is as fast as the page allows.' },
-      { name: 'measure-every', type: `whole number ${VS_GAN.MIN_MEASURE_EVERY} … ${VS_GAN.MAX_MEASURE_EVERY}`, default: String(VS_GAN.VS_GAN_DEFAULTS.measureEvery), description: 'Training steps between measurements of mode coverage.' },
-      { name: 'samples', type: `whole number ${VS_GAN.MIN_SAMPLES} … ${VS_GAN.MAX_SAMPLES}`, default: String(VS_GAN.VS_GAN_DEFAULTS.samples), description: 'Points drawn from each model per measurement.' },
-      { name: 'autoplay', type: 'boolean', default: '', description: 'Start training when the widget loads (never when the reader prefers reduced motion).' },
-    ],
+    attributes: attributeDocs(VS_GAN_SETTINGS),
     events: [
       { name: 'vs-gan-progress', detail: '{ state, step, totalSteps, modes, gan: { modesHit, shares, highQuality, effectiveModes, discriminatorLoss, generatorLoss }, diffusion: { modesHit, shares, highQuality, effectiveModes, loss } }', when: 'both models were measured' },
       { name: 'vs-gan-state', detail: '{ state, step }', when: 'training started, paused, finished or was reset' },
