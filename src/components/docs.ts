@@ -18,11 +18,10 @@ import { MAX_BATCH, MAX_TRAIN_STEPS, TRAINER_DEFAULTS, TRAIN_PRESETS } from './t
 import { INPAINT_DEFAULTS, MASK_PRESETS, MAX_EDIT_GUIDANCE, MAX_EDIT_RESULTS, MAX_EDIT_STEPS, MAX_RESAMPLE } from './inpaint/settings';
 // <diffusion-latent> and <diffusion-bias>.
 import { BIAS_DEFAULTS, LATENT_DEFAULTS, MAX_BIAS_COUNT, MAX_LATENT_GUIDANCE, MAX_LATENT_WIDGET_COUNT, MAX_LATENT_WIDGET_STEPS } from './latent/latent-settings';
-// <diffusion-score-field>.
-import { SCORE_FIELD_DEFAULTS as SCORE_FIELD, SCORE_FIELD_LIMITS } from './score-field/settings';
 // Widgets whose attributes come from their settings table.
 import { attributeDocs } from './base/settings-table';
 import { SCHEDULE_SETTINGS } from './schedule/settings';
+import { SCORE_FIELD_SETTINGS } from './score-field/settings';
 import { VS_GAN_SETTINGS } from './vs-gan/settings';
 
 export interface AttributeDoc {
@@ -277,21 +276,7 @@ export const WIDGET_DOCS: readonly WidgetDoc[] = [
     summary:
       'A small MLP learns the score of a toy 2-D data set live in the page (Swiss roll, two moons, a ring of Gaussians, or points the reader draws). A quiver plot shows the learned score at a chosen noise level beside the closed-form true score of the Gaussian mixtures, with their cosine similarity measured; particles follow annealed Langevin dynamics, the probability-flow ODE or ancestral steps with their paths drawn; VP and VE noising are compared. tfjs (wasm) on the page, loaded on first use.',
     usesLab: false,
-    attributes: [
-      { name: 'dataset', type: '"swiss-roll" | "two-moons" | "ring" | "drawn"', default: SCORE_FIELD.dataset, description: 'The data; "drawn" lets the reader add points by dragging on the plot (or with the arrow keys and Enter).' },
-      { name: 'noising', type: '"vp" | "ve"', default: SCORE_FIELD.noising, description: 'Variance preserving (the continuous DDPM) or variance exploding (NCSN), Song et al. 2021. Changing it starts a new model.' },
-      { name: 'seed', type: SEED_TYPE, default: String(SCORE_FIELD.seed), description: 'Seed of the initial weights, the training noise and the particles.' },
-      { name: 'steps', type: `whole number 1 … ${SCORE_FIELD_LIMITS.maxSteps}`, default: String(SCORE_FIELD.steps), description: 'Training steps a run goes to; raise it to train on.' },
-      { name: 't', type: `number ${SCORE_FIELD_LIMITS.minT} … 1`, default: String(SCORE_FIELD.t), description: 'Noise level of the quiver plot, as continuous time t (σ(t) is shown beside it).' },
-      { name: 'particles', type: `whole number 1 … ${SCORE_FIELD_LIMITS.maxParticles}`, default: String(SCORE_FIELD.particles), description: 'Particles released from the prior.' },
-      { name: 'sampler', type: '"ode" | "langevin" | "ancestral"', default: SCORE_FIELD.sampler, description: 'How particles move: the probability-flow ODE, annealed Langevin dynamics, or ancestral (DDPM / SMLD) steps.' },
-      { name: 'sample-steps', type: `whole number 1 … ${SCORE_FIELD_LIMITS.maxSampleSteps}`, default: String(SCORE_FIELD.sampleSteps), description: 'Steps of the ODE and ancestral samplers, or noise levels of Langevin dynamics (8 updates each).' },
-      { name: 'field', type: '"both" | "learned" | "true"', default: SCORE_FIELD.field, description: 'Which arrows are drawn; the true score exists for "ring" and "drawn".' },
-      { name: 'batch-size', type: `whole number 1 … ${SCORE_FIELD_LIMITS.maxBatch}`, default: String(SCORE_FIELD.batchSize), description: 'Points per training step.' },
-      { name: 'learning-rate', type: 'number, 0 < lr < 1', default: String(SCORE_FIELD.learningRate), description: 'Adam’s learning rate. Changing it starts a new model.' },
-      { name: 'hidden-units', type: `whole number 4 … ${SCORE_FIELD_LIMITS.maxHidden}`, default: String(SCORE_FIELD.hidden), description: 'Units per hidden layer of the 3-layer MLP. Changing it starts a new model.' },
-      { name: 'autotrain', type: 'boolean', default: '', description: 'Start training as soon as the model is ready.' },
-    ],
+    attributes: attributeDocs(SCORE_FIELD_SETTINGS),
     events: [
       { name: 'diffusion-ready', detail: '{ backend, parameters }', when: 'a model was built (tfjs loaded)' },
       { name: 'diffusion-progress', detail: '{ state, step, totalSteps, loss, smoothedLoss, stepsPerSecond }', when: 'training progressed (a few times a second), paused or finished' },
