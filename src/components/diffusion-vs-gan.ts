@@ -6,19 +6,14 @@
  * modes and wanders between them while its two losses see-saw; the diffusion model, fitting a plain
  * regression target, spreads over every mode.
  *
- * Both models train on the page's main thread in slices of a few milliseconds (tfjs on wasm,
- * loaded only when training first starts: see ./vs-gan/runtime.ts).
+ * Both models train on the page's main thread in slices of a few milliseconds (src/toy2d/duel-run.ts;
+ * tfjs on wasm, loaded only when training first starts: see src/toy2d/duel-runtime.ts). This
+ * element renders the run and forwards its events.
  *
- * Attributes (all reflected; a bad value shows a message inside the widget and the last good
- * value stays in use):
- *   seed           seed of both models' weights, the data and the measurements, 0…2³²−1 (default 0)
- *   modes          Gaussians on the ring, 3…16 (default 8)
- *   steps          training steps to reach, 1…20000 (default 3000)
- *   speed          training steps per second at most, 0…1000; 0 = as fast as the page allows (default 0)
- *   measure-every  steps between measurements, 10…2000 (default 100)
- *   samples        points drawn from each model per measurement, 100…2000 (default 500)
- *   autoplay       start training once shown (never when the reader prefers reduced motion)
- * A new seed or number of modes starts a new run (the old one is discarded); the others apply at once.
+ * Attributes: the table in ./vs-gan/settings.ts (seed, modes, steps, speed, measure-every, samples,
+ * autoplay). All are reflected; a bad value shows a message inside the widget and the last good
+ * value stays in use. A new seed or number of modes starts a new run (the old one is discarded);
+ * the others apply at once.
  *
  * Events (bubbling, composed): `vs-gan-progress` {state, step, totalSteps, modes, gan: {modesHit,
  * shares, highQuality, effectiveModes, discriminatorLoss, generatorLoss}, diffusion: {modesHit,
@@ -29,41 +24,24 @@
  *
  * Parts: title, controls, progress, panels, panel, scatter, numbers, shares, chart, error, status.
  */
-import { css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property, query, queryAll, state } from 'lit/decorators.js';
-import { lineChart } from '../charts/line-chart';
-import { COVERAGE_DEFAULTS } from '../toy2d/mode-coverage';
+import { html, type PropertyValues, type TemplateResult } from 'lit';
+import { query, queryAll, state } from 'lit/decorators.js';
 import { ringOfGaussians, type GaussianMixture2D } from '../toy2d/datasets';
+import type { DuelMeasurement, GanDiffusionDuel, ModelSnapshot } from '../toy2d/duel';
+import { DuelRun } from '../toy2d/duel-run';
+import { BATCH_SIZE, DUEL_DIFFUSION, DUEL_GAN, MEASURE_SAMPLER_STEPS, RING } from '../toy2d/duel-setup';
+import { COVERAGE_DEFAULTS } from '../toy2d/mode-coverage';
 import type { RawAttr } from './base/attributes';
-import { formatStat } from './base/format';
-import { containerHostStyles, introStyles } from './base/shared-styles';
-import { DiffusionWidget, widgetStyles } from './base/widget-base';
+import { settingProperties } from './base/settings-table';
+import { DiffusionWidget } from './base/widget-base';
 import { FrameBatcher } from './trainer/frame-batcher';
-import { LossHistory } from './trainer/loss-history';
-import { ChunkLoop, type UnitResult } from './vs-gan/chunk-loop';
-import { CoverageHistory } from './vs-gan/coverage-history';
-import type { DuelMeasurement, GanDiffusionDuel, ModelSnapshot } from './vs-gan/duel';
-import { drawScatter } from './vs-gan/scatter';
-import {
-  BATCH_SIZE,
-  DUEL_DIFFUSION,
-  DUEL_GAN,
-  MEASURE_SAMPLER_STEPS,
-  RING,
-  VS_GAN_DEFAULTS,
-  parseAutoplay,
-  parseMeasureEvery,
-  parseModes,
-  parseSamples,
-  parseSeed,
-  parseSpeed,
-  parseSteps,
-  type VsGanSettings,
-} from './vs-gan/settings';
+import { DuelCharts, MODEL_COLORS, MODEL_TITLES, drawScatters, type DuelView, type VsGanModel } from './vs-gan/charts';
+import { VS_GAN_DEFAULTS, VS_GAN_SETTINGS, type VsGanSettings } from './vs-gan/settings';
 import { shareBars } from './vs-gan/share-bars';
+import { vsGanStyles } from './vs-gan/styles';
 
+export type { VsGanModel };
 export type VsGanState = 'idle' | 'loading' | 'training' | 'paused' | 'done';
-export type VsGanModel = 'gan' | 'diffusion';
 
 export interface VsGanCoverageNumbers {
   modesHit: number;
@@ -91,15 +69,10 @@ export interface VsGanStateDetail {
   step: number;
 }
 
-type Runtime = typeof import('./vs-gan/runtime');
+type Runtime = typeof import('../toy2d/duel-runtime');
 
 /** Shortest time between two redraws of the charts while training. */
 const CHART_INTERVAL_MS = 250;
-/** Half the width of the square shown in the scatter plots, in data units. */
-const EXTENT = 2.5;
-const MODEL_TITLES: Record<VsGanModel, string> = { gan: 'GAN', diffusion: 'Diffusion model' };
-const MODEL_COLORS: Record<VsGanModel, string> = { gan: 'var(--_series-2)', diffusion: 'var(--_series-1)' };
-const MODEL_COLOR_VARS: Record<VsGanModel, string> = { gan: '--_series-2', diffusion: '--_series-1' };
 
 const percent = (share: number): string => `${Math.round(share * 100)}%`;
 
@@ -111,96 +84,17 @@ const SPEED_CHOICES: ReadonlyArray<[number, string]> = [
 ];
 
 export class DiffusionVsGan extends DiffusionWidget {
-  static override styles = [
-    widgetStyles,
-    containerHostStyles,
-    introStyles,
-    css`
-      [part~='progress'] {
-        align-self: center;
-        font-variant-numeric: tabular-nums;
-      }
+  static override styles = vsGanStyles;
 
-      [part~='panels'] {
-        display: grid;
-        grid-template-columns: repeat(2, minmax(0, 1fr));
-        gap: 1rem 1.5rem;
-      }
-
-      @container (max-width: 40rem) {
-        [part~='panels'] {
-          grid-template-columns: minmax(0, 1fr);
-        }
-      }
-
-      [part~='panel'] {
-        min-width: 0;
-        padding: 0.6rem 0.75rem 0.75rem;
-        background: var(--_surface);
-        border-radius: 8px;
-      }
-
-      h3 .cite {
-        font-weight: normal;
-        font-size: 0.85rem;
-        color: var(--_muted);
-      }
-
-      canvas.scatter {
-        display: block;
-        width: min(100%, 20rem);
-        aspect-ratio: 1;
-        margin: 0 auto;
-        border-radius: 6px;
-      }
-
-      .caption {
-        margin: 0.25rem 0 0;
-        font-size: 0.8rem;
-        text-align: center;
-        color: var(--_muted);
-      }
-
-      [part~='numbers'] {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 0.1rem 1rem;
-        margin: 0.5rem 0 0.25rem;
-        font-variant-numeric: tabular-nums;
-      }
-
-      [part~='numbers'] strong {
-        font-size: 1.15rem;
-      }
-
-      svg.shares {
-        display: block;
-        width: 100%;
-        height: auto;
-        color: var(--_muted);
-      }
-
-      .chart-heading {
-        margin: 0.5rem 0 0;
-        font-size: 0.85rem;
-        color: var(--_muted);
-      }
-
-      .how {
-        margin: 0.75rem 0 0;
-        font-size: 0.85rem;
-        color: var(--_muted);
-      }
-    `,
-  ];
-
-  @property({ reflect: true }) seed: RawAttr = null;
-  @property({ reflect: true }) modes: RawAttr = null;
-  @property({ reflect: true }) steps: RawAttr = null;
-  @property({ reflect: true }) speed: RawAttr = null;
-  @property({ attribute: 'measure-every', reflect: true }) measureEvery: RawAttr = null;
-  @property({ reflect: true }) samples: RawAttr = null;
-  @property({ reflect: true }) autoplay: RawAttr = null;
+  static override properties = settingProperties(VS_GAN_SETTINGS);
+  // The raw attribute values (see ./vs-gan/settings.ts), parsed in willUpdate.
+  declare seed: RawAttr;
+  declare modes: RawAttr;
+  declare steps: RawAttr;
+  declare speed: RawAttr;
+  declare measureEvery: RawAttr;
+  declare samples: RawAttr;
+  declare autoplay: RawAttr;
 
   @state() private runState: VsGanState = 'idle';
   @state() private shownStep = 0;
@@ -223,13 +117,15 @@ export class DiffusionVsGan extends DiffusionWidget {
   private backendName = '';
   /** Bumped on every reset, so a model that finishes loading after a reset is thrown away. */
   private generation = 0;
-  private readonly loop = new ChunkLoop(() => this.unit(), { onStop: (error) => this.onLoopStop(error) });
-  private pending: ReturnType<GanDiffusionDuel['measure']> | null = null;
-  private lastMeasuredStep = -1;
-  private readonly coverage: Record<VsGanModel, CoverageHistory> = { gan: new CoverageHistory(), diffusion: new CoverageHistory() };
-  private readonly losses = { discriminator: new LossHistory(), generator: new LossHistory(), diffusion: new LossHistory() };
-  private lastLosses = { discriminator: Number.NaN, generator: Number.NaN, diffusion: Number.NaN };
-  private speedClock = { time: 0, step: 0 };
+  private readonly run = new DuelRun(() => this.values, {
+    stepped: (step, losses) => {
+      this.charts.addStep(step, losses);
+      this.frames.request();
+    },
+    measured: (m) => this.finishMeasurement(m),
+    stopped: (error) => this.onRunStop(error),
+  });
+  private readonly charts = new DuelCharts();
   private readonly frames = new FrameBatcher(() => this.onFrame());
   private chartsDirty = true;
   private scatterDirty = true;
@@ -253,7 +149,7 @@ export class DiffusionVsGan extends DiffusionWidget {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.loop.stop();
+    this.run.stop();
     this.frames.cancel();
     this.resizeObserver?.disconnect();
     this.resizeObserver = null;
@@ -284,7 +180,7 @@ export class DiffusionVsGan extends DiffusionWidget {
 
   /** Durations of the main-thread slices the training ran in (for responsiveness checks). */
   get sliceStats(): { slices: number; longestMs: number; recentMs: number[] } {
-    const s = this.loop.stats;
+    const s = this.run.stats;
     return { slices: s.slices, longestMs: s.longestMs, recentMs: [...s.recentMs] };
   }
 
@@ -302,7 +198,7 @@ export class DiffusionVsGan extends DiffusionWidget {
       this.setRunState('loading');
       this.statusText = 'Loading the tensor library and building both models…';
       try {
-        this.runtime ??= await import('./vs-gan/runtime');
+        this.runtime ??= await import('../toy2d/duel-runtime');
         const { duel, backend } = await this.runtime.createDuel({
           seed: this.values.seed,
           modes: this.values.modes,
@@ -313,6 +209,7 @@ export class DiffusionVsGan extends DiffusionWidget {
           return;
         }
         this.duel = duel;
+        this.run.use(duel);
         this.backendName = backend;
         this.runKey = this.keyOf(this.values);
       } catch (error) {
@@ -324,16 +221,15 @@ export class DiffusionVsGan extends DiffusionWidget {
       }
     }
     this.clearError('training');
-    this.speedClock = { time: performance.now(), step: this.step };
     this.setRunState('training');
     this.statusText = `Training on ${this.backendName}…`;
-    this.loop.start();
+    this.run.start();
   }
 
   /** Pauses training (a measurement in progress finishes when training resumes). */
   pause(): void {
     if (this.runState !== 'training') return;
-    this.loop.stop();
+    this.run.stop();
     this.setRunState('paused');
     this.statusText = `Paused at step ${this.step}.`;
     this.frames.request();
@@ -341,7 +237,7 @@ export class DiffusionVsGan extends DiffusionWidget {
 
   /** Discards both models and every measurement. */
   reset(): void {
-    this.loop.stop();
+    this.run.stop();
     this.discardRun();
     this.setRunState('idle');
     this.statusText = 'Reset: press Train to start again from scratch.';
@@ -355,13 +251,14 @@ export class DiffusionVsGan extends DiffusionWidget {
   private readAttributes(): void {
     const v = this.values;
     const next: VsGanSettings = { ...v };
-    this.applyAttr('seed', parseSeed(this.seed), (x) => (next.seed = x), String(v.seed));
-    this.applyAttr('modes', parseModes(this.modes), (x) => (next.modes = x), String(v.modes));
-    this.applyAttr('steps', parseSteps(this.steps), (x) => (next.steps = x), String(v.steps));
-    this.applyAttr('speed', parseSpeed(this.speed), (x) => (next.speed = x), String(v.speed));
-    this.applyAttr('measure-every', parseMeasureEvery(this.measureEvery), (x) => (next.measureEvery = x), String(v.measureEvery));
-    this.applyAttr('samples', parseSamples(this.samples), (x) => (next.samples = x), String(v.samples));
-    this.applyAttr('autoplay', parseAutoplay(this.autoplay), (x) => (next.autoplay = x), String(v.autoplay));
+    const S = VS_GAN_SETTINGS;
+    this.applyAttr('seed', S.seed.parse(this.seed), (x) => (next.seed = x), String(v.seed));
+    this.applyAttr('modes', S.modes.parse(this.modes), (x) => (next.modes = x), String(v.modes));
+    this.applyAttr('steps', S.steps.parse(this.steps), (x) => (next.steps = x), String(v.steps));
+    this.applyAttr('speed', S.speed.parse(this.speed), (x) => (next.speed = x), String(v.speed));
+    this.applyAttr('measure-every', S.measureEvery.parse(this.measureEvery), (x) => (next.measureEvery = x), String(v.measureEvery));
+    this.applyAttr('samples', S.samples.parse(this.samples), (x) => (next.samples = x), String(v.samples));
+    this.applyAttr('autoplay', S.autoplay.parse(this.autoplay), (x) => (next.autoplay = x), String(v.autoplay));
 
     if (next.modes !== v.modes) this.ring = ringOfGaussians({ modes: next.modes, ...RING });
     const newRun = this.duel !== null && this.keyOf(next) !== this.runKey;
@@ -374,7 +271,7 @@ export class DiffusionVsGan extends DiffusionWidget {
     } else if (this.loading && this.keyOf(next) !== this.keyOf(v)) {
       this.reset();
     }
-    if (speedChanged) this.speedClock = { time: performance.now(), step: this.step };
+    if (speedChanged) this.run.restartSpeedClock();
     if (this.duel) this.duel.samples = next.samples;
     // More steps after the end: the run can go on.
     if (this.runState === 'done' && this.step < next.steps) this.setRunState('paused');
@@ -400,16 +297,12 @@ export class DiffusionVsGan extends DiffusionWidget {
 
   private discardRun(): void {
     this.generation += 1;
-    this.pending = null;
+    this.run.use(null);
     this.duel?.dispose();
     this.duel = null;
     this.latest = null;
-    this.lastMeasuredStep = -1;
     this.shownStep = 0;
-    this.coverage.gan.clear();
-    this.coverage.diffusion.clear();
-    for (const h of Object.values(this.losses)) h.clear();
-    this.lastLosses = { discriminator: Number.NaN, generator: Number.NaN, diffusion: Number.NaN };
+    this.charts.clear();
     this.chartsDirty = true;
     this.scatterDirty = true;
   }
@@ -421,49 +314,12 @@ export class DiffusionVsGan extends DiffusionWidget {
   }
 
   // ------------------------------------------------------------------------------------------
-  // Training loop: one small unit of work per call (see ./vs-gan/chunk-loop.ts)
+  // The run's events (see src/toy2d/duel-run.ts)
   // ------------------------------------------------------------------------------------------
 
-  private unit(): UnitResult {
-    const duel = this.duel;
-    if (!duel) return 'done';
-    if (this.pending) {
-      if (this.pending.advance()) return 'more';
-      const result = this.pending.result;
-      this.pending = null;
-      if (result) this.finishMeasurement(result);
-      return 'more';
-    }
-    if (!duel.midStep) {
-      const step = duel.step;
-      const atEnd = step >= this.values.steps;
-      if (this.lastMeasuredStep !== step && (step % this.values.measureEvery === 0 || atEnd)) {
-        this.pending = duel.measure();
-        return 'more';
-      }
-      if (atEnd) return 'done';
-      if (this.values.speed > 0) {
-        const allowed = this.speedClock.step + ((performance.now() - this.speedClock.time) * this.values.speed) / 1000;
-        if (step >= allowed) return 'wait';
-      }
-      duel.trainGan();
-      return 'more';
-    }
-    const { gan, diffusion } = duel.trainDiffusion();
-    const step = duel.step;
-    this.losses.discriminator.add([[step, gan.discriminator]]);
-    this.losses.generator.add([[step, gan.generator]]);
-    this.losses.diffusion.add([[step, diffusion]]);
-    this.lastLosses = { discriminator: gan.discriminator, generator: gan.generator, diffusion };
-    this.frames.request();
-    return 'more';
-  }
-
   private finishMeasurement(m: DuelMeasurement): void {
-    this.lastMeasuredStep = m.step;
     this.latest = m;
-    this.coverage.gan.add(m.step, m.gan.coverage.modesHit);
-    this.coverage.diffusion.add(m.step, m.diffusion.coverage.modesHit);
+    this.charts.addMeasurement(m);
     this.chartsDirty = true;
     this.scatterDirty = true;
     const k = this.ring.weights.length;
@@ -482,12 +338,12 @@ export class DiffusionVsGan extends DiffusionWidget {
       step: m.step,
       totalSteps: this.values.steps,
       modes: k,
-      gan: { ...numbers(m.gan), discriminatorLoss: this.lastLosses.discriminator, generatorLoss: this.lastLosses.generator },
-      diffusion: { ...numbers(m.diffusion), loss: this.lastLosses.diffusion },
+      gan: { ...numbers(m.gan), discriminatorLoss: this.charts.lastLosses.discriminator, generatorLoss: this.charts.lastLosses.generator },
+      diffusion: { ...numbers(m.diffusion), loss: this.charts.lastLosses.diffusion },
     });
   }
 
-  private onLoopStop(error?: unknown): void {
+  private onRunStop(error?: unknown): void {
     if (error !== undefined) {
       this.setRunState('paused');
       this.showError('training', `Training stopped: ${error instanceof Error ? error.message : String(error)}`);
@@ -645,112 +501,16 @@ export class DiffusionVsGan extends DiffusionWidget {
     this.guard('drawing', () => this.draw(), undefined);
   }
 
-  private cssColor(name: string, fallback: string): string {
-    const value = getComputedStyle(this).getPropertyValue(name).trim();
-    return value || fallback;
-  }
-
   private draw(): void {
+    const view: DuelView = { ring: this.ring, latest: this.latest, step: this.step, totalSteps: this.values.steps };
     if (this.scatterDirty) {
       this.scatterDirty = false;
-      this.drawScatters();
+      drawScatters(this, this.scatterCanvases, view);
     }
-    this.drawCharts();
-  }
-
-  private drawScatters(): void {
-    const colors = {
-      background: this.cssColor('--_bg', '#ffffff'),
-      grid: this.cssColor('--_border', '#d3d7e1'),
-      mode: this.cssColor('--_fg', '#1a1c23'),
-      offMode: this.cssColor('--_muted', '#50566a'),
-    };
-    for (const canvas of this.scatterCanvases) {
-      const model: VsGanModel = canvas.classList.contains('gan') ? 'gan' : 'diffusion';
-      const snap = this.latest?.[model] ?? null;
-      drawScatter(canvas, {
-        means: this.ring.means,
-        modeRadius: COVERAGE_DEFAULTS.radiusInStd * this.ring.std,
-        extent: EXTENT,
-        points: snap?.points ?? null,
-        assignment: snap?.assignment ?? null,
-        hit: snap?.coverage.hit ?? null,
-        colors: { ...colors, point: this.cssColor(MODEL_COLOR_VARS[model], model === 'gan' ? '#d55e00' : '#0072b2') },
-      });
-    }
-  }
-
-  private drawCharts(): void {
     if (!this.chartsDirty) return;
     this.chartsDirty = false;
     this.lastChartDraw = performance.now();
-    const k = this.ring.weights.length;
-    const total = this.values.steps;
-    const upTo = this.latest?.step ?? 0;
-    const domain: [number, number] = [0, Math.max(total, 1)];
-    for (const model of ['gan', 'diffusion'] as const) {
-      const svg = model === 'gan' ? this.ganModesSvg : this.diffusionModesSvg;
-      if (!svg) continue;
-      const { start, values } = this.coverage[model].staircase(upTo);
-      lineChart(svg, {
-        series: [{ name: 'modes hit', values, color: MODEL_COLORS[model], dash: '' }],
-        x: { label: 'training step', symbol: 'step', start, domain },
-        y: { label: 'modes hit', scale: 'linear', domain: [0, k] },
-        title: `${MODEL_TITLES[model]}: modes hit`,
-        description: this.describeCoverage(model),
-        showTitle: false,
-        legend: false,
-        width: 320,
-        height: 150,
-      });
-    }
-    if (this.ganLossSvg) {
-      const d = this.losses.discriminator.series();
-      const g = this.losses.generator.series();
-      lineChart(this.ganLossSvg, {
-        series: [
-          { name: 'D loss', values: d.smoothed, color: 'var(--_series-4)', dash: '' },
-          { name: 'G loss', values: g.smoothed, color: MODEL_COLORS.gan, dash: '6 3' },
-        ],
-        x: { label: 'training step', symbol: 'step', start: d.start, domain },
-        y: { label: 'loss', scale: 'linear' },
-        title: 'GAN losses',
-        description: this.describeLosses('gan'),
-        showTitle: false,
-        legend: true,
-        width: 320,
-        height: 170,
-      });
-    }
-    if (this.diffusionLossSvg) {
-      const s = this.losses.diffusion.series();
-      lineChart(this.diffusionLossSvg, {
-        series: [{ name: 'ε MSE', values: s.smoothed, color: MODEL_COLORS.diffusion, dash: '' }],
-        x: { label: 'training step', symbol: 'step', start: s.start, domain },
-        y: { label: 'loss', scale: 'linear' },
-        title: 'Diffusion loss',
-        description: this.describeLosses('diffusion'),
-        showTitle: false,
-        legend: false,
-        width: 320,
-        height: 150,
-      });
-    }
-  }
-
-  private describeCoverage(model: VsGanModel): string {
-    const history = this.coverage[model];
-    if (history.length === 0) return 'Not measured yet.';
-    const m = this.latest;
-    return m ? `Latest, at step ${m.step}: ${m[model].coverage.modesHit} of ${this.ring.weights.length} modes hit.` : '';
-  }
-
-  private describeLosses(model: VsGanModel): string {
-    const l = this.lastLosses;
-    if (!Number.isFinite(l.diffusion)) return 'No training steps yet.';
-    return model === 'gan'
-      ? `At step ${this.step}: discriminator loss ${formatStat(l.discriminator)}, generator loss ${formatStat(l.generator)}.`
-      : `At step ${this.step}: ${formatStat(l.diffusion)}.`;
+    this.charts.draw({ modes: { gan: this.ganModesSvg, diffusion: this.diffusionModesSvg }, ganLoss: this.ganLossSvg, diffusionLoss: this.diffusionLossSvg }, view);
   }
 }
 

@@ -18,13 +18,11 @@ import { MAX_BATCH, MAX_TRAIN_STEPS, TRAINER_DEFAULTS, TRAIN_PRESETS } from './t
 import { INPAINT_DEFAULTS, MASK_PRESETS, MAX_EDIT_GUIDANCE, MAX_EDIT_RESULTS, MAX_EDIT_STEPS, MAX_RESAMPLE } from './inpaint/settings';
 // <diffusion-latent> and <diffusion-bias>.
 import { BIAS_DEFAULTS, LATENT_DEFAULTS, MAX_BIAS_COUNT, MAX_LATENT_GUIDANCE, MAX_LATENT_WIDGET_COUNT, MAX_LATENT_WIDGET_STEPS } from './latent/latent-settings';
-// <diffusion-score-field>.
-import { SCORE_FIELD_DEFAULTS as SCORE_FIELD, SCORE_FIELD_LIMITS } from './score-field/settings';
-// <diffusion-vs-gan>.
-import * as VS_GAN from './vs-gan/settings';
 // Widgets whose attributes come from their settings table.
 import { attributeDocs } from './base/settings-table';
 import { SCHEDULE_SETTINGS } from './schedule/settings';
+import { SCORE_FIELD_SETTINGS } from './score-field/settings';
+import { VS_GAN_SETTINGS } from './vs-gan/settings';
 
 export interface AttributeDoc {
   name: string;
@@ -278,21 +276,7 @@ export const WIDGET_DOCS: readonly WidgetDoc[] = [
     summary:
       'A small MLP learns the score of a toy 2-D data set live in the page (Swiss roll, two moons, a ring of Gaussians, or points the reader draws). A quiver plot shows the learned score at a chosen noise level beside the closed-form true score of the Gaussian mixtures, with their cosine similarity measured; particles follow annealed Langevin dynamics, the probability-flow ODE or ancestral steps with their paths drawn; VP and VE noising are compared. tfjs (wasm) on the page, loaded on first use.',
     usesLab: false,
-    attributes: [
-      { name: 'dataset', type: '"swiss-roll" | "two-moons" | "ring" | "drawn"', default: SCORE_FIELD.dataset, description: 'The data; "drawn" lets the reader add points by dragging on the plot (or with the arrow keys and Enter).' },
-      { name: 'noising', type: '"vp" | "ve"', default: SCORE_FIELD.noising, description: 'Variance preserving (the continuous DDPM) or variance exploding (NCSN), Song et al. 2021. Changing it starts a new model.' },
-      { name: 'seed', type: SEED_TYPE, default: String(SCORE_FIELD.seed), description: 'Seed of the initial weights, the training noise and the particles.' },
-      { name: 'steps', type: `whole number 1 … ${SCORE_FIELD_LIMITS.maxSteps}`, default: String(SCORE_FIELD.steps), description: 'Training steps a run goes to; raise it to train on.' },
-      { name: 't', type: `number ${SCORE_FIELD_LIMITS.minT} … 1`, default: String(SCORE_FIELD.t), description: 'Noise level of the quiver plot, as continuous time t (σ(t) is shown beside it).' },
-      { name: 'particles', type: `whole number 1 … ${SCORE_FIELD_LIMITS.maxParticles}`, default: String(SCORE_FIELD.particles), description: 'Particles released from the prior.' },
-      { name: 'sampler', type: '"ode" | "langevin" | "ancestral"', default: SCORE_FIELD.sampler, description: 'How particles move: the probability-flow ODE, annealed Langevin dynamics, or ancestral (DDPM / SMLD) steps.' },
-      { name: 'sample-steps', type: `whole number 1 … ${SCORE_FIELD_LIMITS.maxSampleSteps}`, default: String(SCORE_FIELD.sampleSteps), description: 'Steps of the ODE and ancestral samplers, or noise levels of Langevin dynamics (8 updates each).' },
-      { name: 'field', type: '"both" | "learned" | "true"', default: SCORE_FIELD.field, description: 'Which arrows are drawn; the true score exists for "ring" and "drawn".' },
-      { name: 'batch-size', type: `whole number 1 … ${SCORE_FIELD_LIMITS.maxBatch}`, default: String(SCORE_FIELD.batchSize), description: 'Points per training step.' },
-      { name: 'learning-rate', type: 'number, 0 < lr < 1', default: String(SCORE_FIELD.learningRate), description: 'Adam’s learning rate. Changing it starts a new model.' },
-      { name: 'hidden-units', type: `whole number 4 … ${SCORE_FIELD_LIMITS.maxHidden}`, default: String(SCORE_FIELD.hidden), description: 'Units per hidden layer of the 3-layer MLP. Changing it starts a new model.' },
-      { name: 'autotrain', type: 'boolean', default: '', description: 'Start training as soon as the model is ready.' },
-    ],
+    attributes: attributeDocs(SCORE_FIELD_SETTINGS),
     events: [
       { name: 'diffusion-ready', detail: '{ backend, parameters }', when: 'a model was built (tfjs loaded)' },
       { name: 'diffusion-progress', detail: '{ state, step, totalSteps, loss, smoothedLoss, stepsPerSecond }', when: 'training progressed (a few times a second), paused or finished' },
@@ -311,15 +295,7 @@ export const WIDGET_DOCS: readonly WidgetDoc[] = [
     summary:
       'A tiny GAN and a tiny diffusion model train live on the same ring of Gaussians, side by side. Every few steps both are sampled and their mode coverage is measured: modes hit, share of samples per mode, fraction on a mode. The GAN collapses onto few modes while its losses see-saw; the diffusion model covers every mode. tfjs (wasm, main thread in short slices) loads on the first Train.',
     usesLab: false,
-    attributes: [
-      { name: 'seed', type: SEED_TYPE, default: String(VS_GAN.VS_GAN_DEFAULTS.seed), description: 'Seed of both models’ weights, the data and the measurements. A new seed starts a new run.' },
-      { name: 'modes', type: `whole number ${VS_GAN.MIN_MODES} … ${VS_GAN.MAX_MODES}`, default: String(VS_GAN.VS_GAN_DEFAULTS.modes), description: 'Gaussians on the ring. A new value starts a new run.' },
-      { name: 'steps', type: `whole number 1 … ${VS_GAN.MAX_VS_GAN_STEPS}`, default: String(VS_GAN.VS_GAN_DEFAULTS.steps), description: 'Training steps to reach (each model one step per batch); raise it to continue a finished run.' },
-      { name: 'speed', type: `whole number 0 … ${VS_GAN.MAX_SPEED}`, default: String(VS_GAN.VS_GAN_DEFAULTS.speed), description: 'Training steps per second at most, to watch the GAN move; 0 is as fast as the page allows.' },
-      { name: 'measure-every', type: `whole number ${VS_GAN.MIN_MEASURE_EVERY} … ${VS_GAN.MAX_MEASURE_EVERY}`, default: String(VS_GAN.VS_GAN_DEFAULTS.measureEvery), description: 'Training steps between measurements of mode coverage.' },
-      { name: 'samples', type: `whole number ${VS_GAN.MIN_SAMPLES} … ${VS_GAN.MAX_SAMPLES}`, default: String(VS_GAN.VS_GAN_DEFAULTS.samples), description: 'Points drawn from each model per measurement.' },
-      { name: 'autoplay', type: 'boolean', default: '', description: 'Start training when the widget loads (never when the reader prefers reduced motion).' },
-    ],
+    attributes: attributeDocs(VS_GAN_SETTINGS),
     events: [
       { name: 'vs-gan-progress', detail: '{ state, step, totalSteps, modes, gan: { modesHit, shares, highQuality, effectiveModes, discriminatorLoss, generatorLoss }, diffusion: { modesHit, shares, highQuality, effectiveModes, loss } }', when: 'both models were measured' },
       { name: 'vs-gan-state', detail: '{ state, step }', when: 'training started, paused, finished or was reset' },

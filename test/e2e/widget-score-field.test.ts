@@ -98,8 +98,8 @@ describe('<diffusion-score-field>', () => {
     const ready = await waitForEvents(page, 'diffusion-ready', 1, 120_000);
     expect(ready[0].detail.backend).toBe('wasm');
     expect(ready[0].detail.parameters).toBeGreaterThan(1000);
-    // tfjs arrives through the widget's lazy engine module, not with the widget itself.
-    const engineAt = requests.findIndex((url) => url.includes('score-field/engine'));
+    // tfjs arrives through the widget's lazy runtime module (src/toy2d), not with the widget itself.
+    const engineAt = requests.findIndex((url) => url.includes('toy2d/score-field-runtime'));
     const tfjsAt = requests.findIndex((url) => url.includes('tensorflow'));
     expect(engineAt).toBeGreaterThan(-1);
     expect(tfjsAt).toBeGreaterThan(engineAt);

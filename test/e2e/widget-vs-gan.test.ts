@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ringOfGaussians } from '../../src/toy2d/datasets';
 import { modeCoverage } from '../../src/toy2d/mode-coverage';
-import { RING } from '../../src/components/vs-gan/settings';
+import { RING } from '../../src/toy2d/duel-setup';
 import {
   collectConsoleErrors,
   launchBrowser,

@@ -61,6 +61,11 @@ interface Common<T> {
   type?: string;
   /** The default as written in the docs, when it is not simply the value (`all four`). */
   defaultText?: string;
+  /**
+   * The property, when the camelCase of the attribute is taken: `dataset` would shadow
+   * HTMLElement.dataset, so <diffusion-score-field> reflects it as `datasetName`.
+   */
+  property?: string;
 }
 
 /** camelCase property for a kebab-case attribute: `num-train-timesteps` → `numTrainTimesteps`. */
@@ -71,7 +76,7 @@ export function propertyForAttribute(attribute: string): string {
 function row<T>(attribute: string, common: Common<T>, type: string, parse: Setting<T>['parse'], write = (v: T) => String(v)): Setting<T> {
   return Object.freeze({
     attribute,
-    property: propertyForAttribute(attribute),
+    property: common.property ?? propertyForAttribute(attribute),
     type: common.type ?? type,
     default: common.default,
     defaultText: common.defaultText ?? (common.default === undefined ? '' : write(common.default)),

@@ -1,11 +1,12 @@
 /**
- * Settings of <diffusion-score-field>: defaults, limits and attribute parsers. A light module (no
- * tfjs, no DOM), so the widget docs can import the defaults.
+ * The settings of <diffusion-score-field>: its attribute table (see ../base/settings-table.ts),
+ * with the defaults and limits. A light module (no tfjs, no DOM), so the docs and the URL state
+ * can read it without defining the element.
  */
 import { TOY_DATASETS, type ToyDatasetName } from '../../toy2d/datasets';
 import { NOISINGS, type Noising } from '../../toy2d/noising';
 import { TOY_SAMPLERS, type ToySamplerName } from '../../toy2d/samplers';
-import { parseEnumAttr, parseFloatAttr, parseIntAttr, type ParseResult, type RawAttr } from '../base/attributes';
+import { boolSetting, enumSetting, floatSetting, intSetting, seedSetting } from '../base/settings-table';
 
 export const SCORE_FIELDS = ['both', 'learned', 'true'] as const;
 export type ScoreFieldShown = (typeof SCORE_FIELDS)[number];
@@ -50,25 +51,7 @@ export const SCORE_FIELD_LIMITS = {
   maxSampleSteps: 500,
   maxBatch: 2048,
   maxHidden: 256,
-  maxSeed: 2 ** 32 - 1,
 };
-
-/** The attributes, in the order the widget reads them (also its observedAttributes). */
-export const SCORE_FIELD_ATTRIBUTES = [
-  'dataset',
-  'noising',
-  'seed',
-  'steps',
-  't',
-  'particles',
-  'sampler',
-  'sample-steps',
-  'field',
-  'batch-size',
-  'learning-rate',
-  'hidden-units',
-  'autotrain',
-] as const;
 
 const DATASET_HINTS = {
   swissroll: 'did you mean "swiss-roll"?',
@@ -93,24 +76,63 @@ const SAMPLER_HINTS = {
   ald: 'annealed Langevin dynamics is "langevin"',
 };
 
-export type SettingParser<K extends keyof ScoreFieldSettings> = (raw: RawAttr) => ParseResult<ScoreFieldSettings[K]>;
-
-const d = SCORE_FIELD_DEFAULTS;
+const D = SCORE_FIELD_DEFAULTS;
 const L = SCORE_FIELD_LIMITS;
 
-export const parseDataset: SettingParser<'dataset'> = (raw) => parseEnumAttr('dataset', raw, TOY_DATASETS, { default: d.dataset, hints: DATASET_HINTS });
-export const parseNoising: SettingParser<'noising'> = (raw) => parseEnumAttr('noising', raw, NOISINGS, { default: d.noising, hints: NOISING_HINTS });
-export const parseSeed: SettingParser<'seed'> = (raw) => parseIntAttr('seed', raw, { min: 0, max: L.maxSeed, default: d.seed });
-export const parseSteps: SettingParser<'steps'> = (raw) => parseIntAttr('steps', raw, { min: 1, max: L.maxSteps, default: d.steps });
-export const parseT: SettingParser<'t'> = (raw) => parseFloatAttr('t', raw, { min: L.minT, max: 1, default: d.t });
-export const parseParticles: SettingParser<'particles'> = (raw) => parseIntAttr('particles', raw, { min: 1, max: L.maxParticles, default: d.particles });
-export const parseSampler: SettingParser<'sampler'> = (raw) => parseEnumAttr('sampler', raw, TOY_SAMPLERS, { default: d.sampler, hints: SAMPLER_HINTS });
-export const parseSampleSteps: SettingParser<'sampleSteps'> = (raw) => parseIntAttr('sample-steps', raw, { min: 1, max: L.maxSampleSteps, default: d.sampleSteps });
-export const parseField: SettingParser<'field'> = (raw) => parseEnumAttr('field', raw, SCORE_FIELDS, { default: d.field });
-export const parseBatchSize: SettingParser<'batchSize'> = (raw) => parseIntAttr('batch-size', raw, { min: 1, max: L.maxBatch, default: d.batchSize });
-export const parseLearningRate: SettingParser<'learningRate'> = (raw) =>
-  parseFloatAttr('learning-rate', raw, { min: 0, max: 1, minExclusive: true, maxExclusive: true, default: d.learningRate });
-export const parseHidden: SettingParser<'hidden'> = (raw) => parseIntAttr('hidden-units', raw, { min: 4, max: L.maxHidden, default: d.hidden });
+export const SCORE_FIELD_SETTINGS = {
+  // `dataset` would shadow HTMLElement.dataset.
+  datasetName: enumSetting('dataset', TOY_DATASETS, {
+    property: 'datasetName',
+    default: D.dataset,
+    hints: DATASET_HINTS,
+    doc: 'The data; "drawn" lets the reader add points by dragging on the plot (or with the arrow keys and Enter).',
+  }),
+  noising: enumSetting('noising', NOISINGS, {
+    default: D.noising,
+    hints: NOISING_HINTS,
+    doc: 'Variance preserving (the continuous DDPM) or variance exploding (NCSN), Song et al. 2021. Changing it starts a new model.',
+  }),
+  seed: seedSetting('Seed of the initial weights, the training noise and the particles.', D.seed),
+  steps: intSetting('steps', { min: 1, max: L.maxSteps, default: D.steps, doc: 'Training steps a run goes to; raise it to train on.' }),
+  t: floatSetting('t', {
+    min: L.minT,
+    max: 1,
+    default: D.t,
+    type: `number ${L.minT} … 1`,
+    doc: 'Noise level of the quiver plot, as continuous time t (σ(t) is shown beside it).',
+  }),
+  particles: intSetting('particles', { min: 1, max: L.maxParticles, default: D.particles, doc: 'Particles released from the prior.' }),
+  sampler: enumSetting('sampler', TOY_SAMPLERS, {
+    default: D.sampler,
+    hints: SAMPLER_HINTS,
+    type: '"ode" | "langevin" | "ancestral"',
+    doc: 'How particles move: the probability-flow ODE, annealed Langevin dynamics, or ancestral (DDPM / SMLD) steps.',
+  }),
+  sampleSteps: intSetting('sample-steps', {
+    min: 1,
+    max: L.maxSampleSteps,
+    default: D.sampleSteps,
+    doc: 'Steps of the ODE and ancestral samplers, or noise levels of Langevin dynamics (8 updates each).',
+  }),
+  field: enumSetting('field', SCORE_FIELDS, { default: D.field, doc: 'Which arrows are drawn; the true score exists for "ring" and "drawn".' }),
+  batchSize: intSetting('batch-size', { min: 1, max: L.maxBatch, default: D.batchSize, doc: 'Points per training step.' }),
+  learningRate: floatSetting('learning-rate', {
+    min: 0,
+    max: 1,
+    minExclusive: true,
+    maxExclusive: true,
+    default: D.learningRate,
+    type: 'number, 0 < lr < 1',
+    doc: 'Adam’s learning rate. Changing it starts a new model.',
+  }),
+  hiddenUnits: intSetting('hidden-units', {
+    min: 4,
+    max: L.maxHidden,
+    default: D.hidden,
+    doc: 'Units per hidden layer of the 3-layer MLP. Changing it starts a new model.',
+  }),
+  autotrain: boolSetting('autotrain', { doc: 'Start training as soon as the model is ready.' }),
+} as const;
 
 /** Settings that define the model: changing one starts a new model (the old one cannot be reused). */
 export const MODEL_SETTINGS = ['dataset', 'noising', 'seed', 'hidden', 'learningRate'] as const satisfies readonly (keyof ScoreFieldSettings)[];

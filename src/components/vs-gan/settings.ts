@@ -1,13 +1,10 @@
 /**
- * The settings of <diffusion-vs-gan>: attribute names, limits, defaults and parsers (shared with
- * docs.ts), and the fixed setup of the two models. Pure data and parsing: no tfjs, no DOM.
+ * The settings of <diffusion-vs-gan>: its attribute table (see ../base/settings-table.ts), with
+ * the limits and defaults. Pure data: the docs and the URL state read it without defining the
+ * element or loading tfjs. The fixed setup of the two models is src/toy2d/duel-setup.ts.
  */
-import { RING_DEFAULTS } from '../../toy2d/datasets';
-import type { GanConfig } from '../../toy2d/gan';
-import type { ToyDiffusionOptions } from '../../toy2d/toy-diffusion';
-import { parseBoolAttr, parseIntAttr, type ParseResult, type RawAttr } from '../base/attributes';
+import { boolSetting, intSetting, seedSetting } from '../base/settings-table';
 
-export const MAX_SEED = 2 ** 32 - 1;
 export const MIN_MODES = 3;
 export const MAX_MODES = 16;
 /** Longest run offered: the loss curves keep one point per step. */
@@ -40,53 +37,29 @@ export const VS_GAN_DEFAULTS: Readonly<VsGanSettings> = Object.freeze({
   autoplay: false,
 });
 
-/** Points per training batch, the same real batch for both models. */
-export const BATCH_SIZE = 128;
+const D = VS_GAN_DEFAULTS;
 
-/** The ring both models learn: src/toy2d/datasets.ts's default ring (radius √2, σ = 0.1). */
-export const RING = Object.freeze({ radius: RING_DEFAULTS.radius, std: RING_DEFAULTS.std });
-
-/** The GAN of the widget: the small setup that drops modes on this ring. */
-export const DUEL_GAN: Readonly<Omit<GanConfig, 'seed'>> = Object.freeze({
-  latentDim: 16,
-  hidden: 128,
-  layers: 2,
-  learningRate: 1e-3,
-  beta1: 0.5,
-  beta2: 0.999,
-});
-
-/**
- * The diffusion model of the widget, written out so the widget's claim does not move when
- * ToyDiffusion's defaults do: a 3 × 64 SiLU MLP predicting ε, VP noising, 100 ancestral steps,
- * Adam at 5e-3 and an EMA of the weights for sampling.
- */
-export const DUEL_DIFFUSION: Readonly<Omit<ToyDiffusionOptions, 'seed'>> = Object.freeze({
-  hidden: 64,
-  layers: 3,
-  numTimesteps: 100,
-  noising: 'vp',
-  learningRate: 5e-3,
-  emaDecay: 0.99,
-});
-
-/** Updates of the diffusion model's ancestral sampler when its samples are measured. */
-export const MEASURE_SAMPLER_STEPS = 100;
-
-export const parseSeed = (raw: RawAttr): ParseResult<number> => parseIntAttr('seed', raw, { min: 0, max: MAX_SEED, default: VS_GAN_DEFAULTS.seed });
-
-export const parseModes = (raw: RawAttr): ParseResult<number> =>
-  parseIntAttr('modes', raw, { min: MIN_MODES, max: MAX_MODES, default: VS_GAN_DEFAULTS.modes });
-
-export const parseSteps = (raw: RawAttr): ParseResult<number> =>
-  parseIntAttr('steps', raw, { min: 1, max: MAX_VS_GAN_STEPS, default: VS_GAN_DEFAULTS.steps });
-
-export const parseSpeed = (raw: RawAttr): ParseResult<number> => parseIntAttr('speed', raw, { min: 0, max: MAX_SPEED, default: VS_GAN_DEFAULTS.speed });
-
-export const parseMeasureEvery = (raw: RawAttr): ParseResult<number> =>
-  parseIntAttr('measure-every', raw, { min: MIN_MEASURE_EVERY, max: MAX_MEASURE_EVERY, default: VS_GAN_DEFAULTS.measureEvery });
-
-export const parseSamples = (raw: RawAttr): ParseResult<number> =>
-  parseIntAttr('samples', raw, { min: MIN_SAMPLES, max: MAX_SAMPLES, default: VS_GAN_DEFAULTS.samples });
-
-export const parseAutoplay = (raw: RawAttr): ParseResult<boolean> => parseBoolAttr('autoplay', raw, { default: VS_GAN_DEFAULTS.autoplay });
+export const VS_GAN_SETTINGS = {
+  seed: seedSetting('Seed of both models’ weights, the data and the measurements. A new seed starts a new run.', D.seed),
+  modes: intSetting('modes', { min: MIN_MODES, max: MAX_MODES, default: D.modes, doc: 'Gaussians on the ring. A new value starts a new run.' }),
+  steps: intSetting('steps', {
+    min: 1,
+    max: MAX_VS_GAN_STEPS,
+    default: D.steps,
+    doc: 'Training steps to reach (each model one step per batch); raise it to continue a finished run.',
+  }),
+  speed: intSetting('speed', {
+    min: 0,
+    max: MAX_SPEED,
+    default: D.speed,
+    doc: 'Training steps per second at most, to watch the GAN move; 0 is as fast as the page allows.',
+  }),
+  measureEvery: intSetting('measure-every', {
+    min: MIN_MEASURE_EVERY,
+    max: MAX_MEASURE_EVERY,
+    default: D.measureEvery,
+    doc: 'Training steps between measurements of mode coverage.',
+  }),
+  samples: intSetting('samples', { min: MIN_SAMPLES, max: MAX_SAMPLES, default: D.samples, doc: 'Points drawn from each model per measurement.' }),
+  autoplay: boolSetting('autoplay', { default: D.autoplay, doc: 'Start training when the widget loads (never when the reader prefers reduced motion).' }),
+} as const;

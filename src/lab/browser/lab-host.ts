@@ -46,7 +46,7 @@ import type { EventMessage, LabHostMethods, StreamJob, WorkerInit } from './prot
 import { classifyImages, loadReferenceClassifier } from './reference-classifier';
 import { checkTrainSettings } from './train-settings';
 import { TrainingSession, type SessionEvents } from './training-session';
-import { makeYield } from './yield';
+import { makeYield } from '../../io/event-loop';
 
 /** Where the shipped checkpoint lives inside the assets folder. */
 export const SHIPPED_CHECKPOINT_DIR = 'checkpoints/mnist-small/';

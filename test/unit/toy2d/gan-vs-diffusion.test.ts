@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { setupBackend } from '../../../src/backend/node';
-import { GanDiffusionDuel, type DuelMeasurement } from '../../../src/components/vs-gan/duel';
+import { GanDiffusionDuel, type DuelMeasurement } from '../../../src/toy2d/duel';
 import { VS_GAN_DEFAULTS } from '../../../src/components/vs-gan/settings';
 
 beforeAll(async () => {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TrainLoop, type TrainProgress } from '../../../src/components/score-field/train-loop';
-import { parseDataset, parseHidden, parseNoising, parseSampler, parseT } from '../../../src/components/score-field/settings';
+import { TrainLoop, type TrainLoopProgress } from '../../../src/toy2d/train-loop';
 
 /** A model whose every step takes `msPerStep` on a fake clock and returns a falling loss. */
 function fakeModel(clock: { now: number }, msPerStep: number, lossAt: (step: number) => number = (s) => 1 / (1 + s)) {
@@ -25,8 +24,8 @@ describe('TrainLoop (chunked training on the main thread)', () => {
     const clock = { now: 0 };
     const model = fakeModel(clock, 3);
     const sched = manualScheduler();
-    const progress: TrainProgress[] = [];
-    let done: TrainProgress | null = null;
+    const progress: TrainLoopProgress[] = [];
+    let done: TrainLoopProgress | null = null;
     const loop = new TrainLoop(model, () => new Float32Array(4), 100, {
       chunkMs: 12,
       schedule: sched.schedule,
@@ -86,23 +85,5 @@ describe('TrainLoop (chunked training on the main thread)', () => {
     expect(model.step).toBe(7);
     expect(loop.isRunning).toBe(false);
     expect(String(reported)).toContain('the loss became NaN at step 7');
-  });
-});
-
-describe('score-field attribute parsers', () => {
-  it('accept the allowed values and explain the rest', () => {
-    expect(parseDataset('swiss-roll')).toEqual({ ok: true, value: 'swiss-roll' });
-    expect(parseDataset(null)).toEqual({ ok: true, value: 'ring' });
-    const moons = parseDataset('moons');
-    expect(moons.ok).toBe(false);
-    expect(!moons.ok && moons.message).toContain('Did you mean "two-moons"?');
-    const ncsn = parseNoising('ncsn');
-    expect(!ncsn.ok && ncsn.message).toContain('"ve"');
-    expect(parseSampler('langevin')).toEqual({ ok: true, value: 'langevin' });
-    expect(parseT('0.5')).toEqual({ ok: true, value: 0.5 });
-    const t0 = parseT('0');
-    expect(!t0.ok && t0.message).toBe('t="0" is not valid: use a number at least 0.01 and at most 1.');
-    const hidden = parseHidden('3');
-    expect(!hidden.ok && hidden.message).toContain('hidden-units="3"');
   });
 });

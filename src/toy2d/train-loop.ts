@@ -1,14 +1,16 @@
 /**
  * Runs training steps on the main thread in chunks of at most `chunkMs` (≈ 8 ms), yielding to the
  * browser between chunks so drawing and input stay smooth (no long tasks). Steps per second are
- * measured over the time spent training, not the wall time.
+ * measured over the time spent training, not the wall time. Used by <diffusion-score-field>.
  */
+import { postTask } from '../io/event-loop';
+
 export interface TrainLoopModel {
   readonly step: number;
   trainStep(batch: Float32Array): number;
 }
 
-export interface TrainProgress {
+export interface TrainLoopProgress {
   step: number;
   targetSteps: number;
   /** Loss of the last step. */
@@ -29,24 +31,14 @@ export interface TrainProgress {
 export interface TrainLoopOptions {
   chunkMs?: number;
   /** Called after each chunk. */
-  onProgress?: (progress: TrainProgress) => void;
+  onProgress?: (progress: TrainLoopProgress) => void;
   /** Called once when the target step is reached. */
-  onDone?: (progress: TrainProgress) => void;
+  onDone?: (progress: TrainLoopProgress) => void;
   /** Called when a step throws (e.g. the loss became NaN); the loop stops. */
   onError?: (error: unknown) => void;
-  /** How to wait before the next chunk (default: a macrotask through MessageChannel). */
+  /** How to wait before the next chunk (default: a task of its own, ../io/event-loop.ts). */
   schedule?: (run: () => void) => void;
   now?: () => number;
-}
-
-/** A macrotask without setTimeout's 4 ms clamp: lets the page render and handle input in between. */
-function macrotask(run: () => void): void {
-  const channel = new MessageChannel();
-  channel.port1.onmessage = () => {
-    channel.port1.close();
-    run();
-  };
-  channel.port2.postMessage(null);
 }
 
 export class TrainLoop {
@@ -72,7 +64,7 @@ export class TrainLoop {
     private readonly opts: TrainLoopOptions = {},
   ) {
     this.chunkMs = opts.chunkMs ?? 8;
-    this.schedule = opts.schedule ?? macrotask;
+    this.schedule = opts.schedule ?? postTask;
     this.now = opts.now ?? (() => performance.now());
   }
 
@@ -100,7 +92,7 @@ export class TrainLoop {
     this.generation++;
   }
 
-  progress(): TrainProgress {
+  progress(): TrainLoopProgress {
     return {
       step: this.model.step,
       targetSteps: this.targetSteps,

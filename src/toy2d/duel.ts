@@ -1,20 +1,20 @@
 /**
  * The two contestants of <diffusion-vs-gan> and their referee: a tiny GAN and a tiny diffusion model
  * trained on the same batches of the same ring of Gaussians, and measured on the same number of
- * samples with src/toy2d/mode-coverage.ts. Work comes in small units (one model's training step,
- * one sampler update) so the widget can spread it over short main-thread chunks.
+ * samples with ./mode-coverage.ts. Work comes in small units (one model's training step, one
+ * sampler update) so ./duel-run.ts can spread it over short main-thread chunks.
  *
- * No DOM and no backend choice: the caller picks the tfjs backend (wasm is the fastest for nets
- * this small), so the same code runs in the page and in the unit tests.
+ * No DOM and no backend choice: the caller starts the tfjs backend (./duel-runtime.ts in the page,
+ * the unit tests their own), so the same code runs in both.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '../../data/rng';
-import { ringOfGaussians, sampleMixture, type GaussianMixture2D } from '../../toy2d/datasets';
-import { TinyGan, type GanConfig, type GanStepLosses } from '../../toy2d/gan';
-import { assignToModes, modeCoverage, type ModeCoverage } from '../../toy2d/mode-coverage';
-import type { ParticleSampler } from '../../toy2d/samplers';
-import { ToyDiffusion, type ToyDiffusionOptions } from '../../toy2d/toy-diffusion';
-import { BATCH_SIZE, DUEL_DIFFUSION, DUEL_GAN, MEASURE_SAMPLER_STEPS, RING } from './settings';
+import { Rng } from '../data/rng';
+import { ringOfGaussians, sampleMixture, type GaussianMixture2D } from './datasets';
+import { BATCH_SIZE, DUEL_DIFFUSION, DUEL_GAN, MEASURE_SAMPLER_STEPS, RING } from './duel-setup';
+import { TinyGan, type GanConfig, type GanStepLosses } from './gan';
+import { assignToModes, modeCoverage, type ModeCoverage } from './mode-coverage';
+import type { ParticleSampler } from './samplers';
+import { ToyDiffusion, type ToyDiffusionOptions } from './toy-diffusion';
 
 export interface DuelOptions {
   seed: number;

@@ -4,6 +4,8 @@
  * answers what comes next: 'more' (run another if the slice has time), 'wait' (nothing to do
  * until later, e.g. a speed cap) or 'done'.
  */
+import { postTask } from '../io/event-loop';
+
 export type UnitResult = 'more' | 'wait' | 'done';
 
 export interface ChunkLoopOptions {
@@ -22,25 +24,6 @@ export interface SliceStats {
   longestMs: number;
   /** Durations of the last slices (up to 200), for checks of responsiveness. */
   recentMs: number[];
-}
-
-/** Posts a task without the ≥ 4 ms clamp that nested setTimeout(0) gets. */
-function postTask(run: () => void): () => void {
-  if (typeof MessageChannel === 'undefined') {
-    const id = setTimeout(run, 0);
-    return () => clearTimeout(id);
-  }
-  const channel = new MessageChannel();
-  let cancelled = false;
-  channel.port1.onmessage = () => {
-    channel.port1.close();
-    if (!cancelled) run();
-  };
-  channel.port2.postMessage(null);
-  return () => {
-    cancelled = true;
-    channel.port1.close();
-  };
 }
 
 export class ChunkLoop {
