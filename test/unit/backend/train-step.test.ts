@@ -69,7 +69,7 @@ describe('bench helpers', () => {
 
   it('parses settings and names the allowed presets on error', () => {
     expect(parseBenchSettings({ presets: 'tiny', steps: '3', batch: '8' })).toMatchObject({ presets: ['tiny'], steps: 3, batch: 8 });
-    expect(() => parseBenchSettings({ presets: 'huge' })).toThrow(/allowed: tiny, small, base/);
+    expect(() => parseBenchSettings({ presets: 'huge' })).toThrow(/allowed: tiny, small, live, base/);
     expect(() => parseBenchSettings({ steps: '0' })).toThrow(/--steps/);
     expect(parseBenchSettings({}).step).toBe('trainer');
     expect(parseBenchSettings({ step: 'adam' }).step).toBe('adam');
