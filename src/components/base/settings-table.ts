@@ -23,6 +23,7 @@ import {
   type ParseResult,
   type RawAttr,
 } from './attributes';
+import { BACKEND_PREFERENCES, type BackendPreference } from '../../backend/names';
 import { MAX_SEED } from '../../data/rng';
 
 /** Limits a widget may tighten at parse time when they depend on another setting (t ≤ T − 1). */
@@ -160,6 +161,48 @@ export function assetsBaseSetting(holds: string): Setting<string> {
 /** A row with a parser of its own (e.g. the sampler's panel list). */
 export function customSetting<T>(attribute: string, opts: Common<T> & { type: string; parse: Setting<T>['parse']; write?: (v: T) => string }): Setting<T> {
   return row(attribute, opts, opts.type, opts.parse, opts.write);
+}
+
+const BACKEND_HINTS: Readonly<Record<string, string>> = Object.freeze({
+  gpu: 'for the graphics card choose "webgpu" or "webgl"',
+  webgl2: 'write "webgl" (it uses WebGL 2)',
+  'tensorflow-node': 'in a browser choose "wasm" or "cpu"',
+  node: 'in a browser choose "wasm" or "cpu"',
+  webassembly: 'write "wasm"',
+});
+
+/** `backend` of the widgets that use the page's lab: "auto" (the default) lets the lab choose webgpu → webgl → wasm → cpu. */
+export function backendSetting(): Setting<BackendPreference> {
+  return enumSetting<BackendPreference>('backend', BACKEND_PREFERENCES, {
+    default: 'auto',
+    hints: BACKEND_HINTS,
+    doc: 'tfjs backend of the page’s lab. "auto" tries webgpu → webgl → wasm → cpu (or joins the lab the page already runs); one lab serves every widget on a page, so the first widget to start it decides.',
+  });
+}
+
+/** `assets-base` of a lab widget: a folder URL (relative to the page), or null for the lab's default (the site's assets/). */
+export function parseLabAssetsBase(raw: RawAttr): ParseResult<string | null> {
+  if (raw === null || raw === undefined || String(raw).trim() === '') return { ok: true, value: null };
+  const text = String(raw).trim();
+  try {
+    new URL(text, typeof document !== 'undefined' ? document.baseURI : 'http://localhost/');
+  } catch {
+    return { ok: false, message: `assets-base="${text}" is not valid: use the URL of the folder that holds mnist/ and checkpoints/, such as "/assets/".` };
+  }
+  return { ok: true, value: text.endsWith('/') ? text : `${text}/` };
+}
+
+/**
+ * `assets-base` of the widgets that use the page's lab: as assetsBaseSetting for the docs, but
+ * absent means null, so the widget joins the page's lab with the lab's own default.
+ */
+export function labAssetsBaseSetting(holds: string): Setting<string | null> {
+  return customSetting<string | null>('assets-base', {
+    type: 'URL of a folder',
+    defaultText: '/assets/',
+    doc: `Folder that holds ${holds}, relative to the page. Cannot be set from a link.`,
+    parse: parseLabAssetsBase,
+  });
 }
 
 /**

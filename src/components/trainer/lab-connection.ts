@@ -1,12 +1,14 @@
 /**
- * How a widget reaches the page's lab (src/lab/browser/lab-client.ts): the `backend` and
- * `assets-base` attributes every lab widget shares, the one shared Lab per page, and readable
+ * How a widget reaches the page's lab (src/lab/browser/lab-client.ts): the parsers of the `backend`
+ * and `assets-base` attributes every lab widget shares (their rows are backendSetting and
+ * labAssetsBaseSetting in ../base/settings-table.ts), the one shared Lab per page, and readable
  * lines for the backend in use and for the lab's errors. No tfjs here: the lab's worker loads it.
  */
-import { BACKEND_PREFERENCES, type BackendPreference } from '../../backend/names';
+import type { BackendPreference } from '../../backend/names';
 import { getLab } from '../../lab/browser/lab-client';
 import type { Lab, LabStatus } from '../../lab/lab-api';
-import { parseEnumAttr, type ParseResult, type RawAttr } from '../base/attributes';
+import type { ParseResult, RawAttr } from '../base/attributes';
+import { backendSetting, parseLabAssetsBase } from '../base/settings-table';
 
 /**
  * Where the shipped checkpoint lives inside the assets folder; the lab worker reads it from the
@@ -15,30 +17,11 @@ import { parseEnumAttr, type ParseResult, type RawAttr } from '../base/attribute
  */
 export const SHIPPED_CHECKPOINT_DIR = 'checkpoints/mnist-small/';
 
-const BACKEND_HINTS: Readonly<Record<string, string>> = Object.freeze({
-  gpu: 'for the graphics card choose "webgpu" or "webgl"',
-  webgl2: 'write "webgl" (it uses WebGL 2)',
-  'tensorflow-node': 'in a browser choose "wasm" or "cpu"',
-  node: 'in a browser choose "wasm" or "cpu"',
-  webassembly: 'write "wasm"',
-});
-
 /** `backend`: "auto" (the default) lets the lab choose webgpu → webgl → wasm → cpu. */
-export function parseBackend(raw: RawAttr): ParseResult<BackendPreference> {
-  return parseEnumAttr<BackendPreference>('backend', raw, BACKEND_PREFERENCES, { default: 'auto', hints: BACKEND_HINTS });
-}
+export const parseBackend = (raw: RawAttr): ParseResult<BackendPreference> => backendSetting().parse(raw);
 
 /** `assets-base`: a folder URL (relative to the page), or null for the lab's default (the site's assets/). */
-export function parseAssetsBase(raw: RawAttr): ParseResult<string | null> {
-  if (raw === null || raw === undefined || String(raw).trim() === '') return { ok: true, value: null };
-  const text = String(raw).trim();
-  try {
-    new URL(text, typeof document !== 'undefined' ? document.baseURI : 'http://localhost/');
-  } catch {
-    return { ok: false, message: `assets-base="${text}" is not valid: use the URL of the folder that holds mnist/ and checkpoints/, such as "/assets/".` };
-  }
-  return { ok: true, value: text.endsWith('/') ? text : `${text}/` };
-}
+export const parseAssetsBase = parseLabAssetsBase;
 
 /**
  * The page's lab. Defaults pass no options, so a widget joins a lab that the page (or another
