@@ -13,7 +13,6 @@ import { MAX_TRAIN_TIMESTEPS } from './base/schedule-attributes';
 import { DEFAULT_PANELS, MAX_GUIDANCE, MAX_PANEL_STEPS, MAX_PANELS } from './sampler/panel-spec';
 // Classifier-guided panels (guide=classifier:s=…).
 import { DEFAULT_CLASSIFIER_SCALE, MAX_CLASSIFIER_SCALE } from './sampler/panel-spec';
-import { MAX_BATCH, MAX_TRAIN_STEPS, TRAINER_DEFAULTS, TRAIN_PRESETS } from './trainer/trainer-settings';
 // <diffusion-inpaint>.
 import { INPAINT_DEFAULTS, MASK_PRESETS, MAX_EDIT_GUIDANCE, MAX_EDIT_RESULTS, MAX_EDIT_STEPS, MAX_RESAMPLE } from './inpaint/settings';
 // <diffusion-latent> and <diffusion-bias>.
@@ -23,6 +22,7 @@ import { attributeDocs } from './base/settings-table';
 import { SCHEDULE_SETTINGS } from './schedule/settings';
 import { SCORE_FIELD_SETTINGS } from './score-field/settings';
 import { VS_GAN_SETTINGS } from './vs-gan/settings';
+import { TRAINER_SETTINGS } from './trainer/trainer-settings';
 
 export interface AttributeDoc {
   name: string;
@@ -140,17 +140,7 @@ export const WIDGET_DOCS: readonly WidgetDoc[] = [
     summary:
       'Trains the course’s U-Net on MNIST in the page’s lab (a Web Worker): start, pause, resume and reset, a loss curve on a log scale, preview samples during training, speed and time left, and checkpoints to download, keep in the browser or load.',
     usesLab: true,
-    attributes: [
-      { name: 'preset', type: quoted(TRAIN_PRESETS), default: TRAINER_DEFAULTS.preset, description: 'The U-Net: "tiny" (39k parameters, for lessons) or "small" (164k, the shipped model’s size). A new preset needs a reset first.' },
-      { name: 'batch-size', type: `whole number 1 … ${MAX_BATCH}`, default: String(TRAINER_DEFAULTS.batchSize), description: 'Images per training step.' },
-      { name: 'learning-rate', type: 'number, 0 < lr < 1', default: String(TRAINER_DEFAULTS.learningRate), description: 'Adam’s peak learning rate (after a warm-up of 10 % of the run, at most 200 steps).' },
-      { name: 'steps', type: `whole number 1 … ${MAX_TRAIN_STEPS}`, default: String(TRAINER_DEFAULTS.steps), description: 'Total training steps to reach; raise it to continue a finished run.' },
-      { name: 'label-dropout', type: 'number 0 … 1', default: String(TRAINER_DEFAULTS.labelDropout), description: 'How often the label is replaced by the null label, so the model also learns ε(x) and guidance works.' },
-      { name: 'seed', type: SEED_TYPE, default: String(TRAINER_DEFAULTS.seed), description: 'Seed of the initial weights and the data order.' },
-      { name: 'sample-every', type: `whole number 0 … ${MAX_TRAIN_STEPS}`, default: String(TRAINER_DEFAULTS.sampleEvery), description: 'Steps between preview grids (digits 0–9, 20 DDIM steps); 0 turns them off.' },
-      BACKEND,
-      ASSETS_BASE('mnist/ and checkpoints/'),
-    ],
+    attributes: attributeDocs(TRAINER_SETTINGS),
     events: [
       { name: 'diffusion-progress', detail: '{ state, step, totalSteps, loss, smoothedLoss, stepsPerSecond, etaSeconds }', when: 'the run reported progress' },
       CHANGE_EVENT,

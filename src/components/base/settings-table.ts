@@ -228,6 +228,12 @@ export function settingFor(table: SettingsTable, attribute: string): Setting<unk
   return Object.values(table).find((s) => s.attribute === attribute);
 }
 
+/** A row's default, for a widget's starting values; throws for a row without one (a bug in the table). */
+export function defaultOf<T>(setting: Setting<T>): T {
+  if (setting.default === undefined) throw new Error(`settings table: "${setting.attribute}" has no default`);
+  return setting.default;
+}
+
 /**
  * Whether a value (from a link, say) is one the widget accepts: null when it is, else the message
  * the widget would show. Limits that depend on other settings are checked by the widget itself.

@@ -1,31 +1,20 @@
 /**
- * The settings of <diffusion-trainer> as attributes: defaults, limits and parsers. Pure data and
- * parsing (no tensors, no DOM), so the docs module and unit tests can use them too. The lab checks
- * the same settings again in its worker (src/lab/browser/train-settings.ts) and shares its limits.
+ * The settings of <diffusion-trainer>: its attribute table (see ../base/settings-table.ts), with
+ * each default, limit and one-line doc in one row. Pure data and parsing (no tensors, no DOM), so
+ * the docs module and unit tests can use them too. The lab checks the same settings again in its
+ * worker (src/lab/browser/train-settings.ts) and shares its limits.
  */
 import type { TrainSettings } from '../../lab/lab-api';
 import { MAX_BATCH, TRAIN_PRESETS } from '../../lab/browser/train-settings';
-import { parseEnumAttr, parseFloatAttr, parseIntAttr, type ParseResult, type RawAttr } from '../base/attributes';
+import { backendSetting, defaultOf, enumSetting, floatSetting, intSetting, labAssetsBaseSetting, seedSetting } from '../base/settings-table';
 
 export type TrainPreset = (typeof TRAIN_PRESETS)[number];
 export { MAX_BATCH, TRAIN_PRESETS };
 
 /** Longest run the widget offers: its loss curve keeps one point per step. */
 export const MAX_TRAIN_STEPS = 20_000;
-export const MAX_SEED = 2 ** 32 - 1;
 /** Samples in the preview grid: one per class, labels 0 to 9. */
 export const PREVIEW_SAMPLES = 10;
-
-/** Defaults for a run inside a lesson: the tiny U-Net learns digit shapes within a few hundred steps. */
-export const TRAINER_DEFAULTS = Object.freeze({
-  preset: 'tiny' as TrainPreset,
-  batchSize: 32,
-  learningRate: 0.002,
-  steps: 2000,
-  labelDropout: 0.1,
-  seed: 0,
-  sampleEvery: 100,
-});
 
 export const PRESET_HINTS: Readonly<Record<string, string>> = Object.freeze({
   base: 'the "base" preset needs a GPU and hours of training; the widget offers "tiny" and "small"',
@@ -33,30 +22,65 @@ export const PRESET_HINTS: Readonly<Record<string, string>> = Object.freeze({
   large: 'the widget offers "tiny" (fast, for lessons) and "small" (the shipped model)',
 });
 
-export const parsePreset = (raw: RawAttr): ParseResult<TrainPreset> =>
-  parseEnumAttr<TrainPreset>('preset', raw, TRAIN_PRESETS, { default: TRAINER_DEFAULTS.preset, hints: PRESET_HINTS });
+/**
+ * The attributes, in the order the docs list them. The defaults are those of a run inside a
+ * lesson: the tiny U-Net learns digit shapes within a few hundred steps.
+ */
+export const TRAINER_SETTINGS = {
+  preset: enumSetting<TrainPreset>('preset', TRAIN_PRESETS, {
+    default: 'tiny',
+    hints: PRESET_HINTS,
+    doc: 'The U-Net: "tiny" (39k parameters, for lessons) or "small" (164k, the shipped model’s size). A new preset needs a reset first.',
+  }),
+  batchSize: intSetting('batch-size', { min: 1, max: MAX_BATCH, default: 32, doc: 'Images per training step.' }),
+  /** Adam's peak learning rate (Kingma & Ba 2015), strictly between 0 and 1 as the lab requires. */
+  learningRate: floatSetting('learning-rate', {
+    min: 0,
+    max: 1,
+    minExclusive: true,
+    maxExclusive: true,
+    default: 0.002,
+    type: 'number, 0 < lr < 1',
+    doc: 'Adam’s peak learning rate (after a warm-up of 10 % of the run, at most 200 steps).',
+  }),
+  steps: intSetting('steps', { min: 1, max: MAX_TRAIN_STEPS, default: 2000, doc: 'Total training steps to reach; raise it to continue a finished run.' }),
+  /** Probability of replacing the label by the null label, so one network learns ε(x, c) and ε(x) (Ho & Salimans 2022). */
+  labelDropout: floatSetting('label-dropout', {
+    min: 0,
+    max: 1,
+    default: 0.1,
+    type: 'number 0 … 1',
+    doc: 'How often the label is replaced by the null label, so the model also learns ε(x) and guidance works.',
+  }),
+  seed: seedSetting('Seed of the initial weights and the data order.'),
+  sampleEvery: intSetting('sample-every', {
+    min: 0,
+    max: MAX_TRAIN_STEPS,
+    default: 100,
+    doc: 'Steps between preview grids (digits 0–9, 20 DDIM steps); 0 turns them off.',
+  }),
+  backend: backendSetting(),
+  assetsBase: labAssetsBaseSetting('mnist/ and checkpoints/'),
+} as const;
 
-export const parseBatchSize = (raw: RawAttr): ParseResult<number> =>
-  parseIntAttr('batch-size', raw, { min: 1, max: MAX_BATCH, default: TRAINER_DEFAULTS.batchSize });
+/** The settings of a run the attributes choose (the preview grid's size is fixed). */
+export type TrainerValues = Omit<TrainSettings, 'sampleCount'>;
 
-/** Adam's peak learning rate (Kingma & Ba 2015), strictly between 0 and 1 as the lab requires. */
-export const parseLearningRate = (raw: RawAttr): ParseResult<number> =>
-  parseFloatAttr('learning-rate', raw, { min: 0, max: 1, minExclusive: true, maxExclusive: true, default: TRAINER_DEFAULTS.learningRate });
+const S = TRAINER_SETTINGS;
 
-export const parseSteps = (raw: RawAttr): ParseResult<number> =>
-  parseIntAttr('steps', raw, { min: 1, max: MAX_TRAIN_STEPS, default: TRAINER_DEFAULTS.steps });
-
-/** Probability of replacing the label by the null label, so one network learns ε(x, c) and ε(x) (Ho & Salimans 2022). */
-export const parseLabelDropout = (raw: RawAttr): ParseResult<number> =>
-  parseFloatAttr('label-dropout', raw, { min: 0, max: 1, default: TRAINER_DEFAULTS.labelDropout });
-
-export const parseSeed = (raw: RawAttr): ParseResult<number> => parseIntAttr('seed', raw, { min: 0, max: MAX_SEED, default: TRAINER_DEFAULTS.seed });
-
-export const parseSampleEvery = (raw: RawAttr): ParseResult<number> =>
-  parseIntAttr('sample-every', raw, { min: 0, max: MAX_TRAIN_STEPS, default: TRAINER_DEFAULTS.sampleEvery });
+/** The run settings when no attribute is set: the table's defaults. */
+export const TRAINER_DEFAULTS: Readonly<TrainerValues> = Object.freeze({
+  preset: defaultOf(S.preset),
+  batchSize: defaultOf(S.batchSize),
+  learningRate: defaultOf(S.learningRate),
+  steps: defaultOf(S.steps),
+  labelDropout: defaultOf(S.labelDropout),
+  seed: defaultOf(S.seed),
+  sampleEvery: defaultOf(S.sampleEvery),
+});
 
 /** The settings a run is started or continued with. */
-export function trainSettings(values: Omit<TrainSettings, 'sampleCount'>): TrainSettings {
+export function trainSettings(values: TrainerValues): TrainSettings {
   return { ...values, sampleCount: PREVIEW_SAMPLES };
 }
 

@@ -7,17 +7,10 @@ import { slowDeviceAdvice } from '../../../src/components/trainer/device-advice'
 import { formatCount, formatDuration, formatRate } from '../../../src/components/trainer/format-time';
 import { SHIPPED_CHECKPOINT_DIR, describeBackend, errorSentence, parseAssetsBase, parseBackend } from '../../../src/components/trainer/lab-connection';
 import { LossHistory, SMOOTHING } from '../../../src/components/trainer/loss-history';
-import {
-  TRAINER_DEFAULTS,
-  parseBatchSize,
-  parseLabelDropout,
-  parseLearningRate,
-  parsePreset,
-  parseSampleEvery,
-  parseSteps,
-  trainSettings,
-} from '../../../src/components/trainer/trainer-settings';
+import { TRAINER_DEFAULTS, TRAINER_SETTINGS, trainSettings } from '../../../src/components/trainer/trainer-settings';
 import { checkTrainSettings } from '../../../src/lab/browser/train-settings';
+
+const { batchSize, labelDropout, learningRate, preset, sampleEvery, steps } = TRAINER_SETTINGS;
 
 function message<T>(result: ParseResult<T>): string {
   if (result.ok) throw new Error(`expected a rejection, got ${JSON.stringify(result.value)}`);
@@ -32,15 +25,15 @@ describe('trainer settings', () => {
   });
 
   it('rejects values the lab would refuse, saying what is allowed', () => {
-    expect(message(parsePreset('base'))).toContain('"tiny" or "small"');
-    expect(message(parsePreset('base'))).toContain('needs a GPU');
-    expect(message(parseBatchSize('0'))).toBe('batch-size="0" is not valid: use a whole number from 1 to 512.');
-    expect(message(parseLearningRate('1'))).toContain('a number greater than 0 and less than 1');
-    expect(message(parseLearningRate('0'))).toContain('greater than 0');
-    expect(message(parseSteps('abc'))).toContain('a whole number from 1 to 20000');
-    expect(message(parseLabelDropout('1.5'))).toContain('at least 0 and at most 1');
-    expect(message(parseSampleEvery('-1'))).toContain('a whole number from 0 to 20000');
-    expect(parseLearningRate('1e-3')).toEqual({ ok: true, value: 0.001 });
+    expect(message(preset.parse('base'))).toContain('"tiny" or "small"');
+    expect(message(preset.parse('base'))).toContain('needs a GPU');
+    expect(message(batchSize.parse('0'))).toBe('batch-size="0" is not valid: use a whole number from 1 to 512.');
+    expect(message(learningRate.parse('1'))).toContain('a number greater than 0 and less than 1');
+    expect(message(learningRate.parse('0'))).toContain('greater than 0');
+    expect(message(steps.parse('abc'))).toContain('a whole number from 1 to 20000');
+    expect(message(labelDropout.parse('1.5'))).toContain('at least 0 and at most 1');
+    expect(message(sampleEvery.parse('-1'))).toContain('a whole number from 0 to 20000');
+    expect(learningRate.parse('1e-3')).toEqual({ ok: true, value: 0.001 });
   });
 });
 
