@@ -7,13 +7,9 @@
  * evaluation tool measured when the model was shipped is shown. The page's lab (a Web Worker) does
  * the work.
  *
- * Attributes (all reflected; a bad value shows a message inside the widget and the last good
- * value stays in use):
- *   count        samples to draw and classify, 10…400 (default 100)
- *   steps        DDIM steps, 1…200 (default 20)
- *   seed         seed of x_T (default 0)
- *   backend      "auto" | "webgpu" | "webgl" | "wasm" | "cpu" (default "auto"; one lab per page)
- *   assets-base  folder that holds checkpoints/ and classifier/ (default: the site's assets/)
+ * Attributes: BIAS_SETTINGS in ./latent/latent-settings.ts (count, steps, seed, backend,
+ * assets-base). All are reflected; a bad value shows a message inside the widget and the last
+ * good value stays in use. One lab serves every widget on a page.
  *
  * Events (bubbling, composed): `diffusion-sampled` {count, counts, wallMs, seed} when the samples
  * have been classified; `diffusion-change` {name, value} when a control changes a setting;
@@ -22,33 +18,25 @@
  * Parts: title, controls, chart, numbers, images, error, status.
  */
 import { css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { state } from 'lit/decorators.js';
 import type { BackendPreference } from '../backend/names';
 import { imageGrid } from '../charts/image-grid';
 import type { Lab, LabStatus } from '../lab/lab-api';
 import type { LatentInfo } from '../latent/latent-api';
-import { parseIntAttr, type RawAttr } from './base/attributes';
+import type { RawAttr } from './base/attributes';
 import { backendDetailsStyles } from './base/backend-styles';
 import { backendLine } from './base/backend-line';
 import { LabLink } from './base/lab-link';
 import { introStyles, problemStyles } from './base/shared-styles';
+import { settingProperties } from './base/settings-table';
 import { DiffusionWidget, widgetStyles } from './base/widget-base';
 import { classBars } from './latent/class-bars';
-import {
-  BIAS_DEFAULTS,
-  MAX_BIAS_COUNT,
-  MAX_LATENT_WIDGET_STEPS,
-  countClasses,
-  describeClasses,
-  formatMs,
-  formatPercent,
-  heavyClasses,
-  shareOf,
-  shares,
-} from './latent/latent-settings';
-import { errorSentence, parseAssetsBase, parseBackend } from './trainer/lab-connection';
+import { countClasses, describeClasses, heavyClasses, shareOf, shares } from './latent/class-shares';
+import { formatMs, formatPercent } from './latent/display';
+import { BIAS_DEFAULTS, BIAS_SETTINGS, MAX_BIAS_COUNT, MAX_LATENT_WIDGET_STEPS } from './latent/latent-settings';
+import { errorSentence } from './trainer/lab-connection';
 
-const MAX_SEED = 2 ** 32 - 1;
+const S = BIAS_SETTINGS;
 /** Samples drawn in the grid under the chart. */
 const SHOWN_IMAGES = 40;
 
@@ -137,11 +125,13 @@ export class DiffusionBias extends DiffusionWidget {
     `,
   ];
 
-  @property({ reflect: true }) count: RawAttr = null;
-  @property({ reflect: true }) steps: RawAttr = null;
-  @property({ reflect: true }) seed: RawAttr = null;
-  @property({ reflect: true }) backend: RawAttr = null;
-  @property({ attribute: 'assets-base', reflect: true }) assetsBase: RawAttr = null;
+  static override properties = settingProperties(BIAS_SETTINGS);
+  // The raw attribute values (see ./latent/latent-settings.ts), parsed in willUpdate.
+  declare count: RawAttr;
+  declare steps: RawAttr;
+  declare seed: RawAttr;
+  declare backend: RawAttr;
+  declare assetsBase: RawAttr;
 
   @state() private info: LatentInfo | null = null;
   @state() private infoProblem: string | null = null;
@@ -172,11 +162,11 @@ export class DiffusionBias extends DiffusionWidget {
 
   protected override willUpdate(changed: PropertyValues): void {
     super.willUpdate(changed);
-    this.applyAttr('count', parseIntAttr('count', this.count, { min: 10, max: MAX_BIAS_COUNT, default: BIAS_DEFAULTS.count }), (v) => (this.countValue = v), String(this.countValue));
-    this.applyAttr('steps', parseIntAttr('steps', this.steps, { min: 1, max: MAX_LATENT_WIDGET_STEPS, default: BIAS_DEFAULTS.steps }), (v) => (this.stepsValue = v), String(this.stepsValue));
-    this.applyAttr('seed', parseIntAttr('seed', this.seed, { min: 0, max: MAX_SEED, default: BIAS_DEFAULTS.seed }), (v) => (this.seedValue = v), String(this.seedValue));
-    this.applyAttr('backend', parseBackend(this.backend), (v) => (this.backendChoice = v), `"${this.backendChoice}"`);
-    this.applyAttr('assets-base', parseAssetsBase(this.assetsBase), (v) => (this.assets = v), this.assets === null ? 'the default' : `"${this.assets}"`);
+    this.applyAttr('count', S.count.parse(this.count), (v) => (this.countValue = v), String(this.countValue));
+    this.applyAttr('steps', S.steps.parse(this.steps), (v) => (this.stepsValue = v), String(this.stepsValue));
+    this.applyAttr('seed', S.seed.parse(this.seed), (v) => (this.seedValue = v), String(this.seedValue));
+    this.applyAttr('backend', S.backend.parse(this.backend), (v) => (this.backendChoice = v), `"${this.backendChoice}"`);
+    this.applyAttr('assets-base', S.assetsBase.parse(this.assetsBase), (v) => (this.assets = v), this.assets === null ? 'the default' : `"${this.assets}"`);
     if (!this.hasUpdated && this.isConnected) this.connect();
   }
 

@@ -8,15 +8,9 @@
  * the reference-classifier accuracy and classifier-FID stored with the checkpoints by the
  * evaluation tools. The page's lab (a Web Worker) does the work.
  *
- * Attributes (all reflected; a bad value shows a message inside the widget and the last good
- * value stays in use):
- *   count        samples per side and test digits shown, 1…32 (default 8)
- *   steps        DDIM steps of both samplers, 1…200 (default 20)
- *   guidance     classifier-free guidance weight w, 0…10 (default 1; paper convention)
- *   label        a digit 0…9, "cycle" (0, 1, …, 9 in turn) or "none" (default "cycle")
- *   seed         seed of x_T (default 0)
- *   backend      "auto" | "webgpu" | "webgl" | "wasm" | "cpu" (default "auto"; one lab per page)
- *   assets-base  folder that holds checkpoints/, classifier/ and mnist/ (default: the site's assets/)
+ * Attributes: LATENT_SETTINGS in ./latent/latent-settings.ts (count, steps, guidance, label,
+ * seed, backend, assets-base). All are reflected; a bad value shows a message inside the widget
+ * and the last good value stays in use. One lab serves every widget on a page.
  *
  * Nothing samples until asked ("Sample both"); the reconstructions load on their own.
  *
@@ -28,32 +22,32 @@
  * Parts: title, autoencoder, controls, model, samples, table, error, status.
  */
 import { css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { state } from 'lit/decorators.js';
 import type { BackendPreference } from '../backend/names';
 import { imageGrid } from '../charts/image-grid';
 import type { Lab, LabStatus } from '../lab/lab-api';
 import type { LatentInfo, LatentReconstruction } from '../latent/latent-api';
-import { parseFloatAttr, parseIntAttr, type RawAttr } from './base/attributes';
+import type { RawAttr } from './base/attributes';
 import { backendDetailsStyles } from './base/backend-styles';
 import { backendLine } from './base/backend-line';
 import { LabLink } from './base/lab-link';
 import { containerHostStyles, introStyles, placeholderStyles, problemStyles } from './base/shared-styles';
+import { settingProperties } from './base/settings-table';
 import { DiffusionWidget, widgetStyles } from './base/widget-base';
 import { comparisonRows, type RunMeasure } from './latent/comparison';
+import { formatMs, latentMosaic } from './latent/display';
 import {
   LATENT_DEFAULTS,
+  LATENT_SETTINGS,
   MAX_LATENT_GUIDANCE,
   MAX_LATENT_WIDGET_COUNT,
   MAX_LATENT_WIDGET_STEPS,
-  formatMs,
   labelsFor,
-  latentMosaic,
-  parseLabelChoice,
   type LabelChoice,
 } from './latent/latent-settings';
-import { errorSentence, parseAssetsBase, parseBackend } from './trainer/lab-connection';
+import { errorSentence } from './trainer/lab-connection';
 
-const MAX_SEED = 2 ** 32 - 1;
+const S = LATENT_SETTINGS;
 /** The assets' test split (class-balanced subset) has this many digits. */
 const TEST_DIGITS = 2000;
 
@@ -195,13 +189,15 @@ export class DiffusionLatent extends DiffusionWidget {
     `,
   ];
 
-  @property({ reflect: true }) count: RawAttr = null;
-  @property({ reflect: true }) steps: RawAttr = null;
-  @property({ reflect: true }) guidance: RawAttr = null;
-  @property({ reflect: true }) label: RawAttr = null;
-  @property({ reflect: true }) seed: RawAttr = null;
-  @property({ reflect: true }) backend: RawAttr = null;
-  @property({ attribute: 'assets-base', reflect: true }) assetsBase: RawAttr = null;
+  static override properties = settingProperties(LATENT_SETTINGS);
+  // The raw attribute values (see ./latent/latent-settings.ts), parsed in willUpdate.
+  declare count: RawAttr;
+  declare steps: RawAttr;
+  declare guidance: RawAttr;
+  declare label: RawAttr;
+  declare seed: RawAttr;
+  declare backend: RawAttr;
+  declare assetsBase: RawAttr;
 
   @state() private info: LatentInfo | null = null;
   @state() private infoProblem: string | null = null;
@@ -239,18 +235,13 @@ export class DiffusionLatent extends DiffusionWidget {
 
   protected override willUpdate(changed: PropertyValues): void {
     super.willUpdate(changed);
-    this.applyAttr('count', parseIntAttr('count', this.count, { min: 1, max: MAX_LATENT_WIDGET_COUNT, default: LATENT_DEFAULTS.count }), (v) => (this.countValue = v), String(this.countValue));
-    this.applyAttr('steps', parseIntAttr('steps', this.steps, { min: 1, max: MAX_LATENT_WIDGET_STEPS, default: LATENT_DEFAULTS.steps }), (v) => (this.stepsValue = v), String(this.stepsValue));
-    this.applyAttr(
-      'guidance',
-      parseFloatAttr('guidance', this.guidance, { min: 0, max: MAX_LATENT_GUIDANCE, default: LATENT_DEFAULTS.guidance }),
-      (v) => (this.guidanceValue = v),
-      String(this.guidanceValue),
-    );
-    this.applyAttr('label', parseLabelChoice(this.label), (v) => (this.labelValue = v), `"${String(this.labelValue)}"`);
-    this.applyAttr('seed', parseIntAttr('seed', this.seed, { min: 0, max: MAX_SEED, default: LATENT_DEFAULTS.seed }), (v) => (this.seedValue = v), String(this.seedValue));
-    this.applyAttr('backend', parseBackend(this.backend), (v) => (this.backendChoice = v), `"${this.backendChoice}"`);
-    this.applyAttr('assets-base', parseAssetsBase(this.assetsBase), (v) => (this.assets = v), this.assets === null ? 'the default' : `"${this.assets}"`);
+    this.applyAttr('count', S.count.parse(this.count), (v) => (this.countValue = v), String(this.countValue));
+    this.applyAttr('steps', S.steps.parse(this.steps), (v) => (this.stepsValue = v), String(this.stepsValue));
+    this.applyAttr('guidance', S.guidance.parse(this.guidance), (v) => (this.guidanceValue = v), String(this.guidanceValue));
+    this.applyAttr('label', S.label.parse(this.label), (v) => (this.labelValue = v), `"${String(this.labelValue)}"`);
+    this.applyAttr('seed', S.seed.parse(this.seed), (v) => (this.seedValue = v), String(this.seedValue));
+    this.applyAttr('backend', S.backend.parse(this.backend), (v) => (this.backendChoice = v), `"${this.backendChoice}"`);
+    this.applyAttr('assets-base', S.assetsBase.parse(this.assetsBase), (v) => (this.assets = v), this.assets === null ? 'the default' : `"${this.assets}"`);
     if (!this.hasUpdated && this.isConnected) this.connect();
     this.refreshReconstructions();
   }

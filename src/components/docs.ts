@@ -15,10 +15,9 @@ import { DEFAULT_PANELS, MAX_GUIDANCE, MAX_PANEL_STEPS, MAX_PANELS } from './sam
 import { DEFAULT_CLASSIFIER_SCALE, MAX_CLASSIFIER_SCALE } from './sampler/panel-spec';
 // <diffusion-inpaint>.
 import { INPAINT_DEFAULTS, MASK_PRESETS, MAX_EDIT_GUIDANCE, MAX_EDIT_RESULTS, MAX_EDIT_STEPS, MAX_RESAMPLE } from './inpaint/settings';
-// <diffusion-latent> and <diffusion-bias>.
-import { BIAS_DEFAULTS, LATENT_DEFAULTS, MAX_BIAS_COUNT, MAX_LATENT_GUIDANCE, MAX_LATENT_WIDGET_COUNT, MAX_LATENT_WIDGET_STEPS } from './latent/latent-settings';
 // Widgets whose attributes come from their settings table.
 import { attributeDocs } from './base/settings-table';
+import { BIAS_SETTINGS, LATENT_SETTINGS } from './latent/latent-settings';
 import { SCHEDULE_SETTINGS } from './schedule/settings';
 import { SCORE_FIELD_SETTINGS } from './score-field/settings';
 import { VS_GAN_SETTINGS } from './vs-gan/settings';
@@ -221,15 +220,7 @@ export const WIDGET_DOCS: readonly WidgetDoc[] = [
     summary:
       'A small autoencoder squeezes digits into 7×7×c latents and back (originals, latents and reconstructions shown); a diffusion model trained on the latents samples beside the shipped pixel-space U-Net, and a table compares FLOPs per denoising step, the wall time of both runs on the reader’s backend, and the accuracy and classifier-FID measured by the evaluation tools.',
     usesLab: true,
-    attributes: [
-      { name: 'count', type: `whole number 1 … ${MAX_LATENT_WIDGET_COUNT}`, default: String(LATENT_DEFAULTS.count), description: 'Samples per side, and test digits shown with their reconstructions.' },
-      { name: 'steps', type: `whole number 1 … ${MAX_LATENT_WIDGET_STEPS}`, default: String(LATENT_DEFAULTS.steps), description: 'DDIM steps of both samplers.' },
-      { name: 'guidance', type: `number 0 … ${MAX_LATENT_GUIDANCE}`, default: String(LATENT_DEFAULTS.guidance), description: 'Classifier-free guidance weight w of both models (paper convention; diffusers’ guidance_scale is 1 + w). Ignored with label="none".' },
-      { name: 'label', type: 'digit 0 … 9 | "cycle" | "none"', default: String(LATENT_DEFAULTS.label), description: 'The digit of every sample, 0 … 9 in turn, or none (unconditional).' },
-      { name: 'seed', type: SEED_TYPE, default: String(LATENT_DEFAULTS.seed), description: 'Seed of x_T (pixels and latents are drawn from the same seed).' },
-      BACKEND,
-      ASSETS_BASE('mnist/, checkpoints/ and classifier/'),
-    ],
+    attributes: attributeDocs(LATENT_SETTINGS),
     events: [
       { name: 'diffusion-sampled', detail: '{ space, wallMs, nfe, count, seed }', when: 'one side (space "pixel" or "latent") finished sampling' },
       CHANGE_EVENT,
@@ -244,13 +235,7 @@ export const WIDGET_DOCS: readonly WidgetDoc[] = [
     summary:
       'A latent diffusion model trained without labels on a class-skewed MNIST subset: sample it, let the reference classifier read every sample, and compare the class histogram with the training distribution.',
     usesLab: true,
-    attributes: [
-      { name: 'count', type: `whole number 10 … ${MAX_BIAS_COUNT}`, default: String(BIAS_DEFAULTS.count), description: 'Samples drawn and classified per run.' },
-      { name: 'steps', type: `whole number 1 … ${MAX_LATENT_WIDGET_STEPS}`, default: String(BIAS_DEFAULTS.steps), description: 'DDIM steps.' },
-      { name: 'seed', type: SEED_TYPE, default: String(BIAS_DEFAULTS.seed), description: 'Seed of x_T.' },
-      BACKEND,
-      ASSETS_BASE('checkpoints/ and classifier/'),
-    ],
+    attributes: attributeDocs(BIAS_SETTINGS),
     events: [
       { name: 'diffusion-sampled', detail: '{ count, counts, wallMs, seed }', when: 'the samples were drawn and classified (counts per digit)' },
       CHANGE_EVENT,

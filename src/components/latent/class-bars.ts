@@ -5,7 +5,7 @@
  * beside it.
  */
 import { svg, type TemplateResult } from 'lit';
-import { shares } from './latent-settings';
+import { shares } from './class-shares';
 
 export interface ClassBarsOptions {
   training: readonly number[];

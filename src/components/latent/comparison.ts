@@ -5,7 +5,7 @@
  * tools. Pure: unit-tested in Node.
  */
 import type { LatentInfo, QualityFigure } from '../../latent/latent-api';
-import { formatFlops, formatMs, formatPercent } from './latent-settings';
+import { formatFlops, formatMs, formatPercent } from './display';
 
 export interface RunMeasure {
   wallMs: number;

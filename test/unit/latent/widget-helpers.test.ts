@@ -3,17 +3,9 @@ import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { comparisonRows, pickQuality } from '../../../src/components/latent/comparison';
-import {
-  countClasses,
-  describeClasses,
-  formatFlops,
-  heavyClasses,
-  labelsFor,
-  latentMosaic,
-  parseLabelChoice,
-  shareOf,
-  shares,
-} from '../../../src/components/latent/latent-settings';
+import { countClasses, describeClasses, heavyClasses, shareOf, shares } from '../../../src/components/latent/class-shares';
+import { formatFlops, latentMosaic } from '../../../src/components/latent/display';
+import { LATENT_SETTINGS, labelsFor } from '../../../src/components/latent/latent-settings';
 import type { LatentInfo, QualityFigure } from '../../../src/latent/latent-api';
 import { latentCheckpointValues } from '../../../src/latent/latent-values';
 import { DEFAULT_AUTOENCODER_CONFIG, describeAutoencoder } from '../../../src/latent/autoencoder-config';
@@ -23,10 +15,10 @@ import { describeUNet } from '../../../src/model/describe';
 
 describe('latent widget settings', () => {
   it('parses the label attribute with a readable message', () => {
-    expect(parseLabelChoice(null)).toEqual({ ok: true, value: 'cycle' });
-    expect(parseLabelChoice('7')).toEqual({ ok: true, value: 7 });
-    expect(parseLabelChoice('None')).toEqual({ ok: true, value: 'none' });
-    const bad = parseLabelChoice('12');
+    expect(LATENT_SETTINGS.label.parse(null)).toEqual({ ok: true, value: 'cycle' });
+    expect(LATENT_SETTINGS.label.parse('7')).toEqual({ ok: true, value: 7 });
+    expect(LATENT_SETTINGS.label.parse('None')).toEqual({ ok: true, value: 'none' });
+    const bad = LATENT_SETTINGS.label.parse('12');
     expect(bad.ok).toBe(false);
     if (!bad.ok) expect(bad.message).toMatch(/^label="12" is not valid: use a digit 0 … 9, "cycle"/);
   });
