@@ -17,23 +17,22 @@
  *
  * Parts: title, controls, chart, numbers, images, error, status.
  */
-import { css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { state } from 'lit/decorators.js';
 import type { BackendPreference } from '../backend/names';
 import { imageGrid } from '../charts/image-grid';
 import type { Lab, LabStatus } from '../lab/lab-api';
 import type { LatentInfo } from '../latent/latent-api';
 import type { RawAttr } from './base/attributes';
-import { backendDetailsStyles } from './base/backend-styles';
 import { backendLine } from './base/backend-line';
 import { LabLink } from './base/lab-link';
-import { introStyles, problemStyles } from './base/shared-styles';
 import { settingProperties } from './base/settings-table';
-import { DiffusionWidget, widgetStyles } from './base/widget-base';
+import { DiffusionWidget } from './base/widget-base';
 import { classBars } from './latent/class-bars';
 import { countClasses, describeClasses, heavyClasses, shareOf, shares } from './latent/class-shares';
 import { formatMs, formatPercent } from './latent/display';
 import { BIAS_DEFAULTS, BIAS_SETTINGS, MAX_BIAS_COUNT, MAX_LATENT_WIDGET_STEPS } from './latent/latent-settings';
+import { biasStyles } from './latent/styles';
 import { errorSentence } from './trainer/lab-connection';
 
 const S = BIAS_SETTINGS;
@@ -56,74 +55,7 @@ interface BiasRun {
 }
 
 export class DiffusionBias extends DiffusionWidget {
-  static override styles = [
-    widgetStyles,
-    backendDetailsStyles,
-    introStyles,
-    problemStyles,
-    css`
-      input[type='number'] {
-        width: 5.5rem;
-      }
-
-      [part~='chart'] {
-        max-width: 36rem;
-      }
-
-      .bar-training {
-        fill: none;
-        stroke: var(--_fg);
-        stroke-width: 1.5;
-      }
-
-      .bar-samples {
-        fill: var(--_accent);
-      }
-
-      .summary {
-        margin: 0.5rem 0;
-        font-weight: 600;
-      }
-
-      table {
-        border-collapse: collapse;
-        font-size: 0.82rem;
-        font-variant-numeric: tabular-nums;
-      }
-
-      th,
-      td {
-        padding: 0.15rem 0.45rem;
-        text-align: right;
-        border-bottom: 1px solid var(--_border);
-      }
-
-      th[scope='row'] {
-        text-align: left;
-        color: var(--_muted);
-        font-weight: 500;
-      }
-
-      .table-wrap {
-        overflow-x: auto;
-      }
-
-      canvas.digit {
-        max-width: 100%;
-        height: auto;
-      }
-
-      [part~='images'] {
-        margin: 0.75rem 0 0;
-      }
-
-      figcaption,
-      .note {
-        font-size: 0.82rem;
-        color: var(--_muted);
-      }
-    `,
-  ];
+  static override styles = biasStyles;
 
   static override properties = settingProperties(BIAS_SETTINGS);
   // The raw attribute values (see ./latent/latent-settings.ts), parsed in willUpdate.

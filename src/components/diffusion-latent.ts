@@ -21,19 +21,17 @@
  *
  * Parts: title, autoencoder, controls, model, samples, table, error, status.
  */
-import { css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { state } from 'lit/decorators.js';
 import type { BackendPreference } from '../backend/names';
 import { imageGrid } from '../charts/image-grid';
 import type { Lab, LabStatus } from '../lab/lab-api';
 import type { LatentInfo, LatentReconstruction } from '../latent/latent-api';
 import type { RawAttr } from './base/attributes';
-import { backendDetailsStyles } from './base/backend-styles';
 import { backendLine } from './base/backend-line';
 import { LabLink } from './base/lab-link';
-import { containerHostStyles, introStyles, placeholderStyles, problemStyles } from './base/shared-styles';
 import { settingProperties } from './base/settings-table';
-import { DiffusionWidget, widgetStyles } from './base/widget-base';
+import { DiffusionWidget } from './base/widget-base';
 import { comparisonRows, type RunMeasure } from './latent/comparison';
 import { formatMs, latentMosaic } from './latent/display';
 import {
@@ -45,6 +43,7 @@ import {
   labelsFor,
   type LabelChoice,
 } from './latent/latent-settings';
+import { latentStyles } from './latent/styles';
 import { errorSentence } from './trainer/lab-connection';
 
 const S = LATENT_SETTINGS;
@@ -66,128 +65,7 @@ interface SideRun extends RunMeasure {
 }
 
 export class DiffusionLatent extends DiffusionWidget {
-  static override styles = [
-    widgetStyles,
-    backendDetailsStyles,
-    containerHostStyles,
-    introStyles,
-    placeholderStyles,
-    problemStyles,
-    css`
-      section {
-        margin: 0 0 1rem;
-      }
-
-      .strip {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 0.6rem 1.2rem;
-        align-items: start;
-      }
-
-      figure {
-        margin: 0;
-        min-width: 0;
-      }
-
-      figcaption {
-        margin: 0 0 0.25rem;
-        font-size: 0.82rem;
-        color: var(--_muted);
-      }
-
-      canvas.digit {
-        max-width: 100%;
-        height: auto;
-      }
-
-      input[type='number'] {
-        width: 5.5rem;
-      }
-
-      [part~='samples'] {
-        display: grid;
-        grid-template-columns: repeat(auto-fit, minmax(14rem, 1fr));
-        gap: 0.8rem;
-      }
-
-      [part~='samples'] figure {
-        padding: 0.5rem 0.6rem;
-        border: 1px solid var(--_border);
-        border-radius: 8px;
-      }
-
-      .placeholder {
-        min-height: 4.5rem;
-      }
-
-      .table-wrap {
-        overflow-x: auto;
-      }
-
-      table {
-        width: 100%;
-        border-collapse: collapse;
-        font-size: 0.85rem;
-      }
-
-      th,
-      td {
-        padding: 0.3rem 0.45rem;
-        text-align: left;
-        vertical-align: top;
-        border-bottom: 1px solid var(--_border);
-      }
-
-      thead th {
-        color: var(--_muted);
-        font-weight: 600;
-      }
-
-      td.num {
-        font-family: var(--_mono);
-        font-variant-numeric: tabular-nums;
-      }
-
-      .ratio,
-      .ratio-inline {
-        color: var(--_muted);
-        white-space: nowrap;
-      }
-
-      .ratio-inline {
-        display: none;
-        font-family: var(--_font);
-      }
-
-      /* On a phone the comparison moves under the latent figure instead of a fourth column. */
-      @container (max-width: 34rem) {
-        .ratio {
-          display: none;
-        }
-
-        .ratio-inline {
-          display: block;
-        }
-
-        th,
-        td {
-          padding: 0.3rem 0.25rem;
-        }
-      }
-
-      [part~='model'] {
-        margin: 0 0 0.75rem;
-        font-size: 0.85rem;
-        color: var(--_muted);
-      }
-
-      .note {
-        font-size: 0.8rem;
-        color: var(--_muted);
-      }
-    `,
-  ];
+  static override styles = latentStyles;
 
   static override properties = settingProperties(LATENT_SETTINGS);
   // The raw attribute values (see ./latent/latent-settings.ts), parsed in willUpdate.
