@@ -8,6 +8,8 @@ import { formatCount, formatDuration, formatRate } from '../../../src/components
 import { SHIPPED_CHECKPOINT_DIR, describeBackend, errorSentence, parseAssetsBase, parseBackend } from '../../../src/components/trainer/lab-connection';
 import { LossHistory, SMOOTHING } from '../../../src/components/trainer/loss-history';
 import { TRAINER_DEFAULTS, TRAINER_SETTINGS, trainSettings } from '../../../src/components/trainer/trainer-settings';
+import { TrainingRun } from '../../../src/components/trainer/training-run';
+import type { TrainProgress } from '../../../src/lab/lab-api';
 import { checkTrainSettings } from '../../../src/lab/browser/train-settings';
 
 const { batchSize, labelDropout, learningRate, preset, sampleEvery, steps } = TRAINER_SETTINGS;
@@ -145,6 +147,48 @@ describe('device advice', () => {
     expect(slowDeviceAdvice({ cores: 2, viewportWidth: 390, backend: 'webgpu' })).toBeNull();
     expect(slowDeviceAdvice({ cores: 8, viewportWidth: 1280, backend: 'wasm' })).toBeNull();
     expect(slowDeviceAdvice({ cores: 2, viewportWidth: 1280, backend: null })).toBeNull();
+  });
+});
+
+describe('training run', () => {
+  const report = (state: TrainProgress['state'], step: number, newLosses: Array<[number, number]> = []): TrainProgress => ({
+    state,
+    step,
+    totalSteps: 100,
+    loss: 0.5,
+    stepsPerSecond: 10,
+    etaSeconds: 1,
+    newLosses,
+    settings: trainSettings({ ...TRAINER_DEFAULTS }),
+  });
+
+  it('follows the lab from no model through running and done, offering the matching button', () => {
+    const run = new TrainingRun();
+    expect(run.state).toBe('none');
+    expect(run.mainAction(100)).toEqual({ kind: 'start', label: 'Start training', finished: false });
+    expect(run.describeState()).toBe('Ready to train.');
+    expect(run.receive(report('running', 10, [[9, 0.6], [10, 0.5]]))).toEqual({ reset: false, finished: false });
+    expect(run.mainAction(100).kind).toBe('pause');
+    expect(run.history.length).toBe(2);
+    expect(run.receive(report('paused', 20))).toEqual({ reset: false, finished: false });
+    expect(run.mainAction(100)).toEqual({ kind: 'resume', label: 'Resume', finished: false });
+    run.receive(report('running', 50));
+    expect(run.receive(report('done', 100))).toEqual({ reset: false, finished: true });
+    expect(run.mainAction(100)).toEqual({ kind: 'start', label: 'Finished: raise Steps to go on', finished: true });
+    expect(run.mainAction(2000).label).toBe('Continue to 2,000 steps');
+    expect(run.describeState()).toBe('Done: step 100 of 100.');
+    expect(run.describeModel()).toBe('the tiny model trained for 100 steps');
+  });
+
+  it('forgets the model, its curve and its samples when the lab reports a reset', () => {
+    const run = new TrainingRun();
+    run.receive(report('running', 3, [[3, 0.5]]));
+    run.receiveSamples({ step: 3, images: new Float32Array(0), count: 10 });
+    expect(run.receive(report('idle', 0))).toEqual({ reset: true, finished: false });
+    expect(run.hasModel).toBe(false);
+    expect(run.samples).toBeNull();
+    expect(run.history.length).toBe(0);
+    expect(run.describeModel()).toBe('the trained model');
   });
 });
 
