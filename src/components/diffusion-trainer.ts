@@ -28,31 +28,19 @@ import { backendLine } from './base/backend-line';
 import { LabLink } from './base/lab-link';
 import type { BackendPreference } from '../backend/names';
 import type { Lab, LabStatus, TrainProgress, TrainSettings } from '../lab/lab-api';
-import { describeUNet } from '../model/describe';
-import { presetConfig } from '../model/config';
 import type { RawAttr } from './base/attributes';
 import { settingProperties } from './base/settings-table';
 import { DiffusionWidget } from './base/widget-base';
 import { checkPickedFiles, downloadCheckpoint } from './trainer/checkpoint-files';
 import { checkpointPanel, confirmDialog, loadFailure, loadedNote, savedNote, type CheckpointSource, type Confirmation } from './trainer/checkpoint-panel';
 import { slowDeviceAdvice } from './trainer/device-advice';
-import { formatCount } from './trainer/format-time';
 import { FrameBatcher } from './trainer/frame-batcher';
 import { errorSentence, shippedCheckpointUrl } from './trainer/lab-connection';
 import { RunCharts } from './trainer/run-charts';
 import { previewFigure, progressPanel } from './trainer/run-view';
+import { settingsControls, type ControlAttribute } from './trainer/settings-controls';
 import { trainerStyles } from './trainer/styles';
-import {
-  MAX_BATCH,
-  MAX_TRAIN_STEPS,
-  TRAINER_DEFAULTS,
-  TRAINER_SETTINGS,
-  TRAIN_PRESETS,
-  isTrainPreset,
-  trainSettings,
-  type TrainPreset,
-  type TrainerValues,
-} from './trainer/trainer-settings';
+import { TRAINER_DEFAULTS, TRAINER_SETTINGS, isTrainPreset, trainSettings, type TrainerValues } from './trainer/trainer-settings';
 import { TrainingRun, type PreviewSamples, type TrainerProgressDetail } from './trainer/training-run';
 
 export type { TrainerProgressDetail };
@@ -63,16 +51,6 @@ export interface TrainerChangeDetail {
 }
 
 type Busy = 'start' | 'pause' | 'reset' | 'save' | 'load' | null;
-
-const PRESET_FACTS: Record<TrainPreset, string> = Object.fromEntries(
-  TRAIN_PRESETS.map((name) => {
-    const d = describeUNet(presetConfig(name));
-    return [name, `${formatCount(d.params)} parameters, ${(d.flopsPerImage / 1e6).toFixed(1)} MFLOPs`];
-  }),
-) as Record<TrainPreset, string>;
-
-const CONTROL_ATTRIBUTES = ['preset', 'batch-size', 'learning-rate', 'steps'] as const;
-type ControlAttribute = (typeof CONTROL_ATTRIBUTES)[number];
 
 const S = TRAINER_SETTINGS;
 
@@ -432,33 +410,7 @@ export class DiffusionTrainer extends DiffusionWidget {
         the loss fall and the samples turn from noise into digits.
       </p>
       ${this.renderErrors()}
-      <div part="controls">
-        <label>
-          Preset
-          <select class="preset" aria-invalid=${this.invalid('preset')} ?disabled=${busy}
-            @change=${(e: Event) => this.setSetting('preset', (e.target as HTMLSelectElement).value)}>
-            ${TRAIN_PRESETS.map((name) => html`<option value=${name} .selected=${name === v.preset}>${name} (${PRESET_FACTS[name]})</option>`)}
-          </select>
-        </label>
-        <label>
-          Batch size
-          <input type="number" class="batch-size" min="1" max=${MAX_BATCH} step="1" .value=${String(v.batchSize)}
-            aria-invalid=${this.invalid('batch-size')}
-            @change=${(e: Event) => this.setSetting('batch-size', (e.target as HTMLInputElement).value)} />
-        </label>
-        <label>
-          Learning rate
-          <input type="number" class="learning-rate" min="0" max="1" step="any" .value=${String(v.learningRate)}
-            aria-invalid=${this.invalid('learning-rate')}
-            @change=${(e: Event) => this.setSetting('learning-rate', (e.target as HTMLInputElement).value)} />
-        </label>
-        <label>
-          Steps
-          <input type="number" class="steps" min="1" max=${MAX_TRAIN_STEPS} step="1" .value=${String(v.steps)}
-            aria-invalid=${this.invalid('steps')}
-            @change=${(e: Event) => this.setSetting('steps', (e.target as HTMLInputElement).value)} />
-        </label>
-      </div>
+      ${settingsControls(v, { busy, invalid: (name) => this.invalid(name) }, (name, raw) => this.setSetting(name, raw))}
       <div part="actions" class="row" role="group" aria-label="Training">
         ${this.mainButton()}
         <button type="button" class="reset" ?disabled=${busy || !this.run.hasModel || this.confirmation !== null} @click=${() => this.askReset()}>
