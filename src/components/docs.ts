@@ -20,6 +20,7 @@ import { INPAINT_DEFAULTS, MASK_PRESETS, MAX_EDIT_GUIDANCE, MAX_EDIT_RESULTS, MA
 import { BIAS_DEFAULTS, LATENT_DEFAULTS, MAX_BIAS_COUNT, MAX_LATENT_GUIDANCE, MAX_LATENT_WIDGET_COUNT, MAX_LATENT_WIDGET_STEPS } from './latent/latent-settings';
 // Widgets whose attributes come from their settings table.
 import { attributeDocs } from './base/settings-table';
+import { FORWARD_SETTINGS } from './forward/settings';
 import { SCHEDULE_SETTINGS } from './schedule/settings';
 import { SCORE_FIELD_SETTINGS } from './score-field/settings';
 import { VS_GAN_SETTINGS } from './vs-gan/settings';
@@ -97,17 +98,7 @@ export const WIDGET_DOCS: readonly WidgetDoc[] = [
     summary:
       'Noise one MNIST digit (or a drawn one) to any timestep t: x₀, ε and x_t side by side, the weights √ᾱ_t and √(1 − ᾱ_t), and the pixel histogram turning into N(0, 1). Closed form (eq. 4) or step by step (eq. 2). No tfjs.',
     usesLab: false,
-    attributes: [
-      { name: 'digit-index', type: 'whole number 0 … 1999', default: '0', description: 'Which digit of the MNIST test subset is x₀.' },
-      { name: 't', type: 'whole number 0 … T', default: '250', description: 'The timestep shown; 0 is the clean digit.' },
-      { name: 'num-train-timesteps', type: `whole number 1 … ${MAX_TRAIN_TIMESTEPS}`, default: String(DEFAULT_SCHEDULE_SETTINGS.numTrainTimesteps), description: 'T, the number of diffusion steps (diffusers’ num_train_timesteps).' },
-      { name: 'beta-schedule', type: SCHEDULES, default: DEFAULT_SCHEDULE_SETTINGS.betaSchedule, description: 'The noise schedule, named as in diffusers.' },
-      { name: 'beta-start', type: 'number, 0 < β < 1', default: String(DEFAULT_SCHEDULE_SETTINGS.betaStart), description: 'First β of the schedule (not used by the cosine schedule).' },
-      { name: 'beta-end', type: 'number, 0 < β < 1', default: String(DEFAULT_SCHEDULE_SETTINGS.betaEnd), description: 'Last β of the schedule (not used by the cosine schedule).' },
-      { name: 'seed', type: SEED_TYPE, default: '0', description: 'Seed of the noise ε and of the step-by-step chain.' },
-      ASSETS_BASE('mnist/'),
-      { name: 'mode', type: '"closed-form" | "iterative"', default: 'closed-form', description: 'Which x_t is shown: one jump (eq. 4) or t single steps (eq. 2).' },
-    ],
+    attributes: attributeDocs(FORWARD_SETTINGS),
     events: [
       { name: 'diffusion-step', detail: '{ t, numTrainTimesteps, alphaBar, sqrtAlphaBar, sqrtOneMinusAlphaBar, mode, mean, std }', when: 'the shown t changed' },
       CHANGE_EVENT,
