@@ -29,7 +29,7 @@ export const FORWARD_SETTINGS = {
     max: MAX_TRAIN_TIMESTEPS,
     default: DEFAULT_T,
     type: 'whole number 0 … T',
-    doc: 'The timestep shown; 0 is the clean digit.',
+    doc: 'The timestep shown, counted as in the papers: 0 is the clean digit x₀ and T the last step. (<diffusion-schedule> counts diffusers timesteps, 0 … T − 1: its t is this t − 1.)',
   }),
   numTrainTimesteps: numTrainTimestepsSetting('T, the number of diffusion steps (diffusers’ num_train_timesteps).'),
   betaSchedule: betaScheduleSetting('The noise schedule, named as in diffusers.'),
