@@ -8,8 +8,6 @@
  * Pure data: importing it defines no element and loads no tensor library.
  */
 import { BACKEND_PREFERENCES } from '../backend/names';
-import { BETA_SCHEDULES, DEFAULT_SCHEDULE_SETTINGS } from '../diffusion/config';
-import { MAX_TRAIN_TIMESTEPS } from './base/schedule-attributes';
 import { DEFAULT_PANELS, MAX_GUIDANCE, MAX_PANEL_STEPS, MAX_PANELS } from './sampler/panel-spec';
 // Classifier-guided panels (guide=classifier:s=…).
 import { DEFAULT_CLASSIFIER_SCALE, MAX_CLASSIFIER_SCALE } from './sampler/panel-spec';
@@ -62,7 +60,6 @@ export interface CustomPropertyDoc {
 
 const quoted = (names: readonly string[]): string => names.map((n) => `"${n}"`).join(' | ');
 const SEED_TYPE = 'whole number 0 … 4294967295';
-const SCHEDULES = quoted(BETA_SCHEDULES);
 
 const ERROR_EVENT: EventDoc = {
   name: 'diffusion-error',

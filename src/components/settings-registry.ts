@@ -10,10 +10,14 @@
 import type { SettingsTable } from './base/settings-table';
 import { FORWARD_SETTINGS } from './forward/settings';
 import { SCHEDULE_SETTINGS } from './schedule/settings';
+import { SCORE_FIELD_SETTINGS } from './score-field/settings';
+import { VS_GAN_SETTINGS } from './vs-gan/settings';
 
 const SETTINGS_BY_TAG: ReadonlyMap<string, SettingsTable> = new Map<string, SettingsTable>([
   ['diffusion-forward', FORWARD_SETTINGS],
   ['diffusion-schedule', SCHEDULE_SETTINGS],
+  ['diffusion-score-field', SCORE_FIELD_SETTINGS],
+  ['diffusion-vs-gan', VS_GAN_SETTINGS],
 ]);
 
 /** The tags whose settings are known here. */
