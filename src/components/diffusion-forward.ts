@@ -5,16 +5,10 @@
  * (Ho et al. 2020, eq. 4) or from t single steps (eq. 2) with the same seed, and the statistics of
  * both are printed side by side. No tfjs: the maths is src/diffusion/forward-math.ts on arrays.
  *
- * Attributes (all reflected; a bad value shows a message inside the widget and the last good
- * value stays in use):
- *   digit-index          index into the MNIST test subset (default 0)
- *   t                    timestep 0…T, 0 = the clean digit (default 250, at most T)
- *   num-train-timesteps  T, 1…4000 (default 1000)
- *   beta-schedule        "linear" | "scaled_linear" | "squaredcos_cap_v2" | "sigmoid" (default "linear")
- *   beta-start, beta-end β range, each strictly between 0 and 1 (defaults 0.0001 and 0.02)
- *   seed                 seed of ε and of the step-by-step chain (default 0)
- *   assets-base          folder that holds mnist/ (default "/assets/")
- *   mode                 "closed-form" | "iterative": which x_t is shown (default "closed-form")
+ * Attributes: the table in ./forward/settings.ts (digit-index, t, num-train-timesteps,
+ * beta-schedule, beta-start, beta-end, seed, assets-base, mode). Here t runs 0…T, 0 being the clean
+ * digit. All are reflected; a bad value shows a message inside the widget and the last good value
+ * stays in use.
  *
  * Events (bubbling, composed): `diffusion-step` {t, numTrainTimesteps, alphaBar, sqrtAlphaBar,
  * sqrtOneMinusAlphaBar, mode, mean, std} whenever the shown t changes; `diffusion-change`
@@ -23,34 +17,25 @@
  *
  * Parts: controls, images, chart, numbers, compare, pad, error, status.
  */
-import { css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
-import { histogram } from '../charts/histogram';
-import { imageGrid } from '../charts/image-grid';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { query } from 'lit/decorators.js';
 import { Rng } from '../data/rng';
 import type { BetaSchedule } from '../diffusion/config';
 import { scheduleCurves, type ScheduleCurves } from '../diffusion/curves';
-import {
-  IterativeForward,
-  expectedPixelStats,
-  forwardCoefficients,
-  noiseClosedForm,
-  pixelStats,
-  seededNoise,
-  standardNormalPdf,
-  type ForwardCoefficients,
-  type PixelStats,
-} from '../diffusion/forward-math';
-import { parseEnumAttr, parseIntAttr, type RawAttr } from './base/attributes';
-import { DigitPad, fallbackDigit } from './base/digit-pad';
-import { formatNumber, formatStat, subscript } from './base/format';
+import type { RawAttr } from './base/attributes';
+import { fallbackDigit } from './base/digit-pad';
+import { formatNumber, formatStat } from './base/format';
 import { MnistDigits } from './base/mnist-digits';
-import { parseBeta, parseBetaSchedule, parseNumTrainTimesteps } from './base/schedule-attributes';
-import { containerHostStyles, fieldsetStyles, introStyles, rowStyles } from './base/shared-styles';
-import { DiffusionWidget, widgetStyles } from './base/widget-base';
+import { settingProperties } from './base/settings-table';
+import { DiffusionWidget } from './base/widget-base';
+import { ForwardChain, type ForwardSource, type ForwardView } from './forward/chain';
+import { drawForwardFigures } from './forward/draw';
+import { DrawnDigit } from './forward/drawn-digit';
+import { TimestepPlayback } from './forward/playback';
+import { DEFAULT_T, FORWARD_SETTINGS, type ForwardMode } from './forward/settings';
+import { forwardStyles } from './forward/styles';
 
-export const FORWARD_MODES = ['closed-form', 'iterative'] as const;
-export type ForwardMode = (typeof FORWARD_MODES)[number];
+export { FORWARD_MODES, type ForwardMode } from './forward/settings';
 
 export interface ForwardStepDetail {
   t: number;
@@ -76,212 +61,22 @@ interface ScheduleChoice {
   betaEnd: number;
 }
 
-interface ForwardView {
-  coeff: ForwardCoefficients;
-  x0: Float32Array;
-  noise: Float32Array;
-  shown: Float32Array;
-  closedStats: PixelStats;
-  iterativeStats: PixelStats;
-  expected: { mean: number; std: number };
-}
-
-const SIDE = 28;
-const DEFAULT_T = 250;
-const MAX_SEED = 2 ** 32 - 1;
-/** Frames a full play from 0 to T takes with motion allowed (about 4 s at 60 Hz). */
-const PLAY_FRAMES = 240;
-/** With reduced motion, play jumps in this many coarse steps, one per interval. */
-const COARSE_STEPS = 10;
-const COARSE_INTERVAL_MS = 700;
-const HISTOGRAM_DOMAIN: [number, number] = [-4, 4];
-
-const MODE_HINTS = {
-  closed_form: 'did you mean "closed-form"?',
-  closed: 'did you mean "closed-form"?',
-  'step-by-step': 'did you mean "iterative"?',
-  steps: 'did you mean "iterative"?',
-};
-
-/** x with the timestep as a subscript, for SVG text: x₂₅₀. */
-const xSub = (t: number): string => subscript('x', t);
+const S = FORWARD_SETTINGS;
 
 export class DiffusionForward extends DiffusionWidget {
-  static override styles = [
-    widgetStyles,
-    containerHostStyles,
-    introStyles,
-    rowStyles,
-    fieldsetStyles,
-    css`
-      .t-control {
-        flex: 1 1 18rem;
-      }
+  static override styles = forwardStyles;
 
-      .t-control input[type='range'] {
-        width: 100%;
-      }
-
-      .t-readout {
-        font-variant-numeric: tabular-nums;
-        color: var(--_fg);
-      }
-
-      .digit-name {
-        max-width: 12rem;
-        font-size: 0.85rem;
-        line-height: 1.25;
-        color: var(--_muted);
-      }
-
-      .layout {
-        display: grid;
-        /* The left column is as wide as the three images, so long captions wrap instead of
-           squeezing the chart. */
-        grid-template-columns: minmax(0, calc(3 * 140px + 2 * 0.9rem)) minmax(16rem, 1fr);
-        gap: 1rem 1.5rem;
-        align-items: start;
-      }
-
-      @container (max-width: 46rem) {
-        .layout {
-          grid-template-columns: minmax(0, 1fr);
-        }
-      }
-
-      [part~='images'] {
-        display: flex;
-        flex-wrap: wrap;
-        align-items: start;
-        gap: 0.5rem 0.9rem;
-      }
-
-      figure {
-        width: 140px;
-        margin: 0;
-      }
-
-      figcaption {
-        margin-top: 0.3rem;
-        font-size: 0.85rem;
-        text-align: center;
-        color: var(--_muted);
-      }
-
-      canvas.digit {
-        width: 140px;
-        height: 140px;
-      }
-
-      .operator {
-        align-self: center;
-        margin-top: -1.4rem;
-        font-size: 1.1rem;
-        color: var(--_muted);
-      }
-
-      .formula {
-        margin: 0.6rem 0 0;
-        font-size: 0.9rem;
-      }
-
-      var {
-        font-style: italic;
-      }
-
-      [part~='numbers'] {
-        display: grid;
-        grid-template-columns: repeat(3, auto);
-        justify-content: start;
-        gap: 0.1rem 1.5rem;
-        margin: 0.75rem 0 0;
-      }
-
-      [part~='numbers'] dt {
-        font-size: 0.8rem;
-        color: var(--_muted);
-      }
-
-      [part~='numbers'] dd {
-        margin: 0;
-        font-size: 1.05rem;
-        font-variant-numeric: tabular-nums;
-        font-family: var(--_mono);
-      }
-
-      [part~='chart'] {
-        min-width: 0;
-      }
-
-      table {
-        width: 100%;
-        margin-top: 0.5rem;
-        border-collapse: collapse;
-        font-size: 0.85rem;
-      }
-
-      caption {
-        margin-bottom: 0.25rem;
-        font-size: 0.85rem;
-        text-align: left;
-        color: var(--_muted);
-      }
-
-      th,
-      td {
-        padding: 0.2rem 0.4rem;
-        text-align: right;
-        border-bottom: 1px solid var(--_border);
-      }
-
-      th[scope='row'] {
-        font-weight: normal;
-        text-align: left;
-      }
-
-      td {
-        font-family: var(--_mono);
-        font-variant-numeric: tabular-nums;
-      }
-
-      tr.shown th,
-      tr.shown td {
-        font-weight: 700;
-      }
-
-      [part~='pad'] {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 0.75rem;
-        align-items: end;
-        margin: 0 0 0.75rem;
-        padding: 0.6rem;
-        background: var(--_surface);
-        border-radius: 6px;
-      }
-
-      [part~='pad'][hidden] {
-        display: none;
-      }
-
-      canvas.pad {
-        width: 168px;
-        height: 168px;
-        cursor: crosshair;
-        touch-action: none;
-      }
-    `,
-  ];
-
-  @property({ attribute: 'digit-index', reflect: true }) digitIndex: RawAttr = null;
-  @property({ reflect: true }) t: RawAttr = null;
-  @property({ attribute: 'num-train-timesteps', reflect: true }) numTrainTimesteps: RawAttr = null;
-  @property({ attribute: 'beta-schedule', reflect: true }) betaSchedule: RawAttr = null;
-  @property({ attribute: 'beta-start', reflect: true }) betaStart: RawAttr = null;
-  @property({ attribute: 'beta-end', reflect: true }) betaEnd: RawAttr = null;
-  @property({ reflect: true }) seed: RawAttr = null;
-  @property({ attribute: 'assets-base', reflect: true }) assetsBase: RawAttr = null;
-  @property({ reflect: true }) mode: RawAttr = null;
+  static override properties = settingProperties(FORWARD_SETTINGS);
+  // The raw attribute values (see ./forward/settings.ts), parsed in willUpdate.
+  declare digitIndex: RawAttr;
+  declare t: RawAttr;
+  declare numTrainTimesteps: RawAttr;
+  declare betaSchedule: RawAttr;
+  declare betaStart: RawAttr;
+  declare betaEnd: RawAttr;
+  declare seed: RawAttr;
+  declare assetsBase: RawAttr;
+  declare mode: RawAttr;
 
   private readonly mnist = new MnistDigits(this);
   private get digits() {
@@ -290,9 +85,20 @@ export class DiffusionForward extends DiffusionWidget {
   private get loadingFrom() {
     return this.mnist.loadingFrom;
   }
-  @state() private drawn: Float32Array | null = null;
-  @state() private drawing = false;
-  @state() private playing = false;
+  private readonly drawn = new DrawnDigit(this, () => {
+    this.statusNote = 'Using your drawing as x₀.';
+    this.emit<ForwardChangeDetail>('diffusion-change', { name: 'digit', value: 'drawn' });
+  });
+  private readonly playback = new TimestepPlayback(this, {
+    end: () => this.schedule.numTrainTimesteps,
+    current: () => this.step,
+    restart: () => this.setT(0, true),
+    advanceTo: (t) => {
+      this.step = t;
+      this.setT(t, false);
+    },
+    reducedMotion: () => this.prefersReducedMotion(),
+  });
 
   @query('canvas.x0') private x0Canvas?: HTMLCanvasElement;
   @query('canvas.noise') private noiseCanvas?: HTMLCanvasElement;
@@ -311,27 +117,12 @@ export class DiffusionForward extends DiffusionWidget {
   private curves: ScheduleCurves = scheduleCurves(this.schedule);
   private curvesKey = JSON.stringify(this.schedule);
   private fallback: Float32Array | null = null;
-  private x0Key = '';
-  private x0: Float32Array = new Float32Array(SIDE * SIDE).fill(-1);
-  private noiseKey = -1;
-  private noise: Float32Array = new Float32Array(SIDE * SIDE);
-  private chainKey = '';
-  private chain: IterativeForward | null = null;
+  private readonly chain = new ForwardChain();
   private view: ForwardView | null = null;
 
-  private pad: DigitPad | null = null;
-  private frame: number | null = null;
-  private interval: ReturnType<typeof setInterval> | null = null;
   private lastEmittedT: number | null = null;
   private pickRng: Rng | null = null;
   private statusNote = '';
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.stop();
-    this.pad?.dispose();
-    this.pad = null;
-  }
 
   /** The x_t currently shown (a copy), e.g. for a page that wants the numbers. */
   get currentImage(): Float32Array | null {
@@ -348,10 +139,10 @@ export class DiffusionForward extends DiffusionWidget {
   private readSchedule(): void {
     const s = this.schedule;
     const next = { ...s };
-    this.applyAttr('num-train-timesteps', parseNumTrainTimesteps(this.numTrainTimesteps), (v) => (next.numTrainTimesteps = v), String(s.numTrainTimesteps));
-    this.applyAttr('beta-schedule', parseBetaSchedule(this.betaSchedule), (v) => (next.betaSchedule = v), `"${s.betaSchedule}"`);
-    this.applyAttr('beta-start', parseBeta('beta-start', this.betaStart), (v) => (next.betaStart = v), String(s.betaStart));
-    this.applyAttr('beta-end', parseBeta('beta-end', this.betaEnd), (v) => (next.betaEnd = v), String(s.betaEnd));
+    this.applyAttr('num-train-timesteps', S.numTrainTimesteps.parse(this.numTrainTimesteps), (v) => (next.numTrainTimesteps = v), String(s.numTrainTimesteps));
+    this.applyAttr('beta-schedule', S.betaSchedule.parse(this.betaSchedule), (v) => (next.betaSchedule = v), `"${s.betaSchedule}"`);
+    this.applyAttr('beta-start', S.betaStart.parse(this.betaStart), (v) => (next.betaStart = v), String(s.betaStart));
+    this.applyAttr('beta-end', S.betaEnd.parse(this.betaEnd), (v) => (next.betaEnd = v), String(s.betaEnd));
     // linear, scaled_linear and sigmoid rise from beta-start to beta-end (the cosine ignores both).
     if (next.betaSchedule !== 'squaredcos_cap_v2' && next.betaStart > next.betaEnd) {
       this.showError(
@@ -376,8 +167,8 @@ export class DiffusionForward extends DiffusionWidget {
 
   private readOthers(): void {
     const T = this.schedule.numTrainTimesteps;
-    const tResult = parseIntAttr('t', this.t, { min: 0, max: T, default: Math.min(DEFAULT_T, T) });
-    if (!this.applyAttr('t', tResult, (v) => (this.step = v), `t = ${Math.min(this.step, T)}`)) {
+    // t counts steps taken, 0…T (0 = the clean digit), unlike <diffusion-schedule>'s 0…T − 1.
+    if (!this.applyAttr('t', S.t.parse(this.t, { max: T, default: Math.min(DEFAULT_T, T) }), (v) => (this.step = v), `t = ${Math.min(this.step, T)}`)) {
       this.step = Math.min(this.step, T);
     }
     const count = this.digits?.count;
@@ -385,25 +176,19 @@ export class DiffusionForward extends DiffusionWidget {
     if (count !== undefined && this.digit >= count) this.digit = 0;
     this.applyAttr(
       'digit-index',
-      parseIntAttr('digit-index', this.digitIndex, { min: 0, max: count === undefined ? undefined : count - 1, default: 0 }),
+      S.digitIndex.parse(this.digitIndex, { max: count === undefined ? undefined : count - 1 }),
       (v) => (this.digit = v),
       `digit ${this.digit}`,
     );
-    this.applyAttr('seed', parseIntAttr('seed', this.seed, { min: 0, max: MAX_SEED, default: 0 }), (v) => (this.seedValue = v), `seed ${this.seedValue}`);
-    this.applyAttr(
-      'mode',
-      parseEnumAttr<ForwardMode>('mode', this.mode, FORWARD_MODES, { default: 'closed-form', hints: MODE_HINTS }),
-      (v) => (this.modeValue = v),
-      `"${this.modeValue}"`,
-    );
+    this.applyAttr('seed', S.seed.parse(this.seed), (v) => (this.seedValue = v), `seed ${this.seedValue}`);
+    this.applyAttr('mode', S.mode.parse(this.mode), (v) => (this.modeValue = v), `"${this.modeValue}"`);
     this.mnist.sync(this.assetsBase);
   }
 
-  private currentX0(): { key: string; image: () => Float32Array } {
-    if (this.drawn) {
-      const drawn = this.drawn;
-      return { key: `drawn:${drawnId(drawn)}`, image: () => drawn };
-    }
+  private currentX0(): ForwardSource {
+    const drawn = this.drawn.image;
+    const drawnKey = this.drawn.key;
+    if (drawn && drawnKey) return { key: drawnKey, image: () => drawn };
     const dataset = this.digits;
     if (dataset && this.digit < dataset.count) {
       const digit = this.digit;
@@ -416,51 +201,18 @@ export class DiffusionForward extends DiffusionWidget {
   }
 
   private computeView(): void {
-    const source = this.currentX0();
-    if (source.key !== this.x0Key) {
-      this.x0 = source.image();
-      this.x0Key = source.key;
-    }
-    if (this.noiseKey !== this.seedValue) {
-      this.noise = seededNoise(SIDE * SIDE, this.seedValue);
-      this.noiseKey = this.seedValue;
-    }
-    const chainKey = `${this.x0Key}|${this.curvesKey}|${this.seedValue}`;
-    if (chainKey !== this.chainKey || !this.chain) {
-      // Same seed as ε: the chain's first step draws exactly ε, so x_1 matches the closed form.
-      this.chain = new IterativeForward(this.x0, this.curves.betas, this.seedValue);
-      this.chainKey = chainKey;
-    }
-    const coeff = forwardCoefficients(this.curves.alphasCumprod, this.step);
-    const closed = noiseClosedForm(this.x0, coeff.alphaBar, this.noise);
-    const iterative = this.chain.at(this.step);
-    const shownIterative = this.modeValue === 'iterative';
-    const shown = shownIterative ? iterative : closed;
-    // In the chain, the noise it added, rescaled to unit variance: the ε for which eq. 4 gives
-    // exactly this x_t, itself a sample of N(0, I).
-    let noise = this.noise;
-    if (shownIterative && coeff.sqrtOneMinusAlphaBar > 0 && this.step > 0) {
-      noise = iterative.map((v, i) => (v - coeff.sqrtAlphaBar * this.x0[i]) / coeff.sqrtOneMinusAlphaBar);
-    }
-    this.view = {
-      coeff,
-      x0: this.x0,
-      noise,
-      shown,
-      closedStats: pixelStats(closed),
-      iterativeStats: pixelStats(iterative),
-      expected: expectedPixelStats(this.x0, coeff.alphaBar),
-    };
+    this.view = this.chain.view({
+      source: this.currentX0(),
+      curves: this.curves,
+      curvesKey: this.curvesKey,
+      seed: this.seedValue,
+      t: this.step,
+      mode: this.modeValue,
+    });
   }
 
   protected override firstUpdated(): void {
-    if (this.padCanvas) {
-      this.pad = new DigitPad(this.padCanvas, (image) => {
-        this.drawn = image;
-        this.statusNote = 'Using your drawing as x₀.';
-        this.emit<ForwardChangeDetail>('diffusion-change', { name: 'digit', value: 'drawn' });
-      });
-    }
+    this.drawn.attach(this.padCanvas);
   }
 
   protected override updated(changed: PropertyValues): void {
@@ -469,39 +221,16 @@ export class DiffusionForward extends DiffusionWidget {
     if (!view) return;
     this.guard(
       'drawing',
-      () => {
-        const t = this.step;
-        if (this.x0Canvas) imageGrid(this.x0Canvas, view.x0, 1, { scale: 5, gap: 0, label: `x₀: ${this.digitName()}` });
-        if (this.noiseCanvas) imageGrid(this.noiseCanvas, view.noise, 1, { scale: 5, gap: 0, label: 'The noise ε, standard normal pixels' });
-        if (this.xtCanvas) {
-          imageGrid(this.xtCanvas, view.shown, 1, { scale: 5, gap: 0, label: `x_t at t = ${t}, ${this.modeValue === 'iterative' ? 'step by step' : 'closed form'}` });
-        }
-        if (this.histogramSvg) {
-          const s = this.modeValue === 'iterative' ? view.iterativeStats : view.closedStats;
-          histogram(this.histogramSvg, view.shown, {
-            bins: 48,
-            domain: HISTOGRAM_DOMAIN,
-            overlay: standardNormalPdf,
-            valuesLabel: `pixels of ${xSub(t)}`,
-            overlayLabel: 'N(0, 1) density',
-            yMax: 1.2,
-            xLabel: 'pixel value',
-            yLabel: 'density',
-            title: `Pixel values of ${xSub(t)}`,
-            description:
-              `Histogram of the ${view.shown.length} pixel values of x_t at t = ${t} (mean ${formatStat(s.mean)}, ` +
-              `standard deviation ${formatStat(s.std)}), with the standard normal density drawn over it. ` +
-              'As t grows the histogram turns into that bell curve.',
-            width: 420,
-            height: 280,
-          });
-        }
-      },
+      () =>
+        drawForwardFigures(
+          { x0: this.x0Canvas, noise: this.noiseCanvas, xt: this.xtCanvas, histogram: this.histogramSvg },
+          view,
+          { t: this.step, iterative: this.modeValue === 'iterative', digitName: this.digitName() },
+        ),
       undefined,
     );
     if (this.lastEmittedT !== this.step) {
       this.lastEmittedT = this.step;
-      const s = this.modeValue === 'iterative' ? view.iterativeStats : view.closedStats;
       this.emit<ForwardStepDetail>('diffusion-step', {
         t: this.step,
         numTrainTimesteps: this.schedule.numTrainTimesteps,
@@ -509,8 +238,8 @@ export class DiffusionForward extends DiffusionWidget {
         sqrtAlphaBar: view.coeff.sqrtAlphaBar,
         sqrtOneMinusAlphaBar: view.coeff.sqrtOneMinusAlphaBar,
         mode: this.modeValue,
-        mean: s.mean,
-        std: s.std,
+        mean: view.shownStats.mean,
+        std: view.shownStats.std,
       });
     }
   }
@@ -530,7 +259,7 @@ export class DiffusionForward extends DiffusionWidget {
     const count = this.digits?.count;
     if (!count) return;
     const next = ((index % count) + count) % count;
-    this.drawn = null;
+    this.drawn.forget();
     this.statusNote = '';
     this.digitIndex = String(next);
     this.emit<ForwardChangeDetail>('diffusion-change', { name: 'digit-index', value: next });
@@ -549,59 +278,16 @@ export class DiffusionForward extends DiffusionWidget {
   }
 
   private toggleDrawing(): void {
-    this.drawing = !this.drawing;
-    if (this.drawing) {
-      this.pad?.clear();
+    if (this.drawn.toggle()) {
       this.statusNote = 'Draw a digit on the black square; x₀ updates after each stroke.';
     } else {
-      this.statusNote = this.drawn ? 'Using your drawing as x₀.' : '';
+      this.statusNote = this.drawn.image ? 'Using your drawing as x₀.' : '';
     }
   }
 
   private clearDrawing(): void {
-    this.pad?.clear();
-    this.drawn = null;
+    this.drawn.clear();
     this.statusNote = 'Drawing cleared; x₀ is the MNIST digit again.';
-  }
-
-  private togglePlay(): void {
-    if (this.playing) this.stop();
-    else this.play();
-  }
-
-  private play(): void {
-    const T = this.schedule.numTrainTimesteps;
-    if (this.step >= T) this.setT(0, true);
-    this.playing = true;
-    if (this.prefersReducedMotion()) {
-      // No smooth motion: a few coarse jumps, each held long enough to look at.
-      const jump = Math.max(1, Math.ceil(T / COARSE_STEPS));
-      this.interval = setInterval(() => this.advance(jump), COARSE_INTERVAL_MS);
-    } else {
-      const perFrame = Math.max(1, Math.round(T / PLAY_FRAMES));
-      const tick = (): void => {
-        if (!this.playing) return;
-        this.advance(perFrame);
-        if (this.playing) this.frame = requestAnimationFrame(tick);
-      };
-      this.frame = requestAnimationFrame(tick);
-    }
-  }
-
-  private advance(by: number): void {
-    const T = this.schedule.numTrainTimesteps;
-    const next = Math.min(T, this.step + by);
-    this.step = next;
-    this.setT(next, false);
-    if (next >= T) this.stop();
-  }
-
-  private stop(): void {
-    this.playing = false;
-    if (this.frame !== null) cancelAnimationFrame(this.frame);
-    if (this.interval !== null) clearInterval(this.interval);
-    this.frame = null;
-    this.interval = null;
   }
 
   private stepSize(): number {
@@ -613,14 +299,14 @@ export class DiffusionForward extends DiffusionWidget {
   // ------------------------------------------------------------------------------------------
 
   private digitName(): string {
-    if (this.drawn) return 'your drawing';
+    if (this.drawn.image) return 'your drawing';
     if (this.digits) return `MNIST test #${this.digit}, a ${this.digits.label(this.digit)}`;
     return this.loadingFrom ? 'a drawn “2” while MNIST loads' : 'a drawn “2”';
   }
 
   private statusText(): string {
     if (this.loadingFrom) return 'Loading MNIST digits…';
-    if (this.playing) return 'Playing…';
+    if (this.playback.playing) return 'Playing…';
     if (this.statusNote) return this.statusNote;
     const v = this.view;
     if (!v) return '';
@@ -633,7 +319,7 @@ export class DiffusionForward extends DiffusionWidget {
     const v = this.view;
     const loaded = this.digits !== null;
     const iterative = this.modeValue === 'iterative';
-    const shownStats = v ? (iterative ? v.iterativeStats : v.closedStats) : null;
+    const shownStats = v ? v.shownStats : null;
     return html`
       <h2 part="title">The forward process q(x<sub>t</sub> | x<sub>0</sub>)</h2>
       <p class="intro">
@@ -648,7 +334,7 @@ export class DiffusionForward extends DiffusionWidget {
             <button type="button" class="prev" ?disabled=${!loaded} @click=${() => this.setDigit(this.digit - 1)} aria-label="Prev digit">◀ Prev</button>
             <button type="button" class="next" ?disabled=${!loaded} @click=${() => this.setDigit(this.digit + 1)} aria-label="Next digit">Next ▶</button>
             <button type="button" class="random" ?disabled=${!loaded} @click=${() => this.randomDigit()}>Random</button>
-            <button type="button" class="draw" aria-pressed=${this.drawing ? 'true' : 'false'} aria-controls="pad" @click=${() => this.toggleDrawing()}>
+            <button type="button" class="draw" aria-pressed=${this.drawn.drawing ? 'true' : 'false'} aria-controls="pad" @click=${() => this.toggleDrawing()}>
               Draw
             </button>
             <span class="digit-name">${this.digitName()}</span>
@@ -668,7 +354,7 @@ export class DiffusionForward extends DiffusionWidget {
           />
         </div>
         <div class="row" role="group" aria-label="Animation">
-          <button type="button" class="play primary" @click=${() => this.togglePlay()}>${this.playing ? 'Pause' : 'Play'}</button>
+          <button type="button" class="play primary" @click=${() => this.playback.toggle()}>${this.playback.playing ? 'Pause' : 'Play'}</button>
           <button type="button" class="step-back" @click=${() => this.setT(t - this.stepSize(), true)} ?disabled=${t <= 0}
             aria-label=${`Step back ${this.stepSize()}`}>−${this.stepSize()}</button>
           <button type="button" class="step-forward" @click=${() => this.setT(t + this.stepSize(), true)} ?disabled=${t >= T}
@@ -682,7 +368,7 @@ export class DiffusionForward extends DiffusionWidget {
             @change=${() => this.setMode('iterative')} />one step at a time (eq. 2)</label>
         </fieldset>
       </div>
-      <div part="pad" id="pad" ?hidden=${!this.drawing}>
+      <div part="pad" id="pad" ?hidden=${!this.drawn.drawing}>
         <canvas class="pad digit" width="28" height="28" aria-label="Drawing pad: draw a digit with the mouse, a pen or a finger"></canvas>
         <div class="field">
           <span>Draw a digit in white; it becomes x<sub>0</sub>.</span>
@@ -773,18 +459,6 @@ export class DiffusionForward extends DiffusionWidget {
       </tbody>
     </table>`;
   }
-}
-
-/** Identity of a drawn image for cache keys (a new array per stroke). */
-const drawnIds = new WeakMap<Float32Array, number>();
-let nextDrawnId = 1;
-function drawnId(image: Float32Array): number {
-  let id = drawnIds.get(image);
-  if (id === undefined) {
-    id = nextDrawnId++;
-    drawnIds.set(image, id);
-  }
-  return id;
 }
 
 if (!customElements.get('diffusion-forward')) customElements.define('diffusion-forward', DiffusionForward);

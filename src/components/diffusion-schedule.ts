@@ -5,8 +5,8 @@
  * diffusers scheduler config. Pure maths from src/diffusion (no tensors, no tfjs).
  *
  * Attributes: the table in ./schedule/settings.ts (schedules, num-train-timesteps, beta-start,
- * beta-end, t, digit-index, seed, assets-base). All are reflected; a bad value shows a message
- * inside the widget and the last good value stays in use.
+ * beta-end, t, digit-index, seed, assets-base). Here t is a diffusers timestep, 0…T − 1. All are
+ * reflected; a bad value shows a message inside the widget and the last good value stays in use.
  *
  * Events (bubbling, composed): `diffusion-step` {t, values: {[schedule]: {beta, alphaBar, logSnr}}}
  * when the cursor moves; `diffusion-change` {name, value} when a control changes a setting;
@@ -15,23 +15,23 @@
  *
  * Parts: controls, chart (each of the three), images, config, error, status.
  */
-import { css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { queryAll, state } from 'lit/decorators.js';
-import { imageGrid } from '../charts/image-grid';
-import { lineChart, type LineSeries } from '../charts/line-chart';
 import { BETA_SCHEDULES, resolveDDPMConfig, type BetaSchedule } from '../diffusion/config';
 import { scheduleCurves, type ScheduleCurves } from '../diffusion/curves';
 import { toDiffusersConfig, type DiffusersConfigDict } from '../diffusion/diffusers-config';
-import { noiseClosedForm, seededNoise } from '../diffusion/forward-math';
+import { seededNoise } from '../diffusion/forward-math';
 import type { RawAttr } from './base/attributes';
 import { fallbackDigit } from './base/digit-pad';
 import { formatNumber } from './base/format';
 import { MnistDigits } from './base/mnist-digits';
 import { MAX_TRAIN_TIMESTEPS } from './base/schedule-attributes';
 import { settingProperties } from './base/settings-table';
-import { containerHostStyles, fieldsetStyles, introStyles, invalidFieldStyles } from './base/shared-styles';
-import { DiffusionWidget, widgetStyles } from './base/widget-base';
+import { DiffusionWidget } from './base/widget-base';
+import { drawScheduleCharts, drawScheduleDigits } from './schedule/draw';
+import { LOOK, swatch } from './schedule/look';
 import { DEFAULT_T, SCHEDULE_SETTINGS } from './schedule/settings';
+import { scheduleStyles } from './schedule/styles';
 
 export interface ScheduleStepDetail {
   t: number;
@@ -55,135 +55,11 @@ interface Range {
   betaEnd: number;
 }
 
-/** Names, colours and dash patterns per schedule, fixed so a schedule looks the same everywhere. */
-const LOOK: Record<BetaSchedule, { name: string; color: string; dash: string; note: string }> = {
-  linear: { name: 'linear', color: 'var(--_series-1)', dash: '', note: 'Ho et al. 2020' },
-  scaled_linear: { name: 'scaled linear', color: 'var(--_series-2)', dash: '7 3', note: 'Rombach et al. 2022' },
-  squaredcos_cap_v2: { name: 'cosine', color: 'var(--_series-3)', dash: '2 3', note: 'Nichol & Dhariwal 2021' },
-  sigmoid: { name: 'sigmoid', color: 'var(--_series-4)', dash: '9 3 2 3', note: 'Xu et al. 2022' },
-};
-
 const SIDE = 28;
 const S = SCHEDULE_SETTINGS;
 
 export class DiffusionSchedule extends DiffusionWidget {
-  static override styles = [
-    widgetStyles,
-    containerHostStyles,
-    introStyles,
-    fieldsetStyles,
-    invalidFieldStyles,
-    css`
-      fieldset {
-        gap: 0.25rem 1rem;
-        padding: 0.3rem 0.6rem 0.45rem;
-      }
-
-      .swatch {
-        display: inline-block;
-        width: 1.6rem;
-        height: 0.7rem;
-        vertical-align: middle;
-      }
-
-      /* Colours by class, not a style attribute, so the widget runs under style-src 'self'. */
-      .swatch.linear line {
-        stroke: var(--_series-1);
-      }
-      .swatch.scaled_linear line {
-        stroke: var(--_series-2);
-      }
-      .swatch.squaredcos_cap_v2 line {
-        stroke: var(--_series-3);
-      }
-      .swatch.sigmoid line {
-        stroke: var(--_series-4);
-      }
-
-      input[type='number'] {
-        width: 7.5rem;
-      }
-
-      .hint {
-        flex-basis: 100%;
-        margin: 0;
-        font-size: 0.8rem;
-        color: var(--_muted);
-      }
-
-      .charts {
-        display: grid;
-        grid-template-columns: repeat(3, minmax(0, 1fr));
-        gap: 0.5rem 1rem;
-      }
-
-      @container (max-width: 52rem) {
-        .charts {
-          grid-template-columns: minmax(0, 1fr);
-        }
-      }
-
-      [part~='images'] {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 0.75rem 1.1rem;
-        margin-top: 0.75rem;
-      }
-
-      figure {
-        display: flex;
-        flex-direction: column;
-        align-items: center;
-        gap: 0.3rem;
-        margin: 0;
-        min-width: 7.5rem;
-      }
-
-      figcaption {
-        font-size: 0.85rem;
-        line-height: 1.3;
-        text-align: center;
-      }
-
-      figcaption .name {
-        display: block;
-        font-weight: 600;
-      }
-
-      figcaption .value {
-        color: var(--_muted);
-        font-variant-numeric: tabular-nums;
-      }
-
-      canvas.digit {
-        width: 112px;
-        height: 112px;
-      }
-
-      button.copy {
-        font-size: 0.8rem;
-        padding: 0.25rem 0.5rem;
-      }
-
-      [part~='config'] {
-        margin-top: 0.75rem;
-      }
-
-      [part~='config'][hidden] {
-        display: none;
-      }
-
-      pre {
-        max-height: 22rem;
-        margin: 0.25rem 0 0;
-        padding: 0.6rem 0.75rem;
-        overflow: auto;
-        background: var(--_surface);
-        border: 1px solid var(--_border);
-        border-radius: 6px;
-      }
-    `,
-  ];
+  static override styles = scheduleStyles;
 
   static override properties = settingProperties(SCHEDULE_SETTINGS);
   // The raw attribute values (see ./schedule/settings.ts), parsed in willUpdate.
@@ -313,86 +189,13 @@ export class DiffusionSchedule extends DiffusionWidget {
     }
   }
 
-  private series(pick: (c: ScheduleCurves) => Float64Array): LineSeries[] {
-    return this.selected.flatMap((schedule) => {
-      const c = this.curves.get(schedule);
-      const look = LOOK[schedule];
-      return c ? [{ name: look.name, values: pick(c), color: look.color, dash: look.dash }] : [];
-    });
-  }
-
-  private describe(pick: (c: ScheduleCurves) => Float64Array, what: string): string {
-    const T = this.range.numTrainTimesteps;
-    const parts = this.selected.map((schedule) => {
-      const c = this.curves.get(schedule);
-      if (!c) return '';
-      const v = pick(c);
-      return `${LOOK[schedule].name} from ${formatNumber(v[0])} at t = 0 to ${formatNumber(v[T - 1])} at t = ${T - 1}`;
-    });
-    return `${what} over the timesteps 0 to ${T - 1}: ${parts.filter(Boolean).join('; ')}.`;
-  }
-
   private draw(): void {
-    const [betaSvg, abarSvg, snrSvg] = Array.from(this.chartSvgs ?? []);
-    const T = this.range.numTrainTimesteps;
-    const onCursor = (t: number): void => this.setT(t);
-    const common = {
-      x: { label: 't (diffusers timestep)', symbol: 't', domain: [0, Math.max(1, T - 1)] as [number, number] },
-      cursorX: this.step,
-      onCursor,
-      legend: false,
-      width: 360,
-      height: 250,
-    };
-    if (betaSvg) {
-      lineChart(betaSvg, {
-        ...common,
-        series: this.series((c) => c.betas),
-        y: { label: 'β (log scale)', scale: 'log' },
-        title: 'βₜ, noise added per step',
-        cursorLabel: 'Timestep t on the β chart',
-        description: this.describe((c) => c.betas, 'β_t, the variance of the noise added at each step,'),
-      });
-    }
-    if (abarSvg) {
-      lineChart(abarSvg, {
-        ...common,
-        series: this.series((c) => c.alphasCumprod),
-        y: { label: 'ᾱ', scale: 'linear', domain: [0, 1] },
-        title: 'ᾱₜ, signal left',
-        cursorLabel: 'Timestep t on the ᾱ chart',
-        description: this.describe((c) => c.alphasCumprod, 'ᾱ_t, the share of the signal variance left in x_t,'),
-      });
-    }
-    if (snrSvg) {
-      lineChart(snrSvg, {
-        ...common,
-        series: this.series((c) => c.logSnr),
-        y: { label: 'ln SNR', scale: 'linear' },
-        title: 'log-SNR = ln(ᾱₜ / (1 − ᾱₜ))',
-        cursorLabel: 'Timestep t on the log-SNR chart',
-        description: this.describe((c) => c.logSnr, 'The log signal-to-noise ratio ln(ᾱ_t / (1 − ᾱ_t))'),
-      });
-    }
-    const canvases = Array.from(this.digitCanvases ?? []);
+    const scene = { selected: this.selected, curves: this.curves, numTrainTimesteps: this.range.numTrainTimesteps, t: this.step };
+    drawScheduleCharts(Array.from(this.chartSvgs ?? []), scene, (t) => this.setT(t));
     const x0 = this.x0;
     const noise = this.noise;
     if (!x0 || !noise) return;
-    for (const canvas of canvases) {
-      const schedule = canvas.dataset.schedule as BetaSchedule | undefined;
-      if (!schedule) {
-        imageGrid(canvas, x0, 1, { scale: 4, gap: 0, label: `x₀: ${this.digitName()}` });
-        continue;
-      }
-      const c = this.curves.get(schedule);
-      if (!c) continue;
-      const abar = c.alphasCumprod[this.step];
-      imageGrid(canvas, noiseClosedForm(x0, abar, noise), 1, {
-        scale: 4,
-        gap: 0,
-        label: `The digit at t = ${this.step} under the ${LOOK[schedule].name} schedule, ᾱ = ${formatNumber(abar)}`,
-      });
-    }
+    drawScheduleDigits(Array.from(this.digitCanvases ?? []), scene, x0, noise, this.digitName());
   }
 
   // ------------------------------------------------------------------------------------------
@@ -493,7 +296,7 @@ export class DiffusionSchedule extends DiffusionWidget {
                 .checked=${selected.has(schedule)}
                 @change=${(e: Event) => this.toggleSchedule(schedule, (e.target as HTMLInputElement).checked)}
               />
-              ${this.swatch(schedule)}
+              ${swatch(schedule)}
               <span>${LOOK[schedule].name} <code>${schedule}</code></span>
             </label>`,
           )}
@@ -567,20 +370,13 @@ export class DiffusionSchedule extends DiffusionWidget {
     `;
   }
 
-  private swatch(schedule: BetaSchedule): TemplateResult {
-    const look = LOOK[schedule];
-    return html`<svg class="swatch ${schedule}" viewBox="0 0 26 10" aria-hidden="true">
-      <line x1="1" y1="5" x2="25" y2="5" stroke-width="2.5" stroke-dasharray=${look.dash || 'none'}></line>
-    </svg>`;
-  }
-
   private renderScheduleDigit(schedule: BetaSchedule): TemplateResult {
     const c = this.curves.get(schedule);
     const abar = c ? c.alphasCumprod[this.step] : Number.NaN;
     return html`<figure class="schedule-digit" data-schedule=${schedule}>
       <canvas class="digit" data-schedule=${schedule} width="112" height="112"></canvas>
       <figcaption>
-        <span class="name">${this.swatch(schedule)} ${LOOK[schedule].name}</span>
+        <span class="name">${swatch(schedule)} ${LOOK[schedule].name}</span>
         <span class="value">ᾱ = <span class="abar">${formatNumber(abar)}</span></span>
       </figcaption>
       <button type="button" class="copy" data-schedule=${schedule} @click=${() => void this.copyConfig(schedule)}

@@ -8,8 +8,6 @@
  * Pure data: importing it defines no element and loads no tensor library.
  */
 import { BACKEND_PREFERENCES } from '../backend/names';
-import { BETA_SCHEDULES, DEFAULT_SCHEDULE_SETTINGS } from '../diffusion/config';
-import { MAX_TRAIN_TIMESTEPS } from './base/schedule-attributes';
 import { DEFAULT_PANELS, MAX_GUIDANCE, MAX_PANEL_STEPS, MAX_PANELS } from './sampler/panel-spec';
 // Classifier-guided panels (guide=classifier:s=…).
 import { DEFAULT_CLASSIFIER_SCALE, MAX_CLASSIFIER_SCALE } from './sampler/panel-spec';
@@ -18,6 +16,7 @@ import { INPAINT_DEFAULTS, MASK_PRESETS, MAX_EDIT_GUIDANCE, MAX_EDIT_RESULTS, MA
 // Widgets whose attributes come from their settings table.
 import { attributeDocs } from './base/settings-table';
 import { BIAS_SETTINGS, LATENT_SETTINGS } from './latent/latent-settings';
+import { FORWARD_SETTINGS } from './forward/settings';
 import { SCHEDULE_SETTINGS } from './schedule/settings';
 import { SCORE_FIELD_SETTINGS } from './score-field/settings';
 import { VS_GAN_SETTINGS } from './vs-gan/settings';
@@ -60,7 +59,6 @@ export interface CustomPropertyDoc {
 
 const quoted = (names: readonly string[]): string => names.map((n) => `"${n}"`).join(' | ');
 const SEED_TYPE = 'whole number 0 … 4294967295';
-const SCHEDULES = quoted(BETA_SCHEDULES);
 
 const ERROR_EVENT: EventDoc = {
   name: 'diffusion-error',
@@ -96,17 +94,7 @@ export const WIDGET_DOCS: readonly WidgetDoc[] = [
     summary:
       'Noise one MNIST digit (or a drawn one) to any timestep t: x₀, ε and x_t side by side, the weights √ᾱ_t and √(1 − ᾱ_t), and the pixel histogram turning into N(0, 1). Closed form (eq. 4) or step by step (eq. 2). No tfjs.',
     usesLab: false,
-    attributes: [
-      { name: 'digit-index', type: 'whole number 0 … 1999', default: '0', description: 'Which digit of the MNIST test subset is x₀.' },
-      { name: 't', type: 'whole number 0 … T', default: '250', description: 'The timestep shown; 0 is the clean digit.' },
-      { name: 'num-train-timesteps', type: `whole number 1 … ${MAX_TRAIN_TIMESTEPS}`, default: String(DEFAULT_SCHEDULE_SETTINGS.numTrainTimesteps), description: 'T, the number of diffusion steps (diffusers’ num_train_timesteps).' },
-      { name: 'beta-schedule', type: SCHEDULES, default: DEFAULT_SCHEDULE_SETTINGS.betaSchedule, description: 'The noise schedule, named as in diffusers.' },
-      { name: 'beta-start', type: 'number, 0 < β < 1', default: String(DEFAULT_SCHEDULE_SETTINGS.betaStart), description: 'First β of the schedule (not used by the cosine schedule).' },
-      { name: 'beta-end', type: 'number, 0 < β < 1', default: String(DEFAULT_SCHEDULE_SETTINGS.betaEnd), description: 'Last β of the schedule (not used by the cosine schedule).' },
-      { name: 'seed', type: SEED_TYPE, default: '0', description: 'Seed of the noise ε and of the step-by-step chain.' },
-      ASSETS_BASE('mnist/'),
-      { name: 'mode', type: '"closed-form" | "iterative"', default: 'closed-form', description: 'Which x_t is shown: one jump (eq. 4) or t single steps (eq. 2).' },
-    ],
+    attributes: attributeDocs(FORWARD_SETTINGS),
     events: [
       { name: 'diffusion-step', detail: '{ t, numTrainTimesteps, alphaBar, sqrtAlphaBar, sqrtOneMinusAlphaBar, mode, mean, std }', when: 'the shown t changed' },
       CHANGE_EVENT,

@@ -4,7 +4,7 @@
  * x_t = √ᾱ_t·x_0 + √(1−ᾱ_t)·ε.
  */
 import { resolveScheduleSettings, type ScheduleSettingsInput } from './config';
-import { betasForResolved } from './schedules';
+import { COSINE_S, betasForResolved, cosineAlphaBarUnnormalised } from './schedules';
 
 /** α_t = 1 − β_t. */
 export function alphasFromBetas(betas: ArrayLike<number>): Float64Array {
@@ -34,6 +34,17 @@ export function snrFromAlphasCumprod(alphasCumprod: ArrayLike<number>): Float64A
 export function logSnrFromAlphasCumprod(alphasCumprod: ArrayLike<number>): Float64Array {
   // log(a) − log1p(−a) keeps precision when ᾱ is close to 1 (early timesteps).
   return Float64Array.from(alphasCumprod, (a) => Math.log(a) - Math.log1p(-a));
+}
+
+/**
+ * ᾱ_t of the cosine schedule straight from its definition, for t in 0…T counted as the papers do
+ * (0 = the clean image): ᾱ_t = f(t)/f(0), f(t) = cos²(((t/T + s)/(1 + s))·π/2) (Nichol & Dhariwal
+ * 2021, "Improved Denoising Diffusion Probabilistic Models", eq. 17). Without the cap on β that
+ * "squaredcos_cap_v2" applies near t = T, so ᾱ_T is 0; a light figure can use it without building
+ * the whole schedule.
+ */
+export function cosineAlphaBar(t: number, totalSteps: number, s = COSINE_S): number {
+  return Math.max(0, cosineAlphaBarUnnormalised(t / totalSteps, s) / cosineAlphaBarUnnormalised(0, s));
 }
 
 export interface ScheduleCurves {

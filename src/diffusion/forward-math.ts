@@ -53,6 +53,18 @@ export function noiseClosedForm(
 }
 
 /**
+ * The ε for which the closed form gives exactly this x_t: eq. 4 solved for the noise,
+ * ε = (x_t − √ᾱ_t·x_0) / √(1 − ᾱ_t) (Ho et al. 2020, eq. 4). For an x_t reached step by step it
+ * is the noise the steps added, rescaled to unit variance, itself a sample of N(0, I).
+ * Needs ᾱ_t < 1 (t ≥ 1).
+ */
+export function noiseOfSample(xt: Float32Array, x0: Float32Array, coeff: ForwardCoefficients): Float32Array {
+  if (xt.length !== x0.length) throw new RangeError(`x_t has ${xt.length} values, x_0 has ${x0.length}`);
+  if (!(coeff.sqrtOneMinusAlphaBar > 0)) throw new RangeError(`ᾱ must be below 1 to recover ε, got ${coeff.alphaBar}`);
+  return xt.map((v, i) => (v - coeff.sqrtAlphaBar * x0[i]) / coeff.sqrtOneMinusAlphaBar);
+}
+
+/**
  * One step of the chain, x_t = √(1 − β_t)·x_{t−1} + √β_t·ε_t with fresh ε_t ~ N(0, I), a sample
  * of q(x_t | x_{t−1}) = N(√(1 − β_t)·x_{t−1}, β_t·I) (Ho et al. 2020, eq. 2). In place.
  */

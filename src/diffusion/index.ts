@@ -49,6 +49,7 @@ export {
   computeSnr,
   computeSqrtAlphasCumprod,
   computeSqrtOneMinusAlphasCumprod,
+  cosineAlphaBar,
   logSnrFromAlphasCumprod,
   scheduleCurves,
   snrFromAlphasCumprod,

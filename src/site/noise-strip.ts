@@ -1,56 +1,14 @@
 /**
  * The landing page's figure: one hand-drawn digit pushed through the forward process at a few
- * timesteps. It is computed on the page (plain arrays, no tfjs) so the first paint stays light.
+ * timesteps. It is computed on the page (plain arrays, no tfjs) so the first paint stays light:
+ * the cosine schedule's ᾱ_t (src/diffusion/curves.ts) and q(x_t | x_0) in closed form
+ * (src/diffusion/forward-math.ts) on the stroked "2" the widgets show before MNIST loads.
  */
-import { Rng } from '../data/rng';
+import { fallbackDigit } from '../components/base/digit-pad';
+import { cosineAlphaBar } from '../diffusion/curves';
+import { noiseClosedForm, seededNoise } from '../diffusion/forward-math';
 
 const SIZE = 28;
-
-/**
- * Cumulative signal level ᾱ_t of the cosine schedule, Nichol & Dhariwal 2021, "Improved
- * Denoising Diffusion Probabilistic Models", eq. 17: ᾱ_t = f(t)/f(0), f(t) = cos²(((t/T + s)/(1 + s))·π/2).
- */
-export function cosineAlphaBar(t: number, totalSteps: number, s = 0.008): number {
-  const f = (step: number): number => Math.cos((((step / totalSteps) + s) / (1 + s)) * (Math.PI / 2)) ** 2;
-  return Math.max(0, f(t) / f(0));
-}
-
-/**
- * Samples q(x_t | x_0) in closed form, Ho et al. 2020, "Denoising Diffusion Probabilistic
- * Models", eq. 4: x_t = √ᾱ_t·x_0 + √(1 − ᾱ_t)·ε with ε ~ N(0, I).
- */
-export function noisedImage(x0: Float32Array, alphaBar: number, noise: Float32Array): Float32Array {
-  const signal = Math.sqrt(alphaBar);
-  const spread = Math.sqrt(1 - alphaBar);
-  const out = new Float32Array(x0.length);
-  for (let i = 0; i < x0.length; i++) out[i] = signal * x0[i] + spread * noise[i];
-  return out;
-}
-
-/** Strokes a "2" onto a 28×28 canvas and returns it in [-1, 1], ink = +1 as in the lessons. */
-function drawDigit(doc: Document): Float32Array {
-  const canvas = doc.createElement('canvas');
-  canvas.width = SIZE;
-  canvas.height = SIZE;
-  const ctx = canvas.getContext('2d', { willReadFrequently: true });
-  const pixels = new Float32Array(SIZE * SIZE).fill(-1);
-  if (!ctx) return pixels;
-  ctx.fillStyle = '#000';
-  ctx.fillRect(0, 0, SIZE, SIZE);
-  ctx.strokeStyle = '#fff';
-  ctx.lineWidth = 2.6;
-  ctx.lineCap = 'round';
-  ctx.lineJoin = 'round';
-  ctx.beginPath();
-  ctx.moveTo(8.5, 10);
-  ctx.bezierCurveTo(9, 4.5, 19.5, 4, 19.5, 10);
-  ctx.bezierCurveTo(19.5, 14, 13, 17, 8.5, 22);
-  ctx.lineTo(20.5, 22);
-  ctx.stroke();
-  const { data } = ctx.getImageData(0, 0, SIZE, SIZE);
-  for (let i = 0; i < pixels.length; i++) pixels[i] = (data[i * 4] / 255) * 2 - 1;
-  return pixels;
-}
 
 function paint(canvas: HTMLCanvasElement, image: Float32Array): void {
   const ctx = canvas.getContext('2d');
@@ -74,9 +32,8 @@ export function renderNoiseStrip(
   seed = 7,
 ): void {
   const doc = container.ownerDocument;
-  const x0 = drawDigit(doc);
-  const noise = new Float32Array(SIZE * SIZE);
-  new Rng(seed).fillNormal(noise);
+  const x0 = fallbackDigit(doc);
+  const noise = seededNoise(SIZE * SIZE, seed);
 
   const frames = timesteps.map((t) => {
     const frame = doc.createElement('div');
@@ -85,7 +42,7 @@ export function renderNoiseStrip(
     canvas.width = SIZE;
     canvas.height = SIZE;
     canvas.setAttribute('aria-hidden', 'true');
-    paint(canvas, noisedImage(x0, cosineAlphaBar(t, totalSteps), noise));
+    paint(canvas, noiseClosedForm(x0, cosineAlphaBar(t, totalSteps), noise));
     const label = doc.createElement('span');
     label.className = 'noise-strip__label';
     label.textContent = `t = ${t}`;

@@ -16,8 +16,12 @@
  *
  * A link must not be able to do more than a learner could with the controls: only custom-element
  * widgets (`diffusion-*`) are touched, and never their event handlers, styling, identity or any
- * attribute that names a URL to load from.
+ * attribute that names a URL to load from. On a widget with a settings table
+ * (src/components/settings-registry.ts) a link sets only that widget's settings, plus the page's
+ * own `hide-parts`; anything else is ignored with a reason. The values are checked by the widget,
+ * which shows its own message for a bad one, as for any attribute.
  */
+import { settingAttributes } from '../components/settings-registry';
 
 export const WIDGET_TAG_PREFIX = 'diffusion-';
 /** Query keys with a meaning of their own (the rest are `<id>.<attribute>`). */
@@ -28,6 +32,9 @@ const NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
 const BLOCKED_ATTRIBUTES = new Set(['id', 'class', 'style', 'slot', 'part', 'exportparts', 'is', 'hidden', 'tabindex', 'contenteditable', 'classroom', 'classroom-hide', 'draggable', 'popover', 'inert']);
 /** Attributes that point somewhere to fetch from: a link must not redirect a widget's data. */
 const LOCATION_ATTRIBUTE = /(?:^|-)(?:url|src|href|base|path|action)$/;
+
+/** Attributes the page itself reads on any widget, which a link may set besides its settings. */
+export const PAGE_ATTRIBUTES: readonly string[] = ['hide-parts'];
 
 export interface ClassroomSettings {
   /** The seed every widget gets, or null to keep each widget's own. */
@@ -47,6 +54,15 @@ export interface UrlState {
 /** Whether a URL may set this attribute on a widget. */
 export function isSettableAttribute(name: string): boolean {
   return NAME.test(name) && !name.startsWith('on') && !BLOCKED_ATTRIBUTES.has(name) && !LOCATION_ATTRIBUTE.test(name);
+}
+
+/**
+ * Why a link may not set `attribute` on a `tag` widget whose settings are `settings`, or null when
+ * it may: a widget with a settings table takes its settings and the page's own attributes only.
+ */
+export function notASettingReason(tag: string, settings: readonly string[], attribute: string): string | null {
+  if (settings.includes(attribute) || PAGE_ATTRIBUTES.includes(attribute)) return null;
+  return `${attribute} is not a setting of <${tag}>; its settings are ${settings.filter(isSettableAttribute).join(', ')}`;
 }
 
 export function isWidgetId(id: string): boolean {
@@ -186,7 +202,13 @@ export function applyUrlState(state: UrlState, doc: Document = document): Applie
       for (const attribute of settings.keys()) ignored.push(`${id}.${attribute}: no widget with id "${id}" on this page`);
       continue;
     }
+    const known = settingAttributes(element.localName);
     for (const [attribute, value] of settings) {
+      const reason = known ? notASettingReason(element.localName, known, attribute) : null;
+      if (reason) {
+        ignored.push(`${id}.${attribute}: ${reason}`);
+        continue;
+      }
       element.setAttribute(attribute, value);
       applied.push(`${id}.${attribute}`);
     }

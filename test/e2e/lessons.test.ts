@@ -132,7 +132,16 @@ describe('lesson pages', () => {
     try {
       const page = await browser.newPage();
       const errors = collectConsoleErrors(page);
-      await openLesson(page, server, 'forward-process', '?forward.t=600&forward.mode=iterative&forward.onclick=alert(1)&forward.assets-base=https://example.org/');
+      const linkWarnings: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'warning' && message.text().startsWith('Link setting ignored')) linkWarnings.push(message.text());
+      });
+      await openLesson(
+        page,
+        server,
+        'forward-process',
+        '?forward.t=600&forward.mode=iterative&forward.onclick=alert(1)&forward.assets-base=https://example.org/&forward.colour=red',
+      );
       await widgetsRendered(page, ['diffusion-forward']);
       const forward = page.locator('diffusion-forward#forward');
       expect(await forward.getAttribute('t')).toBe('600');
@@ -140,6 +149,9 @@ describe('lesson pages', () => {
       // A link cannot add event handlers or point a widget at another server.
       expect(await forward.getAttribute('onclick')).toBeNull();
       expect(await forward.getAttribute('assets-base')).toBeNull();
+      // Nor set what is not one of the widget's settings; the console says why.
+      expect(await forward.getAttribute('colour')).toBeNull();
+      expect(linkWarnings.join('\n')).toContain('forward.colour: colour is not a setting of <diffusion-forward>; its settings are digit-index, t,');
       const slider = forward.locator('#t-slider');
       expect(await slider.inputValue()).toBe('600');
       await expect.poll(() => forward.locator('.t-readout').textContent()).toContain('t = 600');

@@ -5,8 +5,8 @@
  *   - the element's reactive properties (`settingProperties`, so `observedAttributes` follows),
  *   - the parsing in `willUpdate` and its error messages (`row.parse(raw)`),
  *   - the teacher's attribute table on the demo page (`attributeDocs`, real defaults),
- *   - the typed URL state: a link's value is checked by the row before it reaches the widget
- *     (`checkSettingValue`).
+ *   - the typed URL state: a link may set only a widget's settings (../settings-registry.ts and
+ *     src/site/url-state.ts); the widget checks the value as it checks any attribute.
  * Adding an attribute is one row here plus the code that uses the value.
  *
  * Pure data and parsing: importing it defines no element and loads no tensor library.

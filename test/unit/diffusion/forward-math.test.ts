@@ -13,6 +13,7 @@ import {
   forwardStep,
   noiseClosedForm,
   noiseIterative,
+  noiseOfSample,
   pixelStats,
   seededNoise,
   standardNormalPdf,
@@ -69,6 +70,16 @@ describe('closed form (Ho et al. 2020, eq. 4)', () => {
     expect(mixed[2]).toBeCloseTo(0.6 * 0.5 + 0.8 * 1.5, 6);
     expect(() => noiseClosedForm(x0, 1.5, eps)).toThrow(RangeError);
     expect(() => noiseClosedForm(x0, 0.5, new Float32Array(3))).toThrow(/noise has 3/);
+  });
+
+  it('recovers the ε that eq. 4 mixed in, and refuses ᾱ = 1', () => {
+    const x0 = Float32Array.from([1, -1, 0.5, 0]);
+    const eps = Float32Array.from([0.2, -0.4, 1.5, -2]);
+    const coeff = forwardCoefficients(Float64Array.from([0.9, 0.36]), 2);
+    const back = noiseOfSample(noiseClosedForm(x0, coeff.alphaBar, eps), x0, coeff);
+    for (let i = 0; i < eps.length; i++) expect(back[i]).toBeCloseTo(eps[i], 5);
+    expect(() => noiseOfSample(x0, x0, forwardCoefficients(Float64Array.from([0.9]), 0))).toThrow(RangeError);
+    expect(() => noiseOfSample(new Float32Array(3), x0, coeff)).toThrow(/x_t has 3/);
   });
 
   it('seeded noise is reproducible and standard normal', () => {

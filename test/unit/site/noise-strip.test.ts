@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { cosineAlphaBar, noisedImage } from '../../../src/site/noise-strip';
+// The landing page's noise strip (src/site/noise-strip.ts) draws with these two.
+import { cosineAlphaBar } from '../../../src/diffusion/curves';
+import { noiseClosedForm as noisedImage } from '../../../src/diffusion/forward-math';
 
 describe('landing figure math', () => {
   it('cosine ᾱ_t starts at 1, ends at 0 and falls monotonically', () => {

@@ -1,11 +1,32 @@
 import { describe, expect, it } from 'vitest';
 import {
+  applyUrlState,
   changedSettings,
   classroomHideCss,
   isSettableAttribute,
+  notASettingReason,
   parseUrlState,
   withWidgetSetting,
 } from '../../../src/site/url-state';
+
+/** Just enough of a page for applyUrlState: widgets with an id, found by id and by walking. */
+function fakePage(widgets: Array<{ id: string; tag: string }>): { doc: Document; attributes: (id: string) => Record<string, string> } {
+  const elements = widgets.map(({ id, tag }) => {
+    const attributes: Record<string, string> = {};
+    return {
+      id,
+      localName: tag,
+      attributes,
+      setAttribute: (name: string, value: string) => (attributes[name] = value),
+      getAttribute: (name: string) => attributes[name] ?? null,
+    };
+  });
+  const doc = {
+    querySelectorAll: () => elements,
+    getElementById: (id: string) => elements.find((element) => element.id === id) ?? null,
+  } as unknown as Document;
+  return { doc, attributes: (id) => elements.find((element) => element.id === id)!.attributes };
+}
 
 describe('URL state', () => {
   it('reads <id>.<attribute> pairs per widget, in URL order', () => {
@@ -80,5 +101,44 @@ describe('URL state', () => {
     expect(changedSettings({ name: 't', value: { nested: 1 } })).toEqual([]);
     expect(changedSettings(null)).toEqual([]);
     expect(changedSettings('t=5')).toEqual([]);
+  });
+
+  it('sets only the settings of a widget with a settings table, and says why it ignores the rest', () => {
+    const { doc, attributes } = fakePage([
+      { id: 'forward', tag: 'diffusion-forward' },
+      { id: 'schedule', tag: 'diffusion-schedule' },
+      { id: 'other', tag: 'diffusion-untabled' },
+    ]);
+    const state = parseUrlState(
+      '?forward.t=600&forward.colour=red&forward.schedules=linear&schedule.schedules=linear&schedule.mode=iterative' +
+        '&schedule.hide-parts=images&forward.t2=1&other.anything=1&missing.t=3',
+    );
+    const { applied, ignored } = applyUrlState(state, doc);
+    expect(applied).toEqual(['forward.t', 'schedule.schedules', 'schedule.hide-parts', 'other.anything']);
+    expect(attributes('forward')).toEqual({ t: '600' });
+    expect(attributes('schedule')).toEqual({ schedules: 'linear', 'hide-parts': 'images' });
+    expect(attributes('other')).toEqual({ anything: '1' });
+    expect(ignored).toEqual([
+      'forward.colour: colour is not a setting of <diffusion-forward>; its settings are digit-index, t, num-train-timesteps, beta-schedule, beta-start, beta-end, seed, mode',
+      'forward.schedules: schedules is not a setting of <diffusion-forward>; its settings are digit-index, t, num-train-timesteps, beta-schedule, beta-start, beta-end, seed, mode',
+      'forward.t2: t2 is not a setting of <diffusion-forward>; its settings are digit-index, t, num-train-timesteps, beta-schedule, beta-start, beta-end, seed, mode',
+      'schedule.mode: mode is not a setting of <diffusion-schedule>; its settings are schedules, num-train-timesteps, beta-start, beta-end, t, digit-index, seed',
+      'missing.t: no widget with id "missing" on this page',
+    ]);
+  });
+
+  it('leaves a bad value of a real setting to the widget, which shows its own message', () => {
+    const { doc, attributes } = fakePage([{ id: 'forward', tag: 'diffusion-forward' }]);
+    const { applied, ignored } = applyUrlState(parseUrlState('?forward.t=-5&forward.mode=steps'), doc);
+    expect(applied).toEqual(['forward.t', 'forward.mode']);
+    expect(ignored).toEqual([]);
+    expect(attributes('forward')).toEqual({ t: '-5', mode: 'steps' });
+  });
+
+  it('names what is wrong and what the widget takes', () => {
+    expect(notASettingReason('diffusion-x', ['a', 'assets-base', 'b'], 'a')).toBeNull();
+    expect(notASettingReason('diffusion-x', ['a'], 'hide-parts')).toBeNull();
+    // A setting no link can set (a folder to load from) is not offered.
+    expect(notASettingReason('diffusion-x', ['a', 'assets-base', 'b'], 'c')).toBe('c is not a setting of <diffusion-x>; its settings are a, b');
   });
 });
