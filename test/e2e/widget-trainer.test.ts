@@ -1,10 +1,12 @@
 /**
  * <diffusion-trainer> in headless Chromium on the wasm backend: renders with defaults, trains a
- * tiny run (batch 8) with loss curve, preview grid, pause and resume and no long task on the page,
+ * live run (batch 8) with loss curve, preview grid, pause and resume and no long task on the page,
  * applies a setting to the running run and explains why a new preset needs a reset, saves and loads
  * checkpoints (files, IndexedDB, the shipped model or its absence), asks before a reset, explains
  * bad attributes and keeps keyboard focus in order. Screenshots: test-results/screenshots/widget-trainer-*.png.
  */
+import { describeUNet } from '../../src/model/describe';
+import { PRESETS } from '../../src/model/config';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -17,7 +19,8 @@ const PAGE = 'test/e2e/pages/widget-trainer.html';
 const BAD_PAGE = 'test/e2e/pages/widget-trainer-bad.html';
 const DOWNLOADS = join(repoRoot, 'test-results', 'trainer-e2e');
 const SHIPPED = existsSync(join(repoRoot, 'assets/checkpoints/mnist-small/model.json'));
-const TINY_PARAMS = 39289;
+// The default run's model: the live preset, counted from its layer list.
+const LIVE_PARAMS = describeUNet(PRESETS.live).params;
 
 interface RecordedEvent {
   type: string;
@@ -116,9 +119,9 @@ describe('<diffusion-trainer>', () => {
     const { page: p, errors: errs } = await open(server.url + PAGE);
     expect(await text(p, '.backend-name')).toBe('wasm');
     expect(await text(p, '.backend-reason')).toContain('wasm as requested');
-    expect(await trainer(p, 'select.preset').inputValue()).toBe('tiny');
+    expect(await trainer(p, 'select.preset').inputValue()).toBe('live');
     expect(await trainer(p, 'input.batch-size').inputValue()).toBe('32');
-    expect(await trainer(p, 'input.learning-rate').inputValue()).toBe('0.002');
+    expect(await trainer(p, 'input.learning-rate').inputValue()).toBe('0.008');
     expect(await trainer(p, 'input.steps').inputValue()).toBe('2000');
     expect(await text(p, 'button.main')).toBe('Start training');
     expect(await trainer(p, 'button.main').isEnabled()).toBe(true);
@@ -146,7 +149,7 @@ describe('<diffusion-trainer>', () => {
     await p.close();
   });
 
-  it('trains a tiny run with batch 8: loss, samples and speed appear, pause and resume, no long task on the page', async () => {
+  it('trains the default live run with batch 8: loss, samples and speed appear, pause and resume, no long task on the page', async () => {
     ({ page, errors } = await open(server.url + PAGE));
     await page.evaluate(() => {
       const w = document.querySelector('diffusion-trainer')!;
@@ -162,7 +165,7 @@ describe('<diffusion-trainer>', () => {
     await waitForLab(page, (p) => p?.state === 'running' && p.step >= 12);
     await page.waitForFunction(() => !!document.querySelector('diffusion-trainer')!.shadowRoot!.querySelector('canvas.samples'));
     const running = (await labProgress(page))!;
-    expect(running.settings).toMatchObject({ preset: 'tiny', batchSize: 8, steps: 400, sampleEvery: 10, sampleCount: 10 });
+    expect(running.settings).toMatchObject({ preset: 'live', batchSize: 8, steps: 400, sampleEvery: 10, sampleCount: 10 });
     await page.waitForTimeout(300); // one more frame of drawing
 
     expect(await text(page, 'button.main')).toBe('Pause');
@@ -189,8 +192,8 @@ describe('<diffusion-trainer>', () => {
     await trainer(page, 'select.preset').selectOption('small');
     await page.waitForFunction(() => document.querySelector('diffusion-trainer')!.errors.has('preset-conflict'));
     expect((await errorMessages(page))['preset-conflict']).toMatch(/reset training first to start a "small" run/);
-    expect((await labProgress(page))!.settings.preset).toBe('tiny');
-    await trainer(page, 'select.preset').selectOption('tiny');
+    expect((await labProgress(page))!.settings.preset).toBe('live');
+    await trainer(page, 'select.preset').selectOption('live');
     await page.waitForFunction(() => !document.querySelector('diffusion-trainer')!.errors.has('preset-conflict'));
 
     await trainer(page, 'button.main').click(); // pause
@@ -224,7 +227,7 @@ describe('<diffusion-trainer>', () => {
     expect(downloads.map((d) => d.name).sort()).toEqual(['model.json', 'weights.bin']);
     const json = JSON.parse(await readFile(join(DOWNLOADS, 'model.json'), 'utf8'));
     expect(json.userDefinedMetadata.manifest.training.steps).toBe(steps);
-    expect((await readFile(join(DOWNLOADS, 'weights.bin'))).length).toBe(TINY_PARAMS * 4);
+    expect((await readFile(join(DOWNLOADS, 'weights.bin'))).length).toBe(LIVE_PARAMS * 4);
 
     // One file alone is refused before the lab is asked.
     await trainer(page, 'input.checkpoint-files').setInputFiles([join(DOWNLOADS, 'model.json')]);
@@ -233,11 +236,11 @@ describe('<diffusion-trainer>', () => {
     // Loading over a trained model asks first; the reader's "no" is the focused choice.
     await trainer(page, 'input.checkpoint-files').setInputFiles([join(DOWNLOADS, 'model.json'), join(DOWNLOADS, 'weights.bin')]);
     await trainer(page, '[part~="confirm"]').waitFor();
-    expect(await text(page, '[part~="confirm"] p')).toMatch(/^Loading the picked files replaces the tiny model trained for \d+ steps/);
+    expect(await text(page, '[part~="confirm"] p')).toMatch(/^Loading the picked files replaces the live model trained for \d+ steps/);
     expect(await page.evaluate(() => document.querySelector('diffusion-trainer')!.shadowRoot!.activeElement?.className)).toBe('confirm-no');
     await trainer(page, 'button.confirm-yes').click();
     await page.waitForFunction(() => /^Loaded the picked files/.test(document.querySelector('diffusion-trainer')!.shadowRoot!.querySelector('[part~="status"]')!.textContent ?? ''));
-    expect(await text(page, '[part~="status"]')).toBe(`Loaded the picked files: a tiny model trained for ${steps} steps. Sample from it, or raise Steps and continue training.`);
+    expect(await text(page, '[part~="status"]')).toBe(`Loaded the picked files: a live model trained for ${steps} steps. Sample from it, or raise Steps and continue training.`);
     // The run has reached its target: the button says what to do next.
     await page.evaluate(() => document.querySelector('diffusion-trainer')!.setAttribute('steps', '10'));
     expect(await text(page, 'button.main')).toBe('Finished: raise Steps to go on');
@@ -249,7 +252,7 @@ describe('<diffusion-trainer>', () => {
 
     await trainer(page, 'button.save-browser').click();
     await page.waitForFunction(() => /^Saved in this browser/.test(document.querySelector('diffusion-trainer')!.shadowRoot!.querySelector('[part~="status"]')!.textContent ?? ''));
-    expect(await text(page, '[part~="status"]')).toBe(`Saved in this browser: the tiny model at step ${steps}.`);
+    expect(await text(page, '[part~="status"]')).toBe(`Saved in this browser: the live model at step ${steps}.`);
     await trainer(page, 'button.load-browser').click();
     await trainer(page, 'button.confirm-yes').click();
     await page.waitForFunction(() => /^Loaded the checkpoint saved/.test(document.querySelector('diffusion-trainer')!.shadowRoot!.querySelector('[part~="status"]')!.textContent ?? ''));
@@ -310,7 +313,7 @@ describe('<diffusion-trainer>', () => {
     const { page: p, errors: errs } = await open(server.url + BAD_PAGE);
     const messages = await errorMessages(p);
     expect(messages.preset).toBe(
-      'preset="base" is not valid: use "tiny" or "small". The "base" preset needs a GPU and hours of training; the widget offers "tiny" and "small". Keeping "tiny".',
+      'preset="base" is not valid: use one of "live", "tiny" or "small". The "base" preset needs a GPU and hours of training; the widget offers "live", "tiny" and "small". Keeping "live".',
     );
     expect(messages['batch-size']).toBe('batch-size="0" is not valid: use a whole number from 1 to 512. Keeping 32.');
     expect(messages['learning-rate']).toContain('a number greater than 0 and less than 1');

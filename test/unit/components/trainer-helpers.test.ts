@@ -27,7 +27,7 @@ describe('trainer settings', () => {
   });
 
   it('rejects values the lab would refuse, saying what is allowed', () => {
-    expect(message(preset.parse('base'))).toContain('"tiny" or "small"');
+    expect(message(preset.parse('base'))).toContain('"live", "tiny" or "small"');
     expect(message(preset.parse('base'))).toContain('needs a GPU');
     expect(message(batchSize.parse('0'))).toBe('batch-size="0" is not valid: use a whole number from 1 to 512.');
     expect(message(learningRate.parse('1'))).toContain('a number greater than 0 and less than 1');
