@@ -177,7 +177,7 @@ describe('training run', () => {
     expect(run.mainAction(100)).toEqual({ kind: 'start', label: 'Finished: raise Steps to go on', finished: true });
     expect(run.mainAction(2000).label).toBe('Continue to 2,000 steps');
     expect(run.describeState()).toBe('Done: step 100 of 100.');
-    expect(run.describeModel()).toBe('the tiny model trained for 100 steps');
+    expect(run.describeModel()).toBe('the live model trained for 100 steps');
   });
 
   it('forgets the model, its curve and its samples when the lab reports a reset', () => {
