@@ -4,7 +4,7 @@
  *
  *   npx tsx scripts/ship-checkpoint.ts [FROM=checkpoints/mnist-small] [TO=assets/checkpoints/mnist-small]
  */
-import { readCheckpointDir, writeCheckpointDir } from '../src/lab/checkpoint-node';
+import { readCheckpointDir, writeCheckpointDir } from '../src/training/checkpoint-node';
 
 const from = process.argv[2] ?? 'checkpoints/mnist-small';
 const to = process.argv[3] ?? 'assets/checkpoints/mnist-small';

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../data/rng';
-import { Adam, type AdamConfig } from '../lab/adam';
+import { Adam, type AdamConfig } from '../training/adam';
 
 export abstract class AdamTrainer {
   protected readonly rng: Rng;

@@ -10,7 +10,7 @@ import {
   encodeCheckpoint,
   type Checkpoint,
   type TrainingRecord,
-} from '../lab/checkpoint';
+} from '../training/checkpoint';
 import { validateClassifierConfig } from './config';
 import { MnistClassifier } from './model';
 

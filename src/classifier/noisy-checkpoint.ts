@@ -11,7 +11,7 @@ import {
   encodeCheckpoint,
   type Checkpoint,
   type TrainingRecord,
-} from '../lab/checkpoint';
+} from '../training/checkpoint';
 import { validateNoisyClassifierConfig } from './noisy-config';
 import { NoisyClassifier } from './noisy-model';
 import type { AccuracyAtTimestep } from './noisy-train';

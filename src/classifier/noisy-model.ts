@@ -18,6 +18,7 @@ import * as tf from '@tensorflow/tfjs';
 import { convSame, dense, downsampleConv, groupNorm, silu, timestepFeatures } from '../model/ops';
 import { DEFAULT_NOISY_CLASSIFIER_CONFIG, validateNoisyClassifierConfig, type NoisyClassifierConfig } from './noisy-config';
 import { VariableModel, type ParamSpec } from '../model/variable-model';
+import type { NoisyClassifierLike } from '../diffusion/classifier-guidance';
 
 /** Variable names, shapes and initialisers in forward order. */
 export function noisyClassifierParamSpecs(config: NoisyClassifierConfig): ParamSpec[] {
@@ -48,13 +49,6 @@ export function noisyClassifierParamSpecs(config: NoisyClassifierConfig): ParamS
   specs.push({ name: 'logits.kernel', shape: [cin, config.numClasses], init: { kind: 'glorot', fanIn: cin, fanOut: config.numClasses } });
   specs.push({ name: 'logits.bias', shape: [config.numClasses], init: { kind: 'zeros' } });
   return specs;
-}
-
-/** The part of a noise-aware classifier that classifier guidance needs. */
-export interface NoisyClassifierLike {
-  readonly config: { imageSize: number; numClasses: number; numTrainTimesteps: number };
-  /** Class logits [B, K] for noised images x_t [B, S, S, 1] at timesteps t [B]. */
-  logits(x: tf.Tensor4D, t: tf.Tensor1D): tf.Tensor2D;
 }
 
 export class NoisyClassifier extends VariableModel implements NoisyClassifierLike {

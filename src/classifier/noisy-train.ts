@@ -10,7 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../data/rng';
-import type { AdamConfig } from '../lab/adam';
+import type { AdamConfig } from '../training/adam';
 import { AdamTrainer } from './adam-trainer';
 import type { NoisyClassifier } from './noisy-model';
 import { crossEntropy, shiftImages, tallyLogits } from './train';

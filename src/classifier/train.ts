@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../data/rng';
-import type { AdamConfig } from '../lab/adam';
+import type { AdamConfig } from '../training/adam';
 import { AdamTrainer } from './adam-trainer';
 import { dropoutMask, type MnistClassifier } from './model';
 

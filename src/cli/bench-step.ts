@@ -13,7 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../data/rng';
 import { FusedAdam } from '../backend/ops/adam';
 import { DDPMScheduler } from '../diffusion';
-import { Trainer, type BatchSource } from '../lab/trainer';
+import { Trainer, type BatchSource } from '../training/trainer';
 
 /** One timed unit of the benchmark: a training step run to completion (its loss read back). */
 export interface BenchStep {

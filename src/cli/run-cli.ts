@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CheckpointError } from '../lab/checkpoint';
+import { CheckpointError } from '../training/checkpoint';
 
 /** A wrong flag: the tool prints the message and its usage, and exits with 2. */
 export class UsageError extends Error {

@@ -21,8 +21,8 @@ import { MnistClassifier } from '../classifier/model';
 import { fitClassifier } from '../classifier/fit';
 import { DEFAULT_CLASSIFIER_TRAINER_OPTIONS, evaluateClassifier } from '../classifier/train';
 import { encodeClassifierCheckpoint } from '../classifier/checkpoint';
-import { writeCheckpointDir } from '../lab/checkpoint-node';
-import { JSON_FILE, WEIGHTS_FILE } from '../lab/checkpoint';
+import { writeCheckpointDir } from '../training/checkpoint-node';
+import { JSON_FILE, WEIGHTS_FILE } from '../training/checkpoint';
 import { ProgressBar, formatDuration } from './progress';
 
 const USAGE = `Usage: npm run train:classifier -- [options]

@@ -19,9 +19,9 @@ import { formatLossWeighting, parseLossWeighting } from '../diffusion/loss-weigh
 import { LIVE_RECIPE } from '../training/live-recipe';
 import { loadMnistFromNode } from '../data/node-mnist';
 import { Batcher } from '../data/mnist';
-import { Trainer, TrainingDivergedError, type TrainProgress } from '../lab/trainer';
-import { encodeCheckpoint, decodeCheckpointWeights, disposeNamed, type CheckpointManifest } from '../lab/checkpoint';
-import { writeCheckpointDir, readCheckpointDir, checkpointExists } from '../lab/checkpoint-node';
+import { Trainer, TrainingDivergedError, type TrainProgress } from '../training/trainer';
+import { encodeCheckpoint, decodeCheckpointWeights, disposeNamed, type CheckpointManifest } from '../training/checkpoint';
+import { writeCheckpointDir, readCheckpointDir, checkpointExists } from '../training/checkpoint-node';
 import { ProgressBar, formatDuration } from './progress';
 
 const USAGE = `Usage: npm run train -- --preset NAME --steps N --batch B --out DIR [options]

@@ -47,7 +47,7 @@ import type { BackendPreference } from '../backend/names';
 import { imageGrid } from '../charts/image-grid';
 import { Rng } from '../data/rng';
 import { inferenceTimesteps } from '../diffusion/timesteps';
-import { sdeditStart } from '../lab/editing-schedule';
+import { sdeditStart } from '../diffusion/pipelines/editing-schedule';
 import type { EditResult, InpaintMethod, Lab, LabStatus, ModelSource, SampleStep } from '../lab/lab-api';
 import { parseEnumAttr, parseFloatAttr, parseIntAttr, type RawAttr } from './base/attributes';
 import { backendDetailsStyles } from './base/backend-styles';

@@ -1,6 +1,8 @@
 /**
  * The diffusion maths core: DDPM and DDIM schedulers mirroring Hugging Face diffusers, the noise
- * schedules and their curves as plain arrays, classifier-free guidance, and configuration checks.
+ * schedules and their curves as plain arrays, classifier-free and classifier guidance, and
+ * configuration checks. The host-neutral sampling and editing loops built on them are in
+ * ./pipelines/.
  */
 export { DiffusionConfigError } from './errors';
 export {
@@ -67,6 +69,7 @@ export { DDPMScheduler } from './ddpm';
 export { DDIMScheduler } from './ddim';
 export { createScheduler, type Scheduler } from './create-scheduler';
 export { classifierFreeGuidance, guidanceScaleFromWeight, guidanceWeightFromScale } from './guidance';
+export { classifierGuidedEpsilon, classifierLogProbGradient, type NoisyClassifierLike } from './classifier-guidance';
 export {
   IterativeForward,
   alphaBarAt,

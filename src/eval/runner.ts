@@ -12,7 +12,7 @@
  */
 import type { MnistClassifier } from '../classifier/model';
 import { classifierOutputs } from '../classifier/train';
-import { initialNoise, sample, schedulerFor, stepNoiseRng, type NoisePredictor, type SamplerName } from '../lab/sampling';
+import { initialNoise, sample, schedulerFor, stepNoiseRng, type NoisePredictor, type SamplerName } from '../diffusion/pipelines/sampling';
 import { accuracy, argmaxRows, classCoverage, perClassAccuracy, type ClassCoverage } from './classes';
 import { frechetTerms } from './fid';
 import { kid, type KidOptions, type KidResult } from './kid';

@@ -13,7 +13,7 @@ import {
   type Checkpoint,
   type CheckpointManifest,
   type TrainingRecord,
-} from '../lab/checkpoint';
+} from '../training/checkpoint';
 import { Autoencoder } from './autoencoder';
 import { validateAutoencoderConfig, type AutoencoderConfig } from './autoencoder-config';
 import { checkNormalization, type LatentNormalization } from './latent-codec';

@@ -13,7 +13,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../data/rng';
-import { Adam, type AdamConfig } from '../lab/adam';
+import { Adam, type AdamConfig } from '../training/adam';
 import type { Autoencoder } from './autoencoder';
 
 export interface AutoencoderTrainerOptions {

@@ -8,7 +8,7 @@
  * distribution (recorded in the checkpoint), rather than a reweighted sampler over the full set.
  */
 import { Rng } from '../data/rng';
-import type { BatchSource } from '../lab/trainer';
+import type { BatchSource } from '../training/trainer';
 
 export interface LatentBatchesState {
   count: number;

@@ -4,8 +4,8 @@
  * SHA-256 of its weights) and the latent normalisation it was trained with: latents mean nothing to
  * another decoder, so a mismatch is refused with a CheckpointError rather than decoded to noise.
  */
-import { CheckpointError, type Checkpoint } from '../lab/checkpoint';
-import { unetFromCheckpoint } from '../lab/unet-checkpoint';
+import { CheckpointError, type Checkpoint } from '../training/checkpoint';
+import { unetFromCheckpoint } from '../model/unet-checkpoint';
 import type { UNet } from '../model/unet';
 import type { LoadedAutoencoder } from './autoencoder-checkpoint';
 import { latentSpaceOf, type LatentSpaceRecord } from './latent-model';

@@ -15,7 +15,7 @@ import { classifierOutputs } from '../classifier/train';
 import { accuracy, argmaxRows, classCoverage, perClassAccuracy, type ClassCoverage } from '../eval/classes';
 import { frechetTerms } from '../eval/fid';
 import { featureStats, type FeatureStats } from '../eval/stats';
-import type { NoisePredictor, SamplerName } from '../lab/sampling';
+import type { NoisePredictor, SamplerName } from '../diffusion/pipelines/sampling';
 import type { Autoencoder } from './autoencoder';
 import { reconstructImages, type LatentNormalization } from './latent-codec';
 import { sampleLatentImages } from './latent-sampling';

@@ -5,7 +5,7 @@
  */
 import type { Autoencoder } from './autoencoder';
 import { decodeLatents, type LatentNormalization } from './latent-codec';
-import { initialNoise, sample, schedulerFor, stepNoiseRng, type ImageLabel, type NoisePredictor, type SamplerName } from '../lab/sampling';
+import { initialNoise, sample, schedulerFor, stepNoiseRng, type ImageLabel, type NoisePredictor, type SamplerName } from '../diffusion/pipelines/sampling';
 
 export interface LatentSampleOptions {
   unet: NoisePredictor;

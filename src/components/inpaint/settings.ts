@@ -3,7 +3,7 @@
  * preset masks, and parsers for the attributes that the shared parsers do not cover. No tfjs.
  */
 import type { InpaintMethod } from '../../lab/lab-api';
-import { downMoves, repaintMoves } from '../../lab/editing-schedule';
+import { downMoves, repaintMoves } from '../../diffusion/pipelines/editing-schedule';
 import { quoteAttr, type ParseResult, type RawAttr } from '../base/attributes';
 import { PIXELS, SIDE } from './pixel-layer';
 

@@ -3,7 +3,7 @@
  * classifier, a model someone published) or files the user picked. Every source ends in
  * `parseCheckpoint`, which checks format, sizes and the content hash.
  */
-import { CheckpointError, JSON_FILE, WEIGHTS_FILE, parseCheckpoint, type Checkpoint } from '../checkpoint';
+import { CheckpointError, JSON_FILE, WEIGHTS_FILE, parseCheckpoint, type Checkpoint } from '../../training/checkpoint';
 
 /** The model.json URL for a URL that names either the file or its folder (ending in '/'). */
 export function checkpointJsonUrl(url: string): URL {

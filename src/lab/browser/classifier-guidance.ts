@@ -11,7 +11,7 @@
 import { checkSameSchedule, noisyClassifierFromCheckpoint } from '../../classifier/noisy-checkpoint';
 import type { NoisyClassifier } from '../../classifier/noisy-model';
 import type { SampleRequest } from '../lab-api';
-import { schedulerFor, type ClassifierGuidanceOptions, type ImageLabel } from '../sampling';
+import { schedulerFor, type ClassifierGuidanceOptions, type ImageLabel } from '../../diffusion/pipelines/sampling';
 import { fetchCheckpoint } from './checkpoint-sources';
 
 /** Where the noise-aware classifier lives inside the assets folder. */

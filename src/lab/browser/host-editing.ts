@@ -6,10 +6,10 @@
  * where its steps go).
  */
 import type { UNet } from '../../model/unet';
-import { downMoves, repaintMoves, MAX_REPAINT_DOWN_MOVES } from '../editing-schedule';
-import { inpaint, sdedit, INPAINT_METHODS, REPAINT_DEFAULTS, type EditingResult } from '../editing';
+import { downMoves, repaintMoves, MAX_REPAINT_DOWN_MOVES } from '../../diffusion/pipelines/editing-schedule';
+import { inpaint, sdedit, INPAINT_METHODS, REPAINT_DEFAULTS, type EditingResult } from '../../diffusion/pipelines/editing';
 import type { EditResult, InpaintRequest, ModelSource, SdeditRequest } from '../lab-api';
-import { schedulerFor, type SamplingStep } from '../sampling';
+import { schedulerFor, type SamplingStep } from '../../diffusion/pipelines/sampling';
 import type { SharedModel } from './model-lease';
 import type { StreamJob } from './protocol';
 

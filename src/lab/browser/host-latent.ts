@@ -4,7 +4,7 @@
  * was trained on this autoencoder's latents) on first use, then kept for the page's lifetime.
  * LabHost holds one LatentHost and forwards latentInfo, latentReconstruct and latentSample to it.
  */
-import { CheckpointError, type CheckpointManifest } from '../checkpoint';
+import { CheckpointError, type CheckpointManifest } from '../../training/checkpoint';
 import type { MnistDataset } from '../../data/mnist';
 import { loadMnistFromUrl } from '../../data/mnist-url';
 import { describeAutoencoder } from '../../latent/autoencoder-config';
@@ -28,7 +28,7 @@ import { sampleLatentImages } from '../../latent/latent-sampling';
 import { describeUNet } from '../../model/describe';
 import type { UNetConfig } from '../../model/config';
 import type { UNet } from '../../model/unet';
-import { expandLabels } from '../sampling';
+import { expandLabels } from '../../diffusion/pipelines/sampling';
 import { fetchCheckpoint, checkpointJsonUrl } from './checkpoint-sources';
 
 /** Most images one latent request may ask for. */

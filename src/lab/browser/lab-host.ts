@@ -20,7 +20,7 @@ import {
   parseCheckpoint,
   type Checkpoint,
   type CheckpointManifest,
-} from '../checkpoint';
+} from '../../training/checkpoint';
 import type {
   CheckpointSummary,
   Classification,
@@ -33,10 +33,10 @@ import type {
   TrainProgress,
   TrainSettings,
 } from '../lab-api';
-import { expandLabels, initialNoise, sample, schedulerFor, stepNoiseRng } from '../sampling';
+import { expandLabels, initialNoise, sample, schedulerFor, stepNoiseRng } from '../../diffusion/pipelines/sampling';
 // Classifier guidance: request fields and the lazily loaded noise-aware classifier.
 import { NOISY_CLASSIFIER_DIR, NoisyClassifierSource, resolveGuidance } from './classifier-guidance';
-import { unetFromCheckpoint } from '../unet-checkpoint';
+import { unetFromCheckpoint } from '../../model/unet-checkpoint';
 import { checkpointFromFiles, checkpointJsonUrl, fetchCheckpoint } from './checkpoint-sources';
 import { readStoredCheckpoint, storeCheckpoint } from './checkpoint-store';
 import { runInpaint, runSdedit, type EditingHost } from './host-editing';

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { setupBackend } from '../../../src/backend';
 import { FusedAdam } from '../../../src/backend/ops/adam';
-import { relativeError } from '../../../src/backend/gradcheck';
+import { relativeError } from '../../gradcheck';
 import { Rng } from '../../../src/data/rng';
 
 beforeAll(async () => {

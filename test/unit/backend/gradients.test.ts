@@ -7,7 +7,7 @@ import { withBuiltInCpuFilterGradient } from './builtin-kernels';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { setupBackend } from '../../../src/backend';
-import { OP_GRADIENT_CASES, compareBackends, compareModelGradients, evaluateCase, relativeError, type GradientCase } from '../../../src/backend/gradcheck';
+import { OP_GRADIENT_CASES, compareBackends, compareModelGradients, evaluateCase, relativeError, type GradientCase } from '../../gradcheck';
 import { groupNorm, groupNormComposite, hasFusedGroupNorm } from '../../../src/backend/ops/group-norm';
 import { PRESETS, UNet } from '../../../src/model';
 

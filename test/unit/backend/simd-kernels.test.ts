@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { setupBackend } from '../../../src/backend';
-import { evaluateCase, relativeError, type GradientCase } from '../../../src/backend/gradcheck';
+import { evaluateCase, relativeError, type GradientCase } from '../../gradcheck';
 import { forwardGeometry } from '../../../src/backend/kernels/geometry';
 import { checkSimdKernels, SIMD_KERNEL_BUILDERS } from '../../../src/backend/kernels/simd/all-kernels';
 import { filterGradientSimd } from '../../../src/backend/kernels/simd/filter-grad-kernel';

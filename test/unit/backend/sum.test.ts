@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { setupBackend } from '../../../src/backend';
-import { relativeError } from '../../../src/backend/gradcheck';
+import { relativeError } from '../../gradcheck';
 import { sumAsRows, sumRows } from '../../../src/backend/kernels/reduce-layout';
 import { Rng } from '../../../src/data/rng';
 

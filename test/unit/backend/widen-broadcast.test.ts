@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { setupBackend } from '../../../src/backend';
-import { relativeError } from '../../../src/backend/gradcheck';
+import { relativeError } from '../../gradcheck';
 import { widenBroadcast, writeTiledRows } from '../../../src/backend/kernels/widen-broadcast';
 import { Rng } from '../../../src/data/rng';
 

@@ -21,9 +21,9 @@ import {
   validateClassifierConfig,
   type ClassifierConfig,
 } from '../../../src/classifier';
-import { CheckpointError, checkpointJson, encodeCheckpoint, parseCheckpoint } from '../../../src/lab/checkpoint';
+import { CheckpointError, checkpointJson, encodeCheckpoint, parseCheckpoint } from '../../../src/training/checkpoint';
 import { setupBackend } from '../../../src/backend/node';
-import { readCheckpointDir, writeCheckpointDir } from '../../../src/lab/checkpoint-node';
+import { readCheckpointDir, writeCheckpointDir } from '../../../src/training/checkpoint-node';
 
 const SMALL: ClassifierConfig = {
   kind: CLASSIFIER_KIND,

@@ -10,9 +10,9 @@ import {
 import { NoisyClassifier } from '../../../src/classifier/noisy-model';
 import { accuracyByTimestep, noiseImages, NoisyClassifierTrainer } from '../../../src/classifier/noisy-train';
 import { checkSameSchedule, encodeNoisyClassifierCheckpoint, noisyClassifierFromCheckpoint } from '../../../src/classifier/noisy-checkpoint';
-import { CheckpointError, checkpointJson, encodeCheckpoint, parseCheckpoint, type TrainingRecord } from '../../../src/lab/checkpoint';
-import { readCheckpointDir } from '../../../src/lab/checkpoint-node';
-import { schedulerFor } from '../../../src/lab/sampling';
+import { CheckpointError, checkpointJson, encodeCheckpoint, parseCheckpoint, type TrainingRecord } from '../../../src/training/checkpoint';
+import { readCheckpointDir } from '../../../src/training/checkpoint-node';
+import { schedulerFor } from '../../../src/diffusion/pipelines/sampling';
 import { Rng } from '../../../src/data/rng';
 
 const TINY: NoisyClassifierConfig = {

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { UNet, presetConfig } from '../../../src/model';
 import { DDPMScheduler } from '../../../src/diffusion';
-import { encodeCheckpoint, disposeNamed } from '../../../src/lab/checkpoint';
-import { writeCheckpointDir } from '../../../src/lab/checkpoint-node';
+import { encodeCheckpoint, disposeNamed } from '../../../src/training/checkpoint';
+import { writeCheckpointDir } from '../../../src/training/checkpoint-node';
 import { decodeNpy } from '../../../src/io/npy';
 import { parseSampleArgs, runSample, UsageError } from '../../../src/cli/sample';
 

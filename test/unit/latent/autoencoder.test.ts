@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { setupBackend } from '../../../src/backend/node';
 import { Rng } from '../../../src/data/rng';
-import { CheckpointError, checkpointJson, encodeCheckpoint, parseCheckpoint, type Checkpoint } from '../../../src/lab/checkpoint';
+import { CheckpointError, checkpointJson, encodeCheckpoint, parseCheckpoint, type Checkpoint } from '../../../src/training/checkpoint';
 import { UNet } from '../../../src/model/unet';
 import { presetConfig } from '../../../src/model/config';
 import { Autoencoder } from '../../../src/latent/autoencoder';

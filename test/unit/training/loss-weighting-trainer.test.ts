@@ -7,7 +7,7 @@ import { DDPMScheduler } from '../../../src/diffusion';
 import { loadMnistFromNode } from '../../../src/data/node-mnist';
 import { Batcher, type MnistDataset } from '../../../src/data/mnist';
 import type { LossWeighting } from '../../../src/diffusion/loss-weighting';
-import { Trainer } from '../../../src/lab/trainer';
+import { Trainer } from '../../../src/training/trainer';
 
 let data: MnistDataset;
 

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DDIMScheduler } from '../../../src/diffusion';
-import { UNet, type UNetConfig } from '../../../src/model';
-import { inpaint, sdedit, type InpaintOptions } from '../../../src/lab/editing';
-import { downMoves, repaintMoves, sdeditStart, straightMoves } from '../../../src/lab/editing-schedule';
-import { initialNoise, schedulerFor, stepNoiseRng, type NoisePredictor, type SamplingStep } from '../../../src/lab/sampling';
+import { DDIMScheduler } from '../../../../src/diffusion';
+import { UNet, type UNetConfig } from '../../../../src/model';
+import { inpaint, sdedit, type InpaintOptions } from '../../../../src/diffusion/pipelines/editing';
+import { downMoves, repaintMoves, sdeditStart, straightMoves } from '../../../../src/diffusion/pipelines/editing-schedule';
+import { initialNoise, schedulerFor, stepNoiseRng, type NoisePredictor, type SamplingStep } from '../../../../src/diffusion/pipelines/sampling';
 
 /** A very small conditional U-Net on 8×8 images (as in sampling.test.ts): fast on the cpu backend. */
 const CONFIG: UNetConfig = {

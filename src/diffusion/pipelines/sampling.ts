@@ -17,10 +17,9 @@
  * sampler starts from the same x_T for a seed.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '../data/rng';
-import { classifierFreeGuidance, DDIMScheduler, DDPMScheduler, type StepOptions, type StepResult } from '../diffusion';
-import { classifierGuidedEpsilon, classifierLogProbGradient } from '../classifier/noisy-guidance';
-import type { NoisyClassifierLike } from '../classifier/noisy-model';
+import { Rng } from '../../data/rng';
+import { classifierFreeGuidance, DDIMScheduler, DDPMScheduler, type StepOptions, type StepResult } from '..';
+import { classifierGuidedEpsilon, classifierLogProbGradient, type NoisyClassifierLike } from '../classifier-guidance';
 
 export const SAMPLERS = ['ddpm', 'ddim'] as const;
 export type SamplerName = (typeof SAMPLERS)[number];

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { UNet } from '../model/unet';
-import { validateUNetConfig } from '../model/config';
-import { withCheckpointWeights, CheckpointError, type Checkpoint } from './checkpoint';
+import { UNet } from './unet';
+import { validateUNetConfig } from './config';
+import { withCheckpointWeights, CheckpointError, type Checkpoint } from '../training/checkpoint';
 
 /**
  * Builds a new U-Net from a checked checkpoint. The caller's current model is never touched: on

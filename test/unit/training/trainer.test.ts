@@ -6,7 +6,7 @@ import { UNet } from '../../../src/model/unet';
 import { DDPMScheduler } from '../../../src/diffusion';
 import { loadMnistFromNode } from '../../../src/data/node-mnist';
 import { Batcher, type MnistDataset } from '../../../src/data/mnist';
-import { Trainer, TrainingDivergedError } from '../../../src/lab/trainer';
+import { Trainer, TrainingDivergedError } from '../../../src/training/trainer';
 
 let data: MnistDataset;
 

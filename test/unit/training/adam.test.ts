@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { setupBackend } from '../../../src/backend/node';
-import { Adam } from '../../../src/lab/adam';
+import { Adam } from '../../../src/training/adam';
 
 beforeAll(async () => {
   await setupBackend('wasm', { strict: true });

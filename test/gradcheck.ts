@@ -8,9 +8,9 @@
  * element of f's output gets a different upstream gradient, and dL/dx is compared.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '../data/rng';
-import { groupNorm, groupNormComposite } from './ops/group-norm';
-import { silu } from './ops/silu';
+import { Rng } from '../src/data/rng';
+import { groupNorm, groupNormComposite } from '../src/backend/ops/group-norm';
+import { silu } from '../src/backend/ops/silu';
 
 export interface InputSpec {
   shape: number[];

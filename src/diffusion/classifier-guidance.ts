@@ -14,7 +14,16 @@
  * Algorithm 1's shift s·Σ·∇ with Σ = β_t, up to the factor 1/√α_t ≈ 1.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { NoisyClassifierLike } from './noisy-model';
+
+/**
+ * The part of a noise-aware classifier that classifier guidance needs (src/classifier's
+ * NoisyClassifier satisfies it); structural, so the diffusion code needs no classifier code.
+ */
+export interface NoisyClassifierLike {
+  readonly config: { imageSize: number; numClasses: number; numTrainTimesteps: number };
+  /** Class logits [B, K] for noised images x_t [B, S, S, 1] at timesteps t [B]. */
+  logits(x: tf.Tensor4D, t: tf.Tensor1D): tf.Tensor2D;
+}
 
 /**
  * ∇_x Σ_i m_i·log p_φ(y_i | x_i, t) for a batch x [B, S, S, 1] at one timestep t: row i holds

@@ -26,8 +26,8 @@
  * Every tensor is freed (tf.tidy inside each move, the loop's own tensors in `finally`).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Rng } from '../data/rng';
-import { DDIMScheduler, type StepOptions, type StepResult } from '../diffusion';
+import type { Rng } from '../../data/rng';
+import { DDIMScheduler, type StepOptions, type StepResult } from '..';
 import { downMoves, repaintMoves, sdeditStart, straightMoves, type EditMove } from './editing-schedule';
 import {
   SamplingAbortedError,

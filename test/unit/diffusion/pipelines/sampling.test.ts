@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Rng } from '../../../src/data/rng';
-import { DDIMScheduler, DDPMScheduler, classifierFreeGuidance } from '../../../src/diffusion';
-import { UNet, type UNetConfig } from '../../../src/model';
-import { expandLabels, initialNoise, sample, schedulerFor, stepNoiseRng, type SamplingStep } from '../../../src/lab/sampling';
+import { Rng } from '../../../../src/data/rng';
+import { DDIMScheduler, DDPMScheduler, classifierFreeGuidance } from '../../../../src/diffusion';
+import { UNet, type UNetConfig } from '../../../../src/model';
+import { expandLabels, initialNoise, sample, schedulerFor, stepNoiseRng, type SamplingStep } from '../../../../src/diffusion/pipelines/sampling';
 
 /** A very small conditional U-Net on 8×8 images, so every test runs in well under a second on the cpu backend. */
 const CONFIG: UNetConfig = {

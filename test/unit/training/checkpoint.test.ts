@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { presetConfig } from '../../../src/model/config';
 import { UNet } from '../../../src/model/unet';
-import { encodeCheckpoint, parseCheckpoint, CheckpointError, checkpointJson, type Checkpoint } from '../../../src/lab/checkpoint';
-import { writeCheckpointDir, readCheckpointDir } from '../../../src/lab/checkpoint-node';
-import { unetFromCheckpoint } from '../../../src/lab/unet-checkpoint';
+import { encodeCheckpoint, parseCheckpoint, CheckpointError, checkpointJson, type Checkpoint } from '../../../src/training/checkpoint';
+import { writeCheckpointDir, readCheckpointDir } from '../../../src/training/checkpoint-node';
+import { unetFromCheckpoint } from '../../../src/model/unet-checkpoint';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
