@@ -10,11 +10,9 @@ import { Adam, type AdamConfig } from '../training/adam';
 export abstract class AdamTrainer {
   protected readonly rng: Rng;
   private readonly optimizer: Adam;
-  /** tfjs's global variable names → the model's weight names, which Adam's state is keyed by. */
-  private readonly names: Map<string, string>;
 
   protected constructor(
-    private readonly trainables: ReadonlyMap<string, tf.Variable>,
+    trainables: ReadonlyMap<string, tf.Variable>,
     adam: Partial<AdamConfig>,
     seed: number,
     maxShift: number,
@@ -22,7 +20,6 @@ export abstract class AdamTrainer {
     if (!Number.isInteger(maxShift) || maxShift < 0) throw new Error(`maxShift must be an integer ≥ 0, got ${maxShift}`);
     this.optimizer = new Adam(trainables, adam);
     this.rng = new Rng(seed);
-    this.names = new Map([...trainables].map(([name, v]) => [v.name, name]));
   }
 
   get step(): number {
@@ -37,14 +34,7 @@ export abstract class AdamTrainer {
 
   /** One Adam step on the gradient of `loss`; returns the loss scalar, which the caller disposes. */
   protected minimize(loss: () => tf.Scalar): tf.Scalar {
-    const variables = [...this.trainables.values()];
-    return tf.tidy(() => {
-      const { value, grads } = tf.variableGrads(loss, variables);
-      const named: tf.NamedTensorMap = {};
-      for (const [internal, g] of Object.entries(grads)) named[this.names.get(internal) ?? internal] = g;
-      this.optimizer.apply(named).dispose();
-      return value;
-    });
+    return this.optimizer.minimize(loss);
   }
 
   dispose(): void {

@@ -1,18 +1,12 @@
 /**
- * The noise-aware classifier as a project checkpoint (src/lab/checkpoint.ts). The manifest's
+ * The noise-aware classifier's checkpoint kind (src/training/model-checkpoint.ts). The manifest's
  * `model` holds the NoisyClassifierConfig (kind "mnist-noisy-classifier", so the U-Net and
  * reference-classifier loaders refuse it clearly), `scheduler` the forward process it was trained
  * on, and `metrics` its held-out accuracy at several timesteps.
  */
-import {
-  CheckpointError,
-  withCheckpointWeights,
-  disposeNamed,
-  encodeCheckpoint,
-  type Checkpoint,
-  type TrainingRecord,
-} from '../training/checkpoint';
-import { validateNoisyClassifierConfig } from './noisy-config';
+import type { Checkpoint, TrainingRecord } from '../training/checkpoint';
+import { encodeModelCheckpoint, modelFromCheckpoint, type ModelCheckpointKind } from '../training/model-checkpoint';
+import { validateNoisyClassifierConfig, type NoisyClassifierConfig } from './noisy-config';
 import { NoisyClassifier } from './noisy-model';
 import type { AccuracyAtTimestep } from './noisy-train';
 
@@ -22,7 +16,14 @@ export interface NoisyClassifierMetrics {
   [key: string]: unknown;
 }
 
-export async function encodeNoisyClassifierCheckpoint(
+export const NOISY_CLASSIFIER_CHECKPOINT: ModelCheckpointKind<NoisyClassifierConfig, NoisyClassifier> = {
+  what: 'the noise-aware classifier',
+  refusal: 'not a noise-aware classifier checkpoint',
+  readConfig: (manifest) => validateNoisyClassifierConfig(manifest.model),
+  build: (config) => new NoisyClassifier(config, 0),
+};
+
+export function encodeNoisyClassifierCheckpoint(
   model: NoisyClassifier,
   info: {
     scheduler: Record<string, unknown>;
@@ -31,31 +32,19 @@ export async function encodeNoisyClassifierCheckpoint(
     dataset: { name: string; split: string; count: number; source: string };
   },
 ): Promise<Checkpoint> {
-  const weights = model.getWeights();
-  try {
-    return await encodeCheckpoint(weights, {
-      weights: 'live',
-      preset: 'mnist-noisy-classifier',
-      model: { ...model.config, stageChannels: [...model.config.stageChannels] },
-      scheduler: info.scheduler,
-      training: info.training,
-      dataset: info.dataset,
-      metrics: info.metrics,
-    });
-  } finally {
-    disposeNamed(weights);
-  }
+  return encodeModelCheckpoint(model, {
+    preset: 'mnist-noisy-classifier',
+    model: { ...model.config, stageChannels: [...model.config.stageChannels] },
+    scheduler: info.scheduler,
+    training: info.training,
+    dataset: info.dataset,
+    metrics: info.metrics,
+  });
 }
 
 /** Builds the classifier from a checked checkpoint; a CheckpointError says what does not fit. */
 export function noisyClassifierFromCheckpoint(ckpt: Checkpoint): NoisyClassifier {
-  let config;
-  try {
-    config = validateNoisyClassifierConfig(ckpt.manifest.model);
-  } catch (e) {
-    throw new CheckpointError(`not a noise-aware classifier checkpoint: ${(e as Error).message}`);
-  }
-  return withCheckpointWeights(new NoisyClassifier(config, 0), ckpt, 'the noise-aware classifier');
+  return modelFromCheckpoint(ckpt, NOISY_CLASSIFIER_CHECKPOINT).model;
 }
 
 /**

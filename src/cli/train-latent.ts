@@ -15,7 +15,7 @@ import { DDPMScheduler } from '../diffusion';
 import { loadMnistFromNode } from '../data/node-mnist';
 import { encodeCheckpoint, disposeNamed } from '../training/checkpoint';
 import { readCheckpointDir, writeCheckpointDir } from '../training/checkpoint-node';
-import { Trainer, type TrainProgress } from '../training/trainer';
+import { Trainer, type TrainerProgress } from '../training/trainer';
 import { UNet } from '../model/unet';
 import { autoencoderFromCheckpoint } from '../latent/autoencoder-checkpoint';
 import { classCounts, LatentBatches, parseClassWeights, skewedIndices } from '../latent/latent-batches';
@@ -176,7 +176,7 @@ async function main(): Promise<void> {
       steps: Math.min(every - (trainer.step % every), steps - trainer.step),
       signal: controller.signal,
       yieldToEventLoop: () => new Promise((r) => setImmediate(r)),
-      onProgress: (p: TrainProgress) => {
+      onProgress: (p: TrainerProgress) => {
         bar.update(p.step, steps, `loss ${p.loss.toFixed(4)} ${p.stepsPerSecond.toFixed(2)} steps/s ETA ${formatDuration((steps - p.step) / Math.max(1e-9, p.stepsPerSecond))}`);
       },
     });

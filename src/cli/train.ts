@@ -19,7 +19,7 @@ import { formatLossWeighting, parseLossWeighting } from '../diffusion/loss-weigh
 import { LIVE_RECIPE } from '../training/live-recipe';
 import { loadMnistFromNode } from '../data/node-mnist';
 import { Batcher } from '../data/mnist';
-import { Trainer, TrainingDivergedError, type TrainProgress } from '../training/trainer';
+import { Trainer, TrainingDivergedError, type TrainerProgress } from '../training/trainer';
 import { encodeCheckpoint, decodeCheckpointWeights, disposeNamed, type CheckpointManifest } from '../training/checkpoint';
 import { writeCheckpointDir, readCheckpointDir, checkpointExists } from '../training/checkpoint-node';
 import { ProgressBar, formatDuration } from './progress';
@@ -282,7 +282,7 @@ async function main(): Promise<void> {
         steps: chunk,
         signal: chunkSignal.signal,
         yieldToEventLoop: () => new Promise((r) => setImmediate(r)),
-        onProgress: (p: TrainProgress) => {
+        onProgress: (p: TrainerProgress) => {
           if (p.wallTimeSeconds >= timeLimitSeconds) chunkSignal.abort();
           const byTime = timeLimitSeconds - p.wallTimeSeconds;
           const bySteps = (totalSteps - p.step) / Math.max(1e-9, p.stepsPerSecond);

@@ -1,19 +1,13 @@
 /**
- * The autoencoder as a project checkpoint (src/lab/checkpoint.ts: tfjs weight specs + one binary
- * blob, with a manifest and a SHA-256 of the weights). The manifest's `model` holds the
+ * The autoencoder's checkpoint kind (src/training/model-checkpoint.ts; the format is
+ * src/training/checkpoint.ts: tfjs weight specs + one binary blob, with a manifest and a SHA-256
+ * of the weights). The manifest's `model` holds the
  * configuration with kind "latent-autoencoder" (so the U-Net and classifier loaders refuse it
  * clearly, and this loader refuses theirs) and the per-channel latent normalisation (see
  * latent-codec.ts); `metrics` holds the measured reconstruction error.
  */
-import {
-  CheckpointError,
-  withCheckpointWeights,
-  disposeNamed,
-  encodeCheckpoint,
-  type Checkpoint,
-  type CheckpointManifest,
-  type TrainingRecord,
-} from '../training/checkpoint';
+import { CheckpointError, type Checkpoint, type CheckpointManifest, type TrainingRecord } from '../training/checkpoint';
+import { encodeModelCheckpoint, modelFromCheckpoint, type ModelCheckpointKind } from '../training/model-checkpoint';
 import { Autoencoder } from './autoencoder';
 import { validateAutoencoderConfig, type AutoencoderConfig } from './autoencoder-config';
 import { checkNormalization, type LatentNormalization } from './latent-codec';
@@ -51,20 +45,14 @@ export async function encodeAutoencoderCheckpoint(
     latentShift: norm.shift,
     latentScale: norm.scale,
   };
-  const weights = model.getWeights();
-  try {
-    return await encodeCheckpoint(weights, {
-      weights: 'live',
-      preset: AUTOENCODER_KIND,
-      model: record as unknown as Record<string, unknown>,
-      scheduler: {},
-      training: info.training,
-      dataset: info.dataset,
-      metrics: info.metrics,
-    });
-  } finally {
-    disposeNamed(weights);
-  }
+  return encodeModelCheckpoint(model, {
+    preset: AUTOENCODER_KIND,
+    model: record as unknown as Record<string, unknown>,
+    scheduler: {},
+    training: info.training,
+    dataset: info.dataset,
+    metrics: info.metrics,
+  });
 }
 
 /** Reads `manifest.model` of an autoencoder checkpoint; a CheckpointError says what is wrong. */
@@ -86,9 +74,18 @@ export function autoencoderRecord(manifest: CheckpointManifest): { config: Autoe
   }
 }
 
+type AutoencoderRecord = ReturnType<typeof autoencoderRecord>;
+
+/** `readConfig` throws CheckpointErrors of its own, so `refusal` is never used. */
+export const AUTOENCODER_CHECKPOINT: ModelCheckpointKind<AutoencoderRecord, Autoencoder> = {
+  what: 'the autoencoder',
+  refusal: 'not an autoencoder checkpoint',
+  readConfig: autoencoderRecord,
+  build: ({ config }) => new Autoencoder(config, 0),
+};
+
 /** Builds the autoencoder of a checked checkpoint; nothing is left allocated on failure. */
 export function autoencoderFromCheckpoint(ckpt: Checkpoint): LoadedAutoencoder {
-  const { config, normalization } = autoencoderRecord(ckpt.manifest);
-  const model = withCheckpointWeights(new Autoencoder(config, 0), ckpt, 'the autoencoder');
-  return { model, normalization, manifest: ckpt.manifest };
+  const { model, config } = modelFromCheckpoint(ckpt, AUTOENCODER_CHECKPOINT);
+  return { model, normalization: config.normalization, manifest: ckpt.manifest };
 }

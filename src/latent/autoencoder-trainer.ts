@@ -58,7 +58,6 @@ export class AutoencoderTrainer {
   readonly losses: AutoencoderLossPoint[] = [];
   private readonly rng: Rng;
   private pending: Array<{ step: number; terms: tf.Tensor1D }> = [];
-  private readonly names: Map<string, string>;
 
   constructor(
     readonly model: Autoencoder,
@@ -68,7 +67,6 @@ export class AutoencoderTrainer {
     if (!(this.options.klWeight >= 0)) throw new Error(`klWeight must be ≥ 0, got ${this.options.klWeight}`);
     this.rng = new Rng(this.options.seed);
     this.optimizer = new Adam(model.variables, this.options.adam);
-    this.names = new Map([...model.variables].map(([name, v]) => [v.name, name]));
   }
 
   /** One optimisation step on `count` images (count × s × s × C values in [−1, 1]). */
@@ -76,12 +74,11 @@ export class AutoencoderTrainer {
     const { imageSize, channels } = this.model.config;
     const [side, , c] = this.model.latentShape;
     const eps = this.rng.fillNormal(new Float32Array(count * side * side * c));
-    const variables = [...this.model.variables.values()];
     const terms = tf.tidy(() => {
       const x = tf.tensor4d(images, [count, imageSize, imageSize, channels]);
       const noise = tf.tensor4d(eps, [count, side, side, c]);
       let parts: tf.Scalar[] = [];
-      const { grads } = tf.variableGrads(() => {
+      this.optimizer.minimize(() => {
         const { mean, logvar } = this.model.encode(x);
         const z = tf.add(mean, tf.mul(tf.exp(tf.mul(0.5, logvar)), noise)) as tf.Tensor4D;
         const rec = tf.mean(tf.squaredDifference(this.model.decode(z), x)) as tf.Scalar;
@@ -89,10 +86,7 @@ export class AutoencoderTrainer {
         // Kept past variableGrads' own scope, disposed below once stacked.
         parts = [tf.keep(rec), tf.keep(kl)];
         return tf.add(rec, tf.mul(this.options.klWeight, kl)) as tf.Scalar;
-      }, variables);
-      const named: tf.NamedTensorMap = {};
-      for (const [internal, g] of Object.entries(grads)) named[this.names.get(internal) ?? internal] = g;
-      this.optimizer.apply(named).dispose();
+      });
       const stacked = tf.stack(parts) as tf.Tensor1D;
       parts.forEach((p) => p.dispose());
       return stacked;

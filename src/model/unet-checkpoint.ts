@@ -1,7 +1,18 @@
-import * as tf from '@tensorflow/tfjs';
+/**
+ * The U-Net's checkpoint kind (src/training/model-checkpoint.ts): the manifest's `model` holds a
+ * UNetConfig.
+ */
+import { modelFromCheckpoint, type ModelCheckpointKind } from '../training/model-checkpoint';
+import type { Checkpoint } from '../training/checkpoint';
+import { validateUNetConfig, type UNetConfig } from './config';
 import { UNet } from './unet';
-import { validateUNetConfig } from './config';
-import { withCheckpointWeights, CheckpointError, type Checkpoint } from '../training/checkpoint';
+
+export const UNET_CHECKPOINT: ModelCheckpointKind<UNetConfig, UNet> = {
+  what: 'the model',
+  refusal: "the checkpoint's model config does not match this code",
+  readConfig: (manifest) => validateUNetConfig(manifest.model),
+  build: (config) => new UNet(config, 0),
+};
 
 /**
  * Builds a new U-Net from a checked checkpoint. The caller's current model is never touched: on
@@ -9,19 +20,5 @@ import { withCheckpointWeights, CheckpointError, type Checkpoint } from '../trai
  * disposed and a CheckpointError explains what does not match.
  */
 export function unetFromCheckpoint(ckpt: Checkpoint): UNet {
-  if (ckpt.manifest.weights === 'training-state') {
-    throw new CheckpointError('this is a training-state checkpoint (for --resume); load the model checkpoint beside it instead');
-  }
-  let config;
-  try {
-    config = validateUNetConfig(ckpt.manifest.model);
-  } catch (e) {
-    throw new CheckpointError(`the checkpoint's model config does not match this code: ${(e as Error).message}`);
-  }
-  return withCheckpointWeights(new UNet(config, 0), ckpt, 'the model');
-}
-
-/** Named weights of a model (clones), for encodeCheckpoint. */
-export function unetWeights(model: UNet): tf.NamedTensorMap {
-  return model.getWeights();
+  return modelFromCheckpoint(ckpt, UNET_CHECKPOINT).model;
 }

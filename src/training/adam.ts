@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { adamUpdate } from '../backend/ops/adam';
+import { adamUpdate, FUSED_ADAM_DEFAULTS, type FusedAdamConfig } from '../backend/ops/adam';
 
 /**
  * Adam (Kingma & Ba 2015, Algorithm 1) with bias correction, a linear learning-rate warm-up and
@@ -7,11 +7,7 @@ import { adamUpdate } from '../backend/ops/adam';
  * that (a) the learning rate can change every step, (b) the moments can be saved and restored for
  * an exact resume, and (c) nothing reads back from the GPU: the clip factor stays a tensor.
  */
-export interface AdamConfig {
-  learningRate: number;
-  beta1: number;
-  beta2: number;
-  epsilon: number;
+export interface AdamConfig extends FusedAdamConfig {
   /** Steps of linear warm-up from 0 to learningRate (Goyal et al. 2017). */
   warmupSteps: number;
   /** Clip the global gradient norm to this value; 0 or Infinity turns clipping off. */
@@ -19,10 +15,7 @@ export interface AdamConfig {
 }
 
 export const DEFAULT_ADAM: AdamConfig = {
-  learningRate: 1e-3,
-  beta1: 0.9,
-  beta2: 0.999,
-  epsilon: 1e-8,
+  ...FUSED_ADAM_DEFAULTS,
   warmupSteps: 200,
   gradClipNorm: 1,
 };
@@ -33,9 +26,12 @@ export class Adam {
   step = 0;
   private readonly m = new Map<string, tf.Variable>();
   private readonly v = new Map<string, tf.Variable>();
+  /** tfjs's global variable names → the parameter names the moments are keyed by. */
+  private readonly names: Map<string, string>;
 
   constructor(private readonly params: ReadonlyMap<string, tf.Variable>, config: Partial<AdamConfig> = {}) {
     this.config = { ...DEFAULT_ADAM, ...config };
+    this.names = new Map([...params].map(([name, v]) => [v.name, name]));
     // Unnamed variables: tfjs names must be unique per process, and several trainers may exist.
     tf.tidy(() => {
       for (const [name, p] of params) {
@@ -83,6 +79,21 @@ export class Adam {
     });
     this.step = t;
     return norm;
+  }
+
+  /**
+   * One update on the gradient of `loss` with respect to every parameter; returns the loss, which
+   * the caller disposes. (tf.variableGrads keys the gradients by tfjs's variable names; they are
+   * mapped back to the parameter names here.)
+   */
+  minimize(loss: () => tf.Scalar): tf.Scalar {
+    return tf.tidy(() => {
+      const { value, grads } = tf.variableGrads(loss, [...this.params.values()]);
+      const named: tf.NamedTensorMap = {};
+      for (const [internal, g] of Object.entries(grads)) named[this.names.get(internal) ?? internal] = g;
+      this.apply(named).dispose();
+      return value;
+    });
   }
 
   /** Moments as named tensors (clones) for a checkpoint. */

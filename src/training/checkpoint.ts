@@ -162,30 +162,6 @@ export function decodeCheckpointWeights(ckpt: Checkpoint): tf.NamedTensorMap {
   return tf.io.decodeWeights(ckpt.data, ckpt.specs);
 }
 
-/** A model a checkpoint's weights can fill: the U-Net, the classifiers, the autoencoder. */
-export interface WeightedModel {
-  setWeights(map: tf.NamedTensorMap): void;
-  dispose(): void;
-}
-
-/**
- * Fills a freshly built `model` with the checkpoint's weights and returns it. The decoded tensors
- * are always freed; on a mismatch the model is disposed too, and a CheckpointError says that the
- * weights do not match `what` ("the classifier") and why.
- */
-export function withCheckpointWeights<M extends WeightedModel>(model: M, ckpt: Checkpoint, what: string): M {
-  const weights = decodeCheckpointWeights(ckpt);
-  try {
-    model.setWeights(weights);
-  } catch (e) {
-    model.dispose();
-    throw new CheckpointError(`the checkpoint's weights do not match ${what}: ${(e as Error).message}`);
-  } finally {
-    disposeNamed(weights);
-  }
-  return model;
-}
-
 export function disposeNamed(map: tf.NamedTensorMap): void {
   for (const t of Object.values(map)) t.dispose();
 }

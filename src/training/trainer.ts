@@ -68,7 +68,8 @@ export interface LossPoint {
   loss: number;
 }
 
-export interface TrainProgress {
+/** Where a `train` call stands, after each loss read (the lab's own TrainProgress is in src/lab/lab-api.ts). */
+export interface TrainerProgress {
   step: number;
   totalSteps: number;
   loss: number;
@@ -104,7 +105,6 @@ export class Trainer {
   readonly losses: LossPoint[] = [];
   private readonly rng: Rng;
   private pending: Array<{ step: number; loss: tf.Scalar }> = [];
-  private readonly names: Map<string, string>;
   /** Per-timestep loss weights, or null for the plain mean. */
   private readonly timestepWeights: Float32Array | null;
 
@@ -120,8 +120,6 @@ export class Trainer {
     this.rng = new Rng(this.options.seed);
     this.optimizer = new Adam(model.variables, this.options.adam);
     copyWeights(ema.variables, model.variables);
-    // tf.variableGrads keys gradients by the variables' internal names; map them back.
-    this.names = new Map([...model.variables].map(([name, v]) => [v.name, name]));
     const w = this.options.lossWeighting;
     this.timestepWeights = w.kind === 'uniform' ? null : lossWeights(scheduler.alphasCumprod, scheduler.config.predictionType, w);
   }
@@ -154,7 +152,6 @@ export class Trainer {
       labels[i] = numClasses > 0 && this.rng.uniform() >= labelDropout ? batch.labels[i] : numClasses;
     }
     const noise = this.rng.fillNormal(new Float32Array(batch.images.length));
-    const variables = [...this.model.variables.values()];
     const loss = tf.tidy(() => {
       const shape: [number, number, number, number] = [batchSize, ...imageShape];
       const x0 = tf.tensor4d(batch.images, shape);
@@ -166,14 +163,11 @@ export class Trainer {
       const tFloat = tf.cast(t, 'float32') as tf.Tensor1D;
       const weights = this.timestepWeights;
       const sampleWeights = weights ? tf.tensor4d(Float32Array.from(timesteps, (ti) => weights[ti]), [batchSize, 1, 1, 1]) : null;
-      const { value, grads } = tf.variableGrads(() => {
+      const value = this.optimizer.minimize(() => {
         const err = tf.squaredDifference(this.model.apply(xt, tFloat, y), target);
         // Weighted: the mean over the batch of w_t × each image's mean squared error.
         return tf.mean(sampleWeights ? tf.mul(err, sampleWeights) : err) as tf.Scalar;
-      }, variables);
-      const named: tf.NamedTensorMap = {};
-      for (const [internal, g] of Object.entries(grads)) named[this.names.get(internal) ?? internal] = g;
-      this.optimizer.apply(named);
+      });
       updateEma(this.ema.variables, this.model.variables, emaDecayAt(this.options.emaDecay, this.step));
       return value;
     });
@@ -211,13 +205,13 @@ export class Trainer {
    */
   async train(opts: {
     steps: number;
-    onProgress?: (p: TrainProgress) => void;
+    onProgress?: (p: TrainerProgress) => void;
     signal?: AbortSignal;
     yieldToEventLoop?: () => Promise<void>;
-  }): Promise<TrainProgress> {
+  }): Promise<TrainerProgress> {
     const target = this.step + opts.steps;
     const pause = opts.yieldToEventLoop ?? (() => new Promise<void>((r) => setTimeout(r, 0)));
-    let last: TrainProgress = this.progress(target, NaN, 0);
+    let last: TrainerProgress = this.progress(target, NaN, 0);
     let windowStart = performance.now();
     let windowSteps = 0;
     let sessionStart = performance.now();
@@ -243,7 +237,7 @@ export class Trainer {
     return last;
   }
 
-  private progress(totalSteps: number, loss: number, stepsPerSecond: number): TrainProgress {
+  private progress(totalSteps: number, loss: number, stepsPerSecond: number): TrainerProgress {
     return {
       step: this.step,
       totalSteps,

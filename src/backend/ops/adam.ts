@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ADAM_KERNEL, type AdamAttrs } from '../kernels/adam-kernels';
 
+/** The hyperparameters of Algorithm 1; src/training/adam.ts's AdamConfig adds warm-up and clipping. */
 export interface FusedAdamConfig {
   learningRate: number;
   beta1: number;
