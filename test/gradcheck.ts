@@ -1,8 +1,8 @@
 /**
  * Gradient agreement between two tfjs backends for every op the U-Net uses (see
- * src/model/ops.ts), on small deterministic inputs with batch > 1. Used by the unit tests (wasm
- * against cpu in Node) and by the browser check (webgl and webgpu against cpu), and usable as a
- * diagnostic on a user's machine.
+ * src/model/ops.ts), on small deterministic inputs with batch > 1. Test code: used by the unit
+ * tests (wasm against cpu in Node) and by the browser check (test/e2e/pages/gradcheck-page.ts:
+ * webgl and webgpu against cpu), which also serves as a diagnostic on a learner's machine.
  *
  * Each case is reduced to a scalar L = Σ f(x)·P with a fixed random projection P, so every
  * element of f's output gets a different upstream gradient, and dL/dx is compared.
@@ -46,7 +46,7 @@ export const OP_GRADIENT_CASES: readonly GradientCase[] = [
   { name: 'conv2d 3x3 same, stride 2, odd size', inputs: [{ shape: [3, 7, 7, 2] }, { shape: [3, 3, 2, 3] }], f: (x, w) => conv(x, w, 2, 'same') },
   { name: 'conv2d 1x1', inputs: [{ shape: [2, 5, 5, 3] }, { shape: [1, 1, 3, 2] }], f: (x, w) => conv(x, w, 1, 'same') },
   { name: 'conv2d 3x3 valid', inputs: [{ shape: [2, 6, 5, 2] }, { shape: [3, 3, 2, 3] }], f: (x, w) => conv(x, w, 1, 'valid') },
-  // Channel counts that take each tile of the wasm SIMD filter gradient (simd/filter-grad-simd.ts):
+  // Channel counts that take each tile of the wasm SIMD filter gradient (src/backend/kernels/simd/filter-grad-simd.ts):
   // 4 input × 8 output channels, 1 × 8 (the input convolution), 8 × 1 (the output convolution),
   // 4 × 4; over enough rows for several row blocks, with stride 2 and 'same' padding too.
   { name: 'conv2d 3x3 same, 4→8 channels', inputs: [{ shape: [3, 12, 11, 4] }, { shape: [3, 3, 4, 8] }], f: (x, w) => conv(x, w, 1, 'same') },
@@ -87,7 +87,7 @@ export const OP_GRADIENT_CASES: readonly GradientCase[] = [
   { name: 'reshape + transpose', inputs: [{ shape: [2, 3, 4] }], f: (x) => tf.transpose(tf.reshape(x, [2, 4, 3]), [0, 2, 1]) },
   { name: 'mean over axes [1, 3]', inputs: [{ shape: [2, 9, 2, 3] }], f: (x) => tf.mean(x, [1, 3], true) },
   { name: 'sum over axes [0, 1, 2] (bias gradient)', inputs: [{ shape: [2, 3, 3, 4] }], f: (x) => tf.sum(x, [0, 1, 2]) },
-  // More rows than one float32 run of the SIMD sum (simd/sum-simd.ts), 12 columns (three vectors).
+  // More rows than one float32 run of the SIMD sum (src/backend/kernels/simd/sum-simd.ts), 12 columns (three vectors).
   { name: 'sum over axes [0, 1, 2], 150 rows of 12', inputs: [{ shape: [2, 15, 5, 12] }], f: (x) => tf.sum(x, [0, 1, 2]) },
   { name: 'rsqrt', inputs: [{ shape: [2, 5], kind: 'positive' }], f: (x) => tf.rsqrt(x) },
   { name: 'sqrt', inputs: [{ shape: [2, 5], kind: 'positive' }], f: (x) => tf.sqrt(x) },
@@ -98,7 +98,7 @@ export const OP_GRADIENT_CASES: readonly GradientCase[] = [
   { name: 'softmax', inputs: [{ shape: [2, 4, 5] }], f: (x) => tf.softmax(x) },
   { name: 'concat channels', inputs: [{ shape: [2, 3, 3, 2] }, { shape: [2, 3, 3, 3] }], f: (a, b) => tf.concat([a, b], 3) },
   { name: 'concat axis 1', inputs: [{ shape: [2, 3] }, { shape: [2, 4] }], f: (a, b) => tf.concat([a, b], 1) },
-  // Runs of 8 and 4 channels per pixel: the SIMD run copy (simd/copy-simd.ts), forward and split.
+  // Runs of 8 and 4 channels per pixel: the SIMD run copy (src/backend/kernels/simd/copy-simd.ts), forward and split.
   { name: 'concat channels 8 + 4', inputs: [{ shape: [2, 3, 3, 8] }, { shape: [2, 3, 3, 4] }], f: (a, b) => tf.concat([a, b], 3) },
   {
     name: 'oneHot · embedding',

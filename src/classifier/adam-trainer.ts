@@ -1,5 +1,5 @@
 /**
- * The training plumbing both classifiers share: Adam (src/lab/adam.ts) over a model's named
+ * The training plumbing both classifiers share: Adam (src/training/adam.ts) over a model's named
  * variables, a seeded Rng for the per-step randomness, a settable peak learning rate, and one
  * optimisation step on a loss closure.
  */

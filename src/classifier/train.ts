@@ -1,7 +1,7 @@
 /**
  * Training and evaluation helpers for the reference classifier, host-neutral (the CLI in
  * src/cli/train-classifier.ts adds files and progress). Softmax cross-entropy, Adam
- * (src/lab/adam.ts), optional dropout on the features and random ±k pixel shifts of the inputs.
+ * (src/training/adam.ts), optional dropout on the features and random ±k pixel shifts of the inputs.
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../data/rng';

@@ -1,7 +1,7 @@
 /**
  * The training steps the benchmark times, on one fixed synthetic batch, so every backend and host
  * times exactly the same work:
- * - TrainerBenchStep: the course's own Trainer step (src/lab/trainer.ts: fresh noise and timesteps,
+ * - TrainerBenchStep: the course's own Trainer step (src/training/trainer.ts: fresh noise and timesteps,
  *   label dropout, gradient clipping by global norm, Adam with warm-up, the EMA update), as the
  *   training CLI and the lesson widgets run it;
  * - EpsilonTrainStep: the minimal step, plain Adam (Kingma & Ba 2015, Algorithm 1; one fused
@@ -139,7 +139,7 @@ class FixedBatch implements BatchSource {
 }
 
 /**
- * The course's Trainer step (src/lab/trainer.ts) with its default settings (the ones the shipped
+ * The course's Trainer step (src/training/trainer.ts) with its default settings (the ones the shipped
  * checkpoint was trained with: DDPM linear schedule, 1000 steps, ε-prediction, clip 1, EMA), on a
  * fixed batch. `ema` is a second network of the same shape for the EMA weights.
  */

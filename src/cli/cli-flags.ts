@@ -23,7 +23,7 @@ export function printHelpIf(argv: string[], usage: string, names: readonly strin
 }
 
 /** A number flag: `fallback` when absent, otherwise a finite number passing `ok` or a UsageError saying `allowed`. */
-export function numFlag(name: string, raw: string | undefined, fallback: number, ok: (v: number) => boolean, allowed: string): number {
+export function numFlag<F = number>(name: string, raw: string | undefined, fallback: F, ok: (v: number) => boolean, allowed: string): number | F {
   if (raw === undefined) return fallback;
   const v = Number(raw);
   if (raw.trim() === '' || !Number.isFinite(v) || !ok(v)) throw new UsageError(`--${name} must be ${allowed}, got "${raw}"`);
@@ -33,6 +33,11 @@ export function numFlag(name: string, raw: string | undefined, fallback: number,
 /** An integer flag ≥ `min`: `fallback` when absent. */
 export function intFlag(name: string, raw: string | undefined, fallback: number, min: number): number {
   return numFlag(name, raw, fallback, (v) => Number.isInteger(v) && v >= min, `an integer ≥ ${min}`);
+}
+
+/** An integer flag in [min, max]: `fallback` when absent. */
+export function intInRangeFlag(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+  return numFlag(name, raw, fallback, (v) => Number.isInteger(v) && v >= min && v <= max, `an integer in [${min}, ${max}]`);
 }
 
 /** A required string flag: its value, or a UsageError "--name is required". */

@@ -8,7 +8,6 @@
  * unconditional samples; the classifier's accuracy on class-conditional samples at guidance
  * weights 0, 1, 2, 4; and two reference points: real training images (the floor) and pure noise.
  */
-import { parseArgs } from 'node:util';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { hostname } from 'node:os';
@@ -21,6 +20,7 @@ import { classifierFromCheckpoint } from '../classifier/checkpoint';
 import { SAMPLERS, type SamplerName } from '../diffusion/pipelines/sampling';
 import { evaluateModel, type EvalPlan, type SamplerSetting } from '../eval/runner';
 import { checkpointDirOf } from './sample';
+import { intInRangeFlag as intFlag, parseFlags, requiredFlag } from './cli-flags';
 import { runCli, UsageError } from './run-cli';
 import { ProgressBar, formatDuration } from './progress';
 
@@ -47,15 +47,6 @@ export interface EvalArgs {
   backend: string;
 }
 
-function intFlag(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
-  if (raw === undefined) return fallback;
-  const v = Number(raw);
-  if (raw.trim() === '' || !Number.isInteger(v) || v < min || v > max) {
-    throw new UsageError(`--${name} must be an integer in [${min}, ${max}], got "${raw}"`);
-  }
-  return v;
-}
-
 /** "ddim:50", "ddim:50:0.5", "ddpm:all". */
 export function parseSamplerSetting(text: string, flag: string): SamplerSetting {
   const [name, stepsText, etaText, ...rest] = text.trim().split(':');
@@ -78,31 +69,21 @@ export function parseSamplerSetting(text: string, flag: string): SamplerSetting 
 }
 
 export function parseEvalArgs(argv: string[]): EvalArgs {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        checkpoint: { type: 'string' },
-        classifier: { type: 'string' },
-        n: { type: 'string' },
-        seed: { type: 'string' },
-        samplers: { type: 'string' },
-        guidance: { type: 'string' },
-        'guided-sampler': { type: 'string' },
-        'kid-subsets': { type: 'string' },
-        'kid-subset-size': { type: 'string' },
-        batch: { type: 'string' },
-        out: { type: 'string' },
-        backend: { type: 'string' },
-      },
-      allowPositionals: false,
-      strict: true,
-    }));
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  const checkpoint = values.checkpoint ?? (() => { throw new UsageError('--checkpoint is required'); })();
+  const values = parseFlags(argv, {
+    checkpoint: { type: 'string' },
+    classifier: { type: 'string' },
+    n: { type: 'string' },
+    seed: { type: 'string' },
+    samplers: { type: 'string' },
+    guidance: { type: 'string' },
+    'guided-sampler': { type: 'string' },
+    'kid-subsets': { type: 'string' },
+    'kid-subset-size': { type: 'string' },
+    batch: { type: 'string' },
+    out: { type: 'string' },
+    backend: { type: 'string' },
+  });
+  const checkpoint = requiredFlag('checkpoint', values.checkpoint);
   const n = intFlag('n', values.n, 2000, 2, 60000);
   const samplersText = values.samplers ?? 'ddim:10,ddim:20,ddim:50,ddpm:all';
   const unconditional = samplersText === 'none' ? [] : samplersText.split(',').map((s) => parseSamplerSetting(s, 'samplers'));

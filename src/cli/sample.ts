@@ -6,9 +6,9 @@
  * a separate stream, so one seed gives the same x_T for every sampler and step count. A .png gets
  * a grid of the images; a .npy gets a float32 array (N, 28, 28) in [-1, 1] for numpy.load.
  */
-import { parseArgs } from 'node:util';
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, resolve } from 'node:path';
+import { numFlag, parseFlags, requiredFlag } from './cli-flags';
 import { runCli, UsageError } from './run-cli';
 import { setupBackend } from '../backend/node';
 import { readCheckpointDir } from '../training/checkpoint-node';
@@ -63,71 +63,54 @@ export interface SampleArgs {
   backend: string;
 }
 
-function numberFlag(name: string, raw: string | undefined, check: (v: number) => boolean, allowed: string): number | undefined {
-  if (raw === undefined) return undefined;
-  const v = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(v) || !check(v)) throw new UsageError(`--${name} must be ${allowed}, got "${raw}"`);
-  return v;
-}
-
 const positiveInt = (v: number): boolean => Number.isInteger(v) && v >= 1;
 
 /** Parses and checks the flags; every problem is a UsageError naming the flag. */
 export function parseSampleArgs(argv: string[]): SampleArgs {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        checkpoint: { type: 'string' },
-        sampler: { type: 'string' },
-        steps: { type: 'string' },
-        eta: { type: 'string' },
-        guidance: { type: 'string' },
-        'classifier-scale': { type: 'string' },
-        'noisy-classifier': { type: 'string' },
-        label: { type: 'string' },
-        count: { type: 'string' },
-        seed: { type: 'string' },
-        out: { type: 'string' },
-        cols: { type: 'string' },
-        batch: { type: 'string' },
-        backend: { type: 'string' },
-      },
-      allowPositionals: false,
-      strict: true,
-    }));
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  const checkpoint = values.checkpoint ?? missing('checkpoint');
-  const samplerRaw = values.sampler ?? missing('sampler');
+  const values = parseFlags(argv, {
+    checkpoint: { type: 'string' },
+    sampler: { type: 'string' },
+    steps: { type: 'string' },
+    eta: { type: 'string' },
+    guidance: { type: 'string' },
+    'classifier-scale': { type: 'string' },
+    'noisy-classifier': { type: 'string' },
+    label: { type: 'string' },
+    count: { type: 'string' },
+    seed: { type: 'string' },
+    out: { type: 'string' },
+    cols: { type: 'string' },
+    batch: { type: 'string' },
+    backend: { type: 'string' },
+  });
+  const checkpoint = requiredFlag('checkpoint', values.checkpoint);
+  const samplerRaw = requiredFlag('sampler', values.sampler);
   if (!(SAMPLERS as readonly string[]).includes(samplerRaw)) {
     throw new UsageError(`--sampler must be one of ${SAMPLERS.join(', ')}, got "${samplerRaw}"`);
   }
   const sampler = samplerRaw as SamplerName;
-  const out = values.out ?? missing('out');
+  const out = requiredFlag('out', values.out);
   const ext = extname(out).toLowerCase();
   if (ext !== '.png' && ext !== '.npy') throw new UsageError(`--out must end in .png or .npy, got "${out}"`);
   if (values.eta !== undefined && sampler !== 'ddim') throw new UsageError('--eta applies to --sampler ddim only (DDPM\'s noise is fixed by its variance)');
-  const eta = numberFlag('eta', values.eta, (v) => v >= 0 && v <= 1, 'a number in [0, 1]') ?? 0;
-  const guidance = numberFlag('guidance', values.guidance, (v) => v >= 0 && v <= 100, 'a number in [0, 100]') ?? 0;
+  const eta = numFlag('eta', values.eta, 0, (v) => v >= 0 && v <= 1, 'a number in [0, 1]');
+  const guidance = numFlag('guidance', values.guidance, 0, (v) => v >= 0 && v <= 100, 'a number in [0, 100]');
   let label: SampleArgs['label'] = null;
   if (values.label !== undefined) {
-    label = values.label === 'cycle' ? 'cycle' : (numberFlag('label', values.label, (v) => Number.isInteger(v) && v >= 0, 'a class number ≥ 0 or "cycle"') as number);
+    label = values.label === 'cycle' ? 'cycle' : numFlag('label', values.label, 0, (v) => Number.isInteger(v) && v >= 0, 'a class number ≥ 0 or "cycle"');
   }
   if (guidance > 0 && label === null) throw new UsageError('--guidance needs --label: guidance contrasts the conditional and the unconditional prediction');
   // Classifier guidance: the unconditional model steered by the noise-aware classifier's gradient.
-  const classifierScale = numberFlag('classifier-scale', values['classifier-scale'], (v) => v >= 0 && v <= 100, 'a number in [0, 100]') ?? null;
+  const classifierScale = numFlag('classifier-scale', values['classifier-scale'], null, (v) => v >= 0 && v <= 100, 'a number in [0, 100]');
   if (classifierScale !== null && label === null) throw new UsageError('--classifier-scale needs --label: the classifier steers towards a class');
   if (classifierScale !== null && guidance > 0) throw new UsageError('--classifier-scale samples the unconditional model: leave out --guidance');
   if (values['noisy-classifier'] !== undefined && classifierScale === null) throw new UsageError('--noisy-classifier applies with --classifier-scale only');
-  const steps = numberFlag('steps', values.steps, positiveInt, 'a positive integer') ?? null;
-  const count = numberFlag('count', values.count, (v) => positiveInt(v) && v <= 100_000, 'an integer in [1, 100000]') ?? 16;
-  const seed = numberFlag('seed', values.seed, (v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff, 'an integer in [0, 2^32 − 1]') ?? 0;
-  const cols = numberFlag('cols', values.cols, positiveInt, 'a positive integer') ?? null;
+  const steps = numFlag('steps', values.steps, null, positiveInt, 'a positive integer');
+  const count = numFlag('count', values.count, 16, (v) => positiveInt(v) && v <= 100_000, 'an integer in [1, 100000]');
+  const seed = numFlag('seed', values.seed, 0, (v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff, 'an integer in [0, 2^32 − 1]');
+  const cols = numFlag('cols', values.cols, null, positiveInt, 'a positive integer');
   if (cols !== null && ext !== '.png') throw new UsageError('--cols applies to .png output only');
-  const batch = numberFlag('batch', values.batch, (v) => positiveInt(v) && v <= 4096, 'an integer in [1, 4096]') ?? 64;
+  const batch = numFlag('batch', values.batch, 64, (v) => positiveInt(v) && v <= 4096, 'an integer in [1, 4096]');
   return {
     checkpoint,
     sampler,
@@ -145,10 +128,6 @@ export function parseSampleArgs(argv: string[]): SampleArgs {
     batch,
     backend: values.backend ?? 'auto',
   };
-}
-
-function missing(flag: string): never {
-  throw new UsageError(`--${flag} is required`);
 }
 
 /** A checkpoint folder from a folder or model.json path. */

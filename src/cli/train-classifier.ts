@@ -8,7 +8,6 @@
  * DIR/weights.bin with a manifest recording test accuracy, epochs, wall time and this command,
  * and prints the SHA-256 of both files.
  */
-import { parseArgs } from 'node:util';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -23,7 +22,9 @@ import { DEFAULT_CLASSIFIER_TRAINER_OPTIONS, evaluateClassifier } from '../class
 import { encodeClassifierCheckpoint } from '../classifier/checkpoint';
 import { writeCheckpointDir } from '../training/checkpoint-node';
 import { JSON_FILE, WEIGHTS_FILE } from '../training/checkpoint';
+import { numFlag as num, parseFlags } from './cli-flags';
 import { ProgressBar, formatDuration } from './progress';
+import { runCli, UsageError } from './run-cli';
 
 const USAGE = `Usage: npm run train:classifier -- [options]
   --out DIR          checkpoint folder (default assets/classifier)
@@ -39,16 +40,9 @@ const USAGE = `Usage: npm run train:classifier -- [options]
   --seed K           seed (default 0)
   --backend NAME     wasm | cpu (default: best available)`;
 
+/** A command line this tool cannot run: runCli prints the message with the usage and exits 2. */
 function fail(message: string): never {
-  process.stderr.write(`train:classifier: ${message}\n\n${USAGE}\n`);
-  process.exit(2);
-}
-
-function num(name: string, value: string | undefined, fallback: number, check: (v: number) => boolean, allowed: string): number {
-  if (value === undefined) return fallback;
-  const v = Number(value);
-  if (value.trim() === '' || !Number.isFinite(v) || !check(v)) fail(`--${name} must be ${allowed}, got "${value}"`);
-  return v;
+  throw new UsageError(message);
 }
 
 const isPositiveInt = (v: number): boolean => Number.isInteger(v) && v >= 1;
@@ -58,29 +52,21 @@ async function sha256File(path: string): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      options: {
-        out: { type: 'string' },
-        epochs: { type: 'string' },
-        patience: { type: 'string' },
-        batch: { type: 'string' },
-        lr: { type: 'string' },
-        'lr-decay': { type: 'string' },
-        dropout: { type: 'string' },
-        shift: { type: 'string' },
-        holdout: { type: 'string' },
-        limit: { type: 'string' },
-        seed: { type: 'string' },
-        backend: { type: 'string' },
-        help: { type: 'boolean', default: false },
-      },
-      allowPositionals: false,
-    }));
-  } catch (e) {
-    fail((e as Error).message);
-  }
+  const values = parseFlags(process.argv.slice(2), {
+    out: { type: 'string' },
+    epochs: { type: 'string' },
+    patience: { type: 'string' },
+    batch: { type: 'string' },
+    lr: { type: 'string' },
+    'lr-decay': { type: 'string' },
+    dropout: { type: 'string' },
+    shift: { type: 'string' },
+    holdout: { type: 'string' },
+    limit: { type: 'string' },
+    seed: { type: 'string' },
+    backend: { type: 'string' },
+    help: { type: 'boolean', default: false },
+  });
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return;
@@ -206,7 +192,4 @@ async function main(): Promise<void> {
   model.dispose();
 }
 
-main().catch((e) => {
-  process.stderr.write(`train:classifier: ${(e as Error).stack ?? String(e)}\n`);
-  process.exit(1);
-});
+runCli(import.meta.url, 'train:classifier', USAGE, main);

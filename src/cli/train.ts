@@ -7,7 +7,6 @@
  * every --checkpoint-every steps, at the end, and on Ctrl-C. `--steps` is the total to reach, so
  * `--resume` with a larger --steps continues exactly where the last run stopped.
  */
-import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { hostname } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
@@ -22,7 +21,9 @@ import { Batcher } from '../data/mnist';
 import { Trainer, TrainingDivergedError, type TrainerProgress } from '../training/trainer';
 import { encodeCheckpoint, decodeCheckpointWeights, disposeNamed, type CheckpointManifest } from '../training/checkpoint';
 import { writeCheckpointDir, readCheckpointDir, checkpointExists } from '../training/checkpoint-node';
+import { numFlag as num, parseFlags } from './cli-flags';
 import { ProgressBar, formatDuration } from './progress';
+import { runCli, UsageError } from './run-cli';
 
 const USAGE = `Usage: npm run train -- --preset NAME --steps N --batch B --out DIR [options]
        npm run train -- --live --minutes M --out DIR [--seed K]
@@ -49,43 +50,33 @@ const USAGE = `Usage: npm run train -- --preset NAME --steps N --batch B --out D
   --train-timesteps T    number of diffusion steps (default 1000)
   --loss-weighting W     uniform | min-snr[:γ] (Hang et al. 2023; default uniform)`;
 
+/** A command line this tool cannot run: runCli prints the message with the usage and exits 2. */
 function fail(message: string): never {
-  process.stderr.write(`train: ${message}\n\n${USAGE}\n`);
-  process.exit(2);
-}
-
-function num(name: string, value: string | undefined, fallback: number, check: (v: number) => boolean, allowed: string): number {
-  if (value === undefined) return fallback;
-  const v = Number(value);
-  if (!Number.isFinite(v) || !check(v)) fail(`--${name} must be ${allowed}, got "${value}"`);
-  return v;
+  throw new UsageError(message);
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      preset: { type: 'string' },
-      steps: { type: 'string' },
-      batch: { type: 'string' },
-      out: { type: 'string' },
-      resume: { type: 'boolean', default: false },
-      backend: { type: 'string' },
-      lr: { type: 'string' },
-      warmup: { type: 'string' },
-      clip: { type: 'string' },
-      ema: { type: 'string' },
-      'label-dropout': { type: 'string' },
-      seed: { type: 'string' },
-      'checkpoint-every': { type: 'string' },
-      'beta-schedule': { type: 'string' },
-      'prediction-type': { type: 'string' },
-      'train-timesteps': { type: 'string' },
-      'loss-weighting': { type: 'string' },
-      live: { type: 'boolean', default: false },
-      minutes: { type: 'string' },
-      help: { type: 'boolean', default: false },
-    },
-    allowPositionals: false,
+  const values = parseFlags(process.argv.slice(2), {
+    preset: { type: 'string' },
+    steps: { type: 'string' },
+    batch: { type: 'string' },
+    out: { type: 'string' },
+    resume: { type: 'boolean', default: false },
+    backend: { type: 'string' },
+    lr: { type: 'string' },
+    warmup: { type: 'string' },
+    clip: { type: 'string' },
+    ema: { type: 'string' },
+    'label-dropout': { type: 'string' },
+    seed: { type: 'string' },
+    'checkpoint-every': { type: 'string' },
+    'beta-schedule': { type: 'string' },
+    'prediction-type': { type: 'string' },
+    'train-timesteps': { type: 'string' },
+    'loss-weighting': { type: 'string' },
+    live: { type: 'boolean', default: false },
+    minutes: { type: 'string' },
+    help: { type: 'boolean', default: false },
   });
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
@@ -345,7 +336,4 @@ function downsample<T>(items: T[], max: number): T[] {
 }
 
 void tf;
-main().catch((e) => {
-  process.stderr.write(`train: ${(e as Error).stack ?? String(e)}\n`);
-  process.exit(1);
-});
+runCli(import.meta.url, 'train', USAGE, main);

@@ -1,5 +1,5 @@
 /**
- * Sampling from latent diffusion: the shared DDPM/DDIM loop (src/lab/sampling.ts) on 7×7×c
+ * Sampling from latent diffusion: the shared DDPM/DDIM loop (src/diffusion/pipelines/sampling.ts) on 7×7×c
  * latents, then one decoder pass D(z₀ / scale + shift) to pixels (Rombach et al. 2022, §3.2). Seeds work as in
  * pixel space: x_T from Rng(seed), step noise from stepNoiseRng(seed).
  */

@@ -1,7 +1,7 @@
 /**
  * One exponential-moving-average update of one weight tensor as a single kernel:
  *   shadow ← decay·shadow + (1 − decay)·live
- * (Polyak & Juditsky 1992; the update of ../../lab/ema.ts). Written with tfjs ops it costs three
+ * (Polyak & Juditsky 1992; the update of src/training/ema.ts). Written with tfjs ops it costs three
  * kernels per weight tensor (two products and a sum), about 300 per training step of the tiny
  * U-Net; on a GPU backend each is a dispatch. The op that uses these kernels is ../ops/ema.ts.
  */

@@ -1,9 +1,9 @@
 /**
  * The lab worker's editing requests, `inpaint` and `sdedit` (protocol.ts): checks what the page
- * sent, picks the shipped or the page's trained model as `sample` does, runs the host-neutral loops
- * of src/lab/editing.ts on it, and reports each recorded step and the wall time. LabHost hands in
- * its model access; the worker's dispatch hands in the request's StreamJob (its cancellation and
- * where its steps go).
+ * sent, picks the shipped or the page's trained model as `sample` does, runs the host-neutral
+ * loops of src/diffusion/pipelines/editing.ts on it, and reports each recorded step and the wall
+ * time. LabHost hands in its model access; the worker's dispatch hands in the request's StreamJob
+ * (its cancellation and where its steps go).
  */
 import type { UNet } from '../../model/unet';
 import { downMoves, repaintMoves, MAX_REPAINT_DOWN_MOVES } from '../../diffusion/pipelines/editing-schedule';
@@ -91,7 +91,7 @@ export async function runInpaint(host: EditingHost, request: InpaintRequest, job
   if (method === 'repaint') {
     const j = request.jumpLength ?? REPAINT_DEFAULTS.jumpLength;
     const r = request.resampleCount ?? REPAINT_DEFAULTS.resampleCount;
-    // Only the size is checked here; editing.ts explains bad values.
+    // Only the size is checked here; src/diffusion/pipelines/editing.ts explains bad values.
     if (Number.isInteger(request.steps) && request.steps > 1 && Number.isInteger(j) && j >= 1 && j < request.steps && Number.isInteger(r) && r >= 1) {
       const work = downMoves(repaintMoves(request.steps, j, r));
       if (work > MAX_REPAINT_DOWN_MOVES) {

@@ -1,5 +1,5 @@
 /**
- * The Trainer's Adam (src/lab/adam.ts): the global gradient norm over every parameter and the
+ * The Trainer's Adam (src/training/adam.ts): the global gradient norm over every parameter and the
  * clipping it drives, and that the norm is one concatenation rather than a kernel pair per
  * parameter (and never one tf.addN of them all, an invalid shader on WebGPU).
  */
