@@ -171,8 +171,17 @@ describe('imports between the top-level folders of src/', () => {
 
   it('has no folder-level loop', () => {
     const { graph } = folderGraph();
-    const loops = loopsOf(graph).map((component) => describeLoop(graph, cycleThrough(graph, component, component[0])));
-    expect(loops.join('\n\n'), 'folders of src/ that import each other round a loop').toBe('');
+    // The shortest loop through each folder of each tangle, each loop once.
+    const loops = new Map<string, string>();
+    for (const component of loopsOf(graph)) {
+      for (const folder of component) {
+        const cycle = cycleThrough(graph, component, folder);
+        const ring = cycle.slice(1);
+        const key = ring.map((_, i) => [...ring.slice(i), ...ring.slice(0, i)].join('>')).sort()[0];
+        if (!loops.has(key)) loops.set(key, describeLoop(graph, cycle));
+      }
+    }
+    expect([...loops.values()].join('\n\n'), 'folders of src/ that import each other round a loop').toBe('');
   });
 
   it('keeps src/diffusion free of the classifiers, the latent model, training, evaluation and the lab', () => {
