@@ -4,6 +4,16 @@ import { Adam, type AdamConfig } from './adam';
 import { emaDecayAt, updateEma, copyWeights } from './ema';
 import { lossWeights, UNIFORM_WEIGHTING, type LossWeighting } from '../diffusion/loss-weighting';
 import type { PredictionType } from '../diffusion/config';
+import {
+  batchLoss,
+  readSliceGradient,
+  sliceBatch,
+  unflattenGradient,
+  type SliceGradient,
+  type TrainingBatch,
+} from './batch-gradient';
+
+export type { SliceGradient, TrainingBatch } from './batch-gradient';
 
 /**
  * The diffusion training loop of Ho et al. 2020, Algorithm 1: pick x₀ and a uniform timestep t,
@@ -104,7 +114,8 @@ export class Trainer {
   /** Every loss read so far (one point per step read). */
   readonly losses: LossPoint[] = [];
   private readonly rng: Rng;
-  private pending: Array<{ step: number; loss: tf.Scalar }> = [];
+  /** Losses not yet recorded: tensors still on the device, or numbers already read. */
+  private pending: Array<{ step: number; loss: tf.Scalar | number }> = [];
   /** Per-timestep loss weights, or null for the plain mean. */
   private readonly timestepWeights: Float32Array | null;
 
@@ -140,9 +151,13 @@ export class Trainer {
     if (next.learningRate !== undefined) this.optimizer.config.learningRate = next.learningRate;
   }
 
-  /** Dispatches one optimisation step; never waits on the device. */
-  trainStep(): void {
-    const { batchSize, imageShape, labelDropout, numClasses } = this.options;
+  /**
+   * Draws the next training batch on the host (no tensors): the images and labels of the batch
+   * source, the label dropout, the timesteps, the noise and each row's loss weight, from the seeded
+   * generator in the same order every time, so a given seed and data position give the same batch.
+   */
+  drawBatch(): TrainingBatch {
+    const { batchSize, labelDropout, numClasses } = this.options;
     const batch = this.batches.next();
     const T = this.scheduler.config.numTrainTimesteps;
     const timesteps = new Int32Array(batchSize);
@@ -152,27 +167,59 @@ export class Trainer {
       labels[i] = numClasses > 0 && this.rng.uniform() >= labelDropout ? batch.labels[i] : numClasses;
     }
     const noise = this.rng.fillNormal(new Float32Array(batch.images.length));
+    const weights = this.timestepWeights;
+    const rowWeights = weights ? Float32Array.from(timesteps, (ti) => weights[ti]) : null;
+    return { count: batchSize, images: batch.images, labels, timesteps, noise, weights: rowWeights };
+  }
+
+  /** Dispatches one optimisation step; never waits on the device. */
+  trainStep(): void {
+    const batch = this.drawBatch();
     const loss = tf.tidy(() => {
-      const shape: [number, number, number, number] = [batchSize, ...imageShape];
-      const x0 = tf.tensor4d(batch.images, shape);
-      const eps = tf.tensor4d(noise, shape);
-      const t = tf.tensor1d(timesteps, 'int32');
-      const xt = this.scheduler.addNoise(x0, eps, t) as tf.Tensor4D;
-      const target = this.scheduler.trainingTarget(x0, eps, t);
-      const y = numClasses > 0 ? tf.tensor1d(labels, 'int32') : null;
-      const tFloat = tf.cast(t, 'float32') as tf.Tensor1D;
-      const weights = this.timestepWeights;
-      const sampleWeights = weights ? tf.tensor4d(Float32Array.from(timesteps, (ti) => weights[ti]), [batchSize, 1, 1, 1]) : null;
-      const value = this.optimizer.minimize(() => {
-        const err = tf.squaredDifference(this.model.apply(xt, tFloat, y), target);
-        // Weighted: the mean over the batch of w_t × each image's mean squared error.
-        return tf.mean(sampleWeights ? tf.mul(err, sampleWeights) : err) as tf.Scalar;
-      });
+      const value = this.optimizer.minimize(batchLoss(this.model, this.scheduler, batch, this.shapeOf()));
       updateEma(this.ema.variables, this.model.variables, emaDecayAt(this.options.emaDecay, this.step));
       return value;
     });
     this.step += 1;
     this.pending.push({ step: this.step, loss });
+  }
+
+  /** Processes that compute each step (more in DataParallelTrainer). */
+  get workers(): number {
+    return 1;
+  }
+
+  /**
+   * One step in whatever form this trainer takes: the single-process step here (synchronous,
+   * nothing read back), an asynchronous one where gradients come from several processes.
+   */
+  runStep(): void | Promise<void> {
+    this.trainStep();
+  }
+
+  /**
+   * The mean loss and the gradient of rows [start, end) of a drawn batch, read back as numbers:
+   * the gradient is one flat array over the parameters in `model.variables` order.
+   */
+  async sliceGradient(batch: TrainingBatch, start: number, end: number): Promise<SliceGradient> {
+    return readSliceGradient(this.model, this.scheduler, sliceBatch(batch, start, end), this.shapeOf());
+  }
+
+  /**
+   * Applies a flat gradient (the layout of sliceGradient) as one optimisation step, with the
+   * gradient clip, Adam and the EMA, and records `loss` as this step's loss.
+   */
+  applyFlatGradient(gradient: Float32Array, loss: number): void {
+    tf.tidy(() => {
+      this.optimizer.apply(unflattenGradient(gradient, this.model.variables));
+      updateEma(this.ema.variables, this.model.variables, emaDecayAt(this.options.emaDecay, this.step));
+    });
+    this.step += 1;
+    this.pending.push({ step: this.step, loss });
+  }
+
+  private shapeOf(): { imageShape: [number, number, number]; numClasses: number } {
+    return { imageShape: this.options.imageShape, numClasses: this.options.numClasses };
   }
 
   /**
@@ -183,15 +230,19 @@ export class Trainer {
     const pending = this.pending;
     this.pending = [];
     if (pending.length === 0) return [];
-    const stacked = tf.stack(pending.map((p) => p.loss));
-    let values: Float32Array;
-    try {
-      values = (await stacked.data()) as Float32Array;
-    } finally {
-      stacked.dispose();
-      for (const p of pending) p.loss.dispose();
+    const onDevice = pending.map((p) => p.loss).filter((l): l is tf.Scalar => typeof l !== 'number');
+    let values: Float32Array = new Float32Array(0);
+    if (onDevice.length > 0) {
+      const stacked = tf.stack(onDevice);
+      try {
+        values = (await stacked.data()) as Float32Array;
+      } finally {
+        stacked.dispose();
+        for (const l of onDevice) l.dispose();
+      }
     }
-    const points = pending.map((p, i) => ({ step: p.step, loss: values[i] }));
+    let read = 0;
+    const points = pending.map((p) => ({ step: p.step, loss: typeof p.loss === 'number' ? p.loss : values[read++] }));
     for (const point of points) {
       if (!Number.isFinite(point.loss)) throw new TrainingDivergedError(point.step, point.loss);
       this.losses.push(point);
@@ -217,7 +268,8 @@ export class Trainer {
     let sessionStart = performance.now();
     const wallAtStart = this.wallTimeSeconds;
     while (this.step < target && !opts.signal?.aborted) {
-      this.trainStep();
+      const stepping = this.runStep();
+      if (stepping) await stepping;
       windowSteps += 1;
       if (this.pending.length >= this.options.lossReadEvery || this.step === target) {
         const points = await this.flushLosses();
@@ -295,7 +347,7 @@ export class Trainer {
   }
 
   dispose(): void {
-    for (const p of this.pending) p.loss.dispose();
+    for (const p of this.pending) if (typeof p.loss !== 'number') p.loss.dispose();
     this.pending = [];
     this.optimizer.dispose();
   }
