@@ -19,6 +19,8 @@ import { LIVE_RECIPE } from '../training/live-recipe';
 import { loadMnistFromNode } from '../data/node-mnist';
 import { Batcher } from '../data/mnist';
 import { Trainer, TrainingDivergedError, type TrainerProgress } from '../training/trainer';
+import { DataParallelTrainer } from '../training/data-parallel';
+import { startThreadReplicas } from './worker-thread-replicas';
 import { encodeCheckpoint, decodeCheckpointWeights, disposeNamed, type CheckpointManifest } from '../training/checkpoint';
 import { writeCheckpointDir, readCheckpointDir, checkpointExists } from '../training/checkpoint-node';
 import { numFlag as num, parseFlags } from './cli-flags';
@@ -45,6 +47,8 @@ const USAGE = `Usage: npm run train -- --preset NAME --steps N --batch B --out D
   --label-dropout P      probability of the null label (default 0.1)
   --seed K               seed (default 0)
   --checkpoint-every N   steps between checkpoints (default 250)
+  --workers N            processes that share each batch (worker threads, data-parallel; default 1);
+                         any count trains the same model up to float32 rounding
   --beta-schedule NAME   scheduler beta schedule (default linear)
   --prediction-type NAME epsilon | v_prediction | sample (default epsilon)
   --train-timesteps T    number of diffusion steps (default 1000)
@@ -70,6 +74,7 @@ async function main(): Promise<void> {
     'label-dropout': { type: 'string' },
     seed: { type: 'string' },
     'checkpoint-every': { type: 'string' },
+    workers: { type: 'string' },
     'beta-schedule': { type: 'string' },
     'prediction-type': { type: 'string' },
     'train-timesteps': { type: 'string' },
@@ -161,6 +166,7 @@ async function main(): Promise<void> {
       })(),
     };
   }
+  const workers = num('workers', values.workers, 1, (v) => Number.isInteger(v) && v >= 1 && v <= 64, 'an integer from 1 to 64');
   const checkpointEvery = num('checkpoint-every', values['checkpoint-every'], 250, (v) => Number.isInteger(v) && v >= 1, 'a positive integer');
 
   const scheduler = new DDPMScheduler(settings.scheduler);
@@ -169,7 +175,7 @@ async function main(): Promise<void> {
   const batches = new Batcher(data, settings.batchSize, settings.seed);
   const model = new UNet(settings.model, settings.seed);
   const ema = new UNet(settings.model, settings.seed);
-  const trainer = new Trainer(model, ema, scheduler, batches, {
+  const trainerOptions = {
     batchSize: settings.batchSize,
     numClasses: settings.model.numClasses,
     seed: settings.seed,
@@ -177,7 +183,15 @@ async function main(): Promise<void> {
     labelDropout: settings.labelDropout,
     adam: { learningRate: settings.learningRate, warmupSteps: settings.warmupSteps, gradClipNorm: settings.gradClipNorm },
     lossWeighting: parseLossWeighting(settings.lossWeighting ?? 'uniform'),
-  });
+  };
+  const trainer =
+    workers > 1
+      ? new DataParallelTrainer(model, ema, scheduler, batches, trainerOptions, {
+          ports: startThreadReplicas(workers - 1, backendInfo.backend),
+          setup: { model: { ...settings.model }, scheduler: { ...scheduler.config } },
+          events: { replicaLost: (message) => process.stderr.write(`\ntrain: ${message}\n`) },
+        })
+      : new Trainer(model, ema, scheduler, batches, trainerOptions);
   if (resumeCkpt) {
     const tensors = decodeCheckpointWeights(resumeCkpt);
     try {
@@ -189,7 +203,8 @@ async function main(): Promise<void> {
   const command = `npm run train -- ${process.argv.slice(2).join(' ')}`;
   const commands = [...((resumeCkpt?.manifest.resume?.commands as string[] | undefined) ?? []), command];
   process.stderr.write(
-    `model: ${settings.preset}, ${model.paramCount().toLocaleString('en')} parameters, ${(model.flopsPerImage() / 1e6).toFixed(1)} MFLOPs/image; batch ${settings.batchSize}\n`,
+    `model: ${settings.preset}, ${model.paramCount().toLocaleString('en')} parameters, ${(model.flopsPerImage() / 1e6).toFixed(1)} MFLOPs/image; batch ${settings.batchSize}` +
+      `${workers > 1 ? ` over ${workers} workers` : ''}\n`,
   );
 
   const save = async (): Promise<void> => {
@@ -207,6 +222,7 @@ async function main(): Promise<void> {
       ...(settings.live ? { recipe: 'live' } : {}),
       ...(settings.settingChanges?.length ? { settingChanges: settings.settingChanges } : {}),
       seed: settings.seed,
+      ...(trainer.workers > 1 ? { workers: trainer.workers } : {}),
       command: commands.join(' && '),
       host: `node ${process.version} on ${hostname()}`,
       finalLoss: trainer.losses.length ? trainer.losses[trainer.losses.length - 1].loss : undefined,
@@ -277,7 +293,7 @@ async function main(): Promise<void> {
           if (p.wallTimeSeconds >= timeLimitSeconds) chunkSignal.abort();
           const byTime = timeLimitSeconds - p.wallTimeSeconds;
           const bySteps = (totalSteps - p.step) / Math.max(1e-9, p.stepsPerSecond);
-          const info = `loss ${p.loss.toFixed(4)} ${p.stepsPerSecond.toFixed(2)} steps/s ETA ${formatDuration(Math.max(0, Math.min(byTime, bySteps)))}`;
+          const info = `loss ${p.loss.toFixed(4)} ${p.stepsPerSecond.toFixed(2)} steps/s${workers > 1 ? ` ×${trainer.workers} workers` : ''} ETA ${formatDuration(Math.max(0, Math.min(byTime, bySteps)))}`;
           if (Number.isFinite(timeLimitSeconds)) bar.update(Math.round(Math.min(p.wallTimeSeconds, timeLimitSeconds)), Math.round(timeLimitSeconds), `s, step ${p.step} ${info}`);
           else bar.update(p.step, totalSteps, info);
         },

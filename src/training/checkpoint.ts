@@ -24,6 +24,8 @@ export interface TrainingRecord {
   /** Settings changed when a run was resumed, with the step each change took effect at. */
   settingChanges?: Array<{ step: number; setting: string; from: number; to: number }>;
   seed: number;
+  /** Processes that computed each step (data-parallel training); absent means 1. */
+  workers?: number;
   /** The exact command that produced the checkpoint, where there was one. */
   command?: string;
   host?: string;

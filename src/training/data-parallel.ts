@@ -93,16 +93,18 @@ export class DataParallelTrainer extends Trainer {
     scheduler: NoisingScheduler,
     batches: BatchSource,
     options: Partial<TrainerOptions> & Pick<TrainerOptions, 'batchSize' | 'numClasses' | 'seed'>,
-    replicas: { ports: ReplicaPort[]; setup: ReplicaSetup; events?: DataParallelEvents },
+    /** The replicas, what they build (the image shape and class count are this trainer's), and what to tell of them. */
+    replicas: { ports: ReplicaPort[]; setup: Pick<ReplicaSetup, 'model' | 'scheduler'>; events?: DataParallelEvents },
   ) {
     super(model, ema, scheduler, batches, options);
     const lost = (replica: RemoteReplica, reason: string): void => {
       replicas.events?.replicaLost?.(`worker ${replica.index} stopped (${reason}); training goes on with ${this.workers}`, this.workers);
     };
     this.remotes = replicas.ports.map((port, i) => new RemoteReplica(i + 1, port, lost));
+    const setup: ReplicaSetup = { ...replicas.setup, imageShape: this.options.imageShape, numClasses: this.options.numClasses };
     for (const r of this.remotes) {
       try {
-        r.port.post({ type: 'setup', setup: replicas.setup }, []);
+        r.port.post({ type: 'setup', setup }, []);
       } catch (error) {
         r.fail(`setting it up failed: ${error instanceof Error ? error.message : String(error)}`);
       }

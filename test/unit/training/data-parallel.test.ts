@@ -8,7 +8,7 @@ import { loadMnistFromNode } from '../../../src/data/node-mnist';
 import { Batcher, type MnistDataset } from '../../../src/data/mnist';
 import { Trainer } from '../../../src/training/trainer';
 import { DataParallelTrainer } from '../../../src/training/data-parallel';
-import { splitBatch, type ReplicaPort, type ReplicaSetup } from '../../../src/training/replica-protocol';
+import { splitBatch, type ReplicaPort } from '../../../src/training/replica-protocol';
 import type { ReplicaBuilder } from '../../../src/training/replica';
 import { inProcessReplica, type InProcessReplica } from './in-process-replica';
 
@@ -62,7 +62,7 @@ function parallel(ports: ReplicaPort[], events?: { replicaLost?(message: string,
   const model = new UNet(config, 7);
   const ema = new UNet(config, 7);
   const scheduler = new DDPMScheduler({ numTrainTimesteps: 1000 });
-  const setup: ReplicaSetup = { model: { ...config }, scheduler: { ...scheduler.config }, imageShape: [28, 28, 1], numClasses: config.numClasses };
+  const setup = { model: { ...config }, scheduler: { ...scheduler.config } };
   const trainer = new DataParallelTrainer(model, ema, scheduler, new Batcher(data, BATCH, 7), options(config), { ports, setup, events });
   cleanup.push(() => {
     trainer.dispose();
