@@ -109,7 +109,37 @@ export interface ErrorLine {
   message: string;
 }
 
-export type BenchLine = TrainLine | LeakLine | SkipLine | MatmulLine | ErrorLine;
+/**
+ * Data-parallel training throughput (bench-workers.ts): the Trainer step with the batch shared by
+ * `workers` processes, and its ratio to one worker measured in the same rounds.
+ */
+export interface WorkersLine {
+  what: 'workers';
+  host: Host;
+  backend: string;
+  preset: PresetName;
+  batch: number;
+  workers: number;
+  /** Median over the rounds of the steps timed per round. */
+  stepMs: number;
+  imagesPerSecond: number;
+  /** imagesPerSecond / that of one worker. */
+  ratio: number;
+  /** Process CPU time per step, every thread included (median round). */
+  cpuStepMs: number;
+  /**
+   * workers × cpuStepMs(1 worker) / cpuStepMs: the speed-up that many otherwise idle cores would
+   * give if the shares took equal time and no one waited on a message. On a loaded shared machine
+   * the wall-clock ratio mostly measures the scheduler; this one measures the work added per step.
+   */
+  cpuRatio: number;
+  rounds: number;
+  stepsPerRound: number;
+  /** Logical cores of the machine. */
+  cores: number;
+}
+
+export type BenchLine = TrainLine | LeakLine | SkipLine | MatmulLine | ErrorLine | WorkersLine;
 
 export interface BenchSettings {
   presets: PresetName[];

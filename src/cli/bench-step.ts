@@ -117,7 +117,7 @@ export class EpsilonTrainStep implements BenchStep {
 }
 
 /** The same fixed batch every time: images uniform in [−1, 1], labels in [0, numClasses). */
-class FixedBatch implements BatchSource {
+export class FixedBatch implements BatchSource {
   private readonly images: Float32Array;
   private readonly labels: Int32Array;
 

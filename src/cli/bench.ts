@@ -14,6 +14,10 @@
  *   step, so a load that changes during the run weighs on both alike;
  *   In Node the train and matmul lines also carry cpuStepMs / cpuMatmulGflops / cpuRatio (and
  *   cpuGflops): the same measurements on process CPU time, steadier on a busy shared machine;
+ * - {"what":"workers","host":"node","backend","preset","batch","workers","stepMs","imagesPerSecond","ratio",...}:
+ *   data-parallel training (the Trainer step with the batch shared by worker threads) with 1, 2, …
+ *   workers (--workers, default 1 up to the cores, at most 4) and images/s relative to one worker,
+ *   on Node's wasm (bench-workers.ts);
  * - {"what":"leak",...}: tf.memory().numTensors before and after, and per-step growth;
  * - {"what":"skip",...} / {"what":"error",...}: what was not measured and why.
  * Node offers wasm and cpu, and webgpu when named and the optional `webgpu` package (Dawn) and a GPU
@@ -24,11 +28,15 @@ import { parseArgs } from 'node:util';
 import { setupBackend } from '../backend/node';
 import { measureBackend, type BenchLine } from './bench-measure';
 import { parseBenchSettings } from './bench-options';
+import { defaultWorkerCounts, measureWorkers } from './bench-workers';
 
 const USAGE = `Usage: npm run bench -- [--hosts node,browser] [--backends NAMES] [--presets tiny,small,base]
                         [--step trainer|adam] [--steps N] [--warmup N] [--batch B] [--max-seconds S] [--isolated]
+                        [--workers 1,2,...]
 Defaults: all hosts; Node: wasm,cpu; browser: webgpu,webgl,wasm; presets tiny,small; the Trainer step; 5 steps after
 2 warm-up steps; batch 64; presets estimated to take longer than 120 s on a backend are skipped.
+--workers lists the worker counts of the data-parallel lines (Node, wasm; default 1 up to the
+cores, at most 4; 0 leaves them out).
 --isolated serves the browser page with COOP/COEP headers (cross-origin isolated), so wasm may
 use its threaded build.`;
 
@@ -53,6 +61,14 @@ function list(raw: string | undefined, fallback: string[], allowed: string[], na
   return values;
 }
 
+function parseWorkerCounts(raw: string | undefined): number[] {
+  if (raw === undefined) return defaultWorkerCounts();
+  if (raw.trim() === '0') return [];
+  const counts = raw.split(',').map((s) => Number(s.trim()));
+  for (const n of counts) if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`--workers takes counts from 1 to 64, got "${raw}"`);
+  return [...new Set(counts)].sort((a, b) => a - b);
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -65,6 +81,7 @@ async function main(): Promise<void> {
       batch: { type: 'string' },
       'max-seconds': { type: 'string' },
       isolated: { type: 'boolean' },
+      workers: { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -83,6 +100,8 @@ async function main(): Promise<void> {
     maxSeconds: values['max-seconds'],
   });
 
+  const workerCounts = parseWorkerCounts(values.workers);
+
   if (hosts.includes('node')) {
     for (const name of requested ?? NODE_BACKENDS) {
       if (!NODE_BACKENDS.includes(name) && !NODE_BACKENDS_ON_REQUEST.includes(name)) {
@@ -93,6 +112,7 @@ async function main(): Promise<void> {
         const { backend, reason } = await setupBackend(name, { strict: true });
         process.stderr.write(`node: ${reason}\n`);
         await measureBackend('node', backend, settings, emit, processCpuMs);
+        if (backend === 'wasm' && workerCounts.length > 0) await measureWorkers(backend, settings, workerCounts, emit);
       } catch (error) {
         emit({ what: 'error', host: 'node', backend: name, message: error instanceof Error ? error.message : String(error) });
       }
