@@ -14,6 +14,12 @@ export interface LabOptions {
   assetsBase?: string;
   /** Base URL of tfjs' .wasm files, ending in '/' (a prebuilt bundle may need it). */
   wasmBase?: string;
+  /**
+   * Workers that share each training batch (data-parallel, on wasm and cpu): 'auto' (default) is
+   * one per core, at most 4 and about one per GiB of device memory; a fixed count gives a
+   * reproducible run. GPU backends train in one worker.
+   */
+  workers?: number | 'auto';
 }
 
 export interface LabStatus {
@@ -64,6 +70,10 @@ export interface TrainProgress {
   /** New loss points since the last event: [step, loss]. */
   newLosses: Array<[number, number]>;
   settings: TrainSettings;
+  /** Workers sharing each batch (LabOptions.workers). */
+  workers?: number;
+  /** What happened to the run without stopping it, e.g. a worker that stopped (training went on). */
+  notice?: string;
 }
 
 export interface SampleRequest {

@@ -58,6 +58,7 @@ function resolveOptions(options: LabOptions): WorkerInit {
     backend: (fromUrl ?? options.backend ?? 'auto') as WorkerInit['backend'],
     assetsBase: folder(options.assetsBase ?? `${import.meta.env.BASE_URL}assets/`),
     wasmBase: options.wasmBase === undefined ? undefined : folder(options.wasmBase),
+    workers: options.workers,
   };
 }
 

@@ -47,6 +47,7 @@ import { classifyImages, loadReferenceClassifier } from './reference-classifier'
 import { checkTrainSettings } from './train-settings';
 import { TrainingSession, type SessionEvents } from './training-session';
 import { makeYield } from '../../io/event-loop';
+import { replicaSourceFor, type ReplicaSource } from './training-workers';
 
 /** Where the shipped checkpoint lives inside the assets folder. */
 export const SHIPPED_CHECKPOINT_DIR = 'checkpoints/mnist-small/';
@@ -200,7 +201,7 @@ export class LabHost implements LabHostMethods {
       } else {
         this.session = TrainingSession.create(config, settings, this.yieldToEventLoop);
       }
-      this.session!.run(data, this.sessionEvents);
+      this.session!.run(data, this.sessionEvents, await this.replicaSource());
     });
   }
 
@@ -215,7 +216,7 @@ export class LabHost implements LabHostMethods {
       const session = this.session;
       if (!session) throw new Error('there is no training run to resume: start one first');
       if (session.isRunning) return;
-      session.run(await this.trainingData(), this.sessionEvents);
+      session.run(await this.trainingData(), this.sessionEvents, await this.replicaSource());
     });
   }
 
@@ -227,6 +228,12 @@ export class LabHost implements LabHostMethods {
       await session.dispose();
       this.sessionEvents.progress({ ...session.progress(), state: 'idle', step: 0, loss: NaN, stepsPerSecond: 0, etaSeconds: Infinity });
     });
+  }
+
+  /** Data-parallel training: the workers a new run shares its batches with (training-workers.ts). */
+  private async replicaSource(): Promise<ReplicaSource> {
+    const options = await this.started();
+    return replicaSourceFor(options, (await this.status!).backend);
   }
 
   async trainProgress(): Promise<TrainProgress | null> {

@@ -14,6 +14,7 @@ export interface WorkerInit {
   backend: NonNullable<LabOptions['backend']>;
   assetsBase: string;
   wasmBase?: string;
+  workers?: LabOptions['workers'];
 }
 
 /** The request the client sends on its own: start-up with the page's options (behind `Lab.ready()`). */

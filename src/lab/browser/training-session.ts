@@ -17,6 +17,9 @@ import { SharedModel } from './model-lease';
 import { EMA_DECAY, GRAD_CLIP_NORM, TRAIN_SCHEDULER, warmupStepsFor } from './train-settings';
 import { parseLossWeighting } from '../../diffusion/loss-weighting';
 import { LIVE_RECIPE } from '../../training/live-recipe';
+// Data-parallel training across workers (training-workers.ts).
+import { DataParallelTrainer } from '../../training/data-parallel';
+import type { ReplicaSource } from './training-workers';
 
 /** DDIM steps of the preview grid: enough for digit shapes, cheap next to training. */
 const GRID_STEPS = 20;
@@ -91,6 +94,9 @@ export class TrainingSession {
   private running: Promise<void> | null = null;
   private pauseRequested = false;
   private disposed = false;
+  /** Workers sharing each batch, and the latest note about them (a worker that stopped). */
+  private workers = 1;
+  private notice: string | undefined;
 
   private constructor(
     readonly presetName: string,
@@ -181,6 +187,8 @@ export class TrainingSession {
       etaSeconds: remaining === 0 ? 0 : this.stepsPerSecond > 0 ? remaining / this.stepsPerSecond : Infinity,
       newLosses: newLosses.map((p) => [p.step, p.loss]),
       settings: { ...this.settings },
+      workers: this.trainer?.workers ?? this.workers,
+      ...(this.notice ? { notice: this.notice } : {}),
     };
   }
 
@@ -196,8 +204,11 @@ export class TrainingSession {
     }
   }
 
-  /** Starts (or continues) the loop towards settings.steps; returns at once. */
-  run(data: MnistDataset, events: SessionEvents): void {
+  /**
+   * Starts (or continues) the loop towards settings.steps; returns at once. `replicas` share the
+   * batches of a new run (data-parallel); a run keeps the workers it started with.
+   */
+  run(data: MnistDataset, events: SessionEvents, replicas?: ReplicaSource): void {
     if (this.disposed) throw new Error('this training run was reset');
     if (this.running) return;
     if (this.step >= this.settings.steps) {
@@ -205,7 +216,7 @@ export class TrainingSession {
       events.progress(this.progress());
       return;
     }
-    this.ensureTrainer(data);
+    this.ensureTrainer(data, replicas, events);
     this.pauseRequested = false;
     this.state = 'running';
     this.running = this.loop(events).finally(() => {
@@ -234,6 +245,7 @@ export class TrainingSession {
       emaDecay: EMA_DECAY,
       labelDropout: this.settings.labelDropout,
       seed: this.settings.seed,
+      ...(this.step > 0 && (this.trainer?.workers ?? 1) > 1 ? { workers: this.trainer!.workers } : {}),
       host: typeof navigator !== 'undefined' ? `browser: ${navigator.userAgent}` : undefined,
       finalLoss: losses.length ? losses[losses.length - 1].loss : undefined,
     };
@@ -249,11 +261,11 @@ export class TrainingSession {
     this.ema.retire();
   }
 
-  private ensureTrainer(data: MnistDataset): void {
+  private ensureTrainer(data: MnistDataset, replicas: ReplicaSource | undefined, events: SessionEvents): void {
     if (this.trainer) return;
     this.dataset = datasetRecord(data);
     this.batches = new ResizableBatches(data, this.settings.batchSize, this.settings.seed);
-    this.trainer = new Trainer(this.live, this.ema.model, this.scheduler, this.batches, {
+    const options = {
       batchSize: this.settings.batchSize,
       numClasses: this.config.numClasses,
       seed: this.settings.seed,
@@ -261,9 +273,29 @@ export class TrainingSession {
       labelDropout: this.settings.labelDropout,
       adam: { learningRate: this.settings.learningRate, warmupSteps: this.warmupSteps, gradClipNorm: GRAD_CLIP_NORM },
       lossWeighting: parseLossWeighting(LIVE_RECIPE.lossWeighting),
-    });
+    };
+    this.trainer =
+      replicas && replicas.workers > 1
+        ? this.dataParallelTrainer(options, replicas, events)
+        : new Trainer(this.live, this.ema.model, this.scheduler, this.batches, options);
     // A run continued from a checkpoint counts on from the checkpoint's steps.
     this.trainer.step = this.startStep;
+  }
+
+  /** The trainer of a run shared by workers: a worker that stops is reported, and training goes on. */
+  private dataParallelTrainer(options: ConstructorParameters<typeof Trainer>[4], replicas: ReplicaSource, events: SessionEvents): Trainer {
+    this.workers = replicas.workers;
+    return new DataParallelTrainer(this.live, this.ema.model, this.scheduler, this.batches!, options, {
+      ports: replicas.start(),
+      setup: { model: { ...this.config }, scheduler: { ...this.scheduler.config } },
+      events: {
+        replicaLost: (message) => {
+          this.notice = `Training ${message}.`;
+          console.warn(this.notice);
+          events.progress(this.progress());
+        },
+      },
+    });
   }
 
   private async loop(events: SessionEvents): Promise<void> {
@@ -289,7 +321,8 @@ export class TrainingSession {
     };
     try {
       while (!this.pauseRequested && trainer.step < this.settings.steps) {
-        trainer.trainStep();
+        const stepping = trainer.runStep();
+        if (stepping) await stepping;
         sinceRead += 1;
         windowSteps += 1;
         const step = trainer.step;

@@ -18,10 +18,13 @@ interface LabTestWindow {
 }
 
 const w = window as unknown as LabTestWindow;
-const backend = (new URLSearchParams(location.search).get('backend') ?? 'wasm') as BackendPreference;
+const query = new URLSearchParams(location.search);
+const backend = (query.get('backend') ?? 'wasm') as BackendPreference;
+// ?workers=N: a fixed count of training workers (the lab's default is one per core).
+const workers = query.has('workers') ? Number(query.get('workers')) : undefined;
 
 w.getLab = getLab;
-w.lab = getLab({ backend });
+w.lab = getLab(workers === undefined ? { backend } : { backend, workers });
 w.progress = [];
 w.grids = [];
 w.trainErrors = [];

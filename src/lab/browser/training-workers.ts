@@ -1,0 +1,30 @@
+/**
+ * How many workers share a training run in the page, and where they come from: the lab's option
+ * `workers` (a fixed count gives a reproducible run), by default one per core (see
+ * defaultWorkerCount). The lab's worker computes one share itself; the others run in
+ * replica workers (web-worker-replicas.ts).
+ */
+import type { BackendName } from '../../backend/names';
+import type { ReplicaPort } from '../../training/replica-protocol';
+import type { WorkerInit } from './protocol';
+import { defaultWorkerCount, startWebWorkerReplicas } from './web-worker-replicas';
+
+/** The most workers a page may ask for. */
+export const MAX_PAGE_WORKERS = 16;
+
+/** Where a run's data-parallel replicas come from. */
+export interface ReplicaSource {
+  /** Workers that share each batch, the lab's own worker included. */
+  readonly workers: number;
+  /** Starts `workers − 1` replicas. */
+  start(): ReplicaPort[];
+}
+
+export function replicaSourceFor(init: Pick<WorkerInit, 'workers' | 'wasmBase'>, backend: BackendName): ReplicaSource {
+  const asked = init.workers ?? 'auto';
+  if (asked !== 'auto' && !(Number.isInteger(asked) && asked >= 1 && asked <= MAX_PAGE_WORKERS)) {
+    throw new RangeError(`LabOptions.workers must be 'auto' or an integer from 1 to ${MAX_PAGE_WORKERS}, got ${JSON.stringify(asked)}`);
+  }
+  const workers = asked === 'auto' ? defaultWorkerCount(backend) : asked;
+  return { workers, start: () => startWebWorkerReplicas(workers - 1, { backend, wasmBase: init.wasmBase }) };
+}
