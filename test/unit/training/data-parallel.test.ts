@@ -10,6 +10,7 @@ import { Trainer } from '../../../src/training/trainer';
 import { DataParallelTrainer } from '../../../src/training/data-parallel';
 import { splitBatch, type ReplicaPort } from '../../../src/training/replica-protocol';
 import type { ReplicaBuilder } from '../../../src/training/replica';
+import { parseLossWeighting, UNIFORM_WEIGHTING, type LossWeighting } from '../../../src/diffusion/loss-weighting';
 import { inProcessReplica, type InProcessReplica } from './in-process-replica';
 
 let data: MnistDataset;
@@ -40,15 +41,15 @@ const build: ReplicaBuilder = (setup) => ({
   scheduler: new DDPMScheduler(setup.scheduler),
 });
 
-function options(config: UNetConfig) {
-  return { batchSize: BATCH, numClasses: config.numClasses, seed: 7, lossReadEvery: 2, adam: { learningRate: LEARNING_RATE, warmupSteps: 3 } };
+function options(config: UNetConfig, lossWeighting: LossWeighting = UNIFORM_WEIGHTING) {
+  return { batchSize: BATCH, numClasses: config.numClasses, seed: 7, lossReadEvery: 2, adam: { learningRate: LEARNING_RATE, warmupSteps: 3 }, lossWeighting };
 }
 
-function single() {
+function single(lossWeighting?: LossWeighting) {
   const config = presetConfig('tiny');
   const model = new UNet(config, 7);
   const ema = new UNet(config, 7);
-  const trainer = new Trainer(model, ema, new DDPMScheduler({ numTrainTimesteps: 1000 }), new Batcher(data, BATCH, 7), options(config));
+  const trainer = new Trainer(model, ema, new DDPMScheduler({ numTrainTimesteps: 1000 }), new Batcher(data, BATCH, 7), options(config, lossWeighting));
   cleanup.push(() => {
     trainer.dispose();
     model.dispose();
@@ -57,13 +58,13 @@ function single() {
   return { trainer, model, ema };
 }
 
-function parallel(ports: ReplicaPort[], events?: { replicaLost?(message: string, workers: number): void }) {
+function parallel(ports: ReplicaPort[], events?: { replicaLost?(message: string, workers: number): void }, lossWeighting?: LossWeighting) {
   const config = presetConfig('tiny');
   const model = new UNet(config, 7);
   const ema = new UNet(config, 7);
   const scheduler = new DDPMScheduler({ numTrainTimesteps: 1000 });
   const setup = { model: { ...config }, scheduler: { ...scheduler.config } };
-  const trainer = new DataParallelTrainer(model, ema, scheduler, new Batcher(data, BATCH, 7), options(config), { ports, setup, events });
+  const trainer = new DataParallelTrainer(model, ema, scheduler, new Batcher(data, BATCH, 7), options(config, lossWeighting), { ports, setup, events });
   cleanup.push(() => {
     trainer.dispose();
     model.dispose();
@@ -168,6 +169,24 @@ describe('DataParallelTrainer (wasm, tiny preset, in-process replicas)', () => {
       expectSameWeights(await flat(p.ema), await flat(a.ema), w0);
     });
   }
+
+  it('with min-SNR-γ loss weights, gives a single trainer\'s losses (each share carries its rows\' weights)', async () => {
+    const weighting = parseLossWeighting('min-snr:5');
+    const a = single(weighting);
+    const p = parallel([inProcessReplica(build)], undefined, weighting);
+    await a.trainer.train({ steps: 3 });
+    await p.trainer.train({ steps: 3 });
+    const la = a.trainer.losses.map((x) => x.loss);
+    const lp = p.trainer.losses.map((x) => x.loss);
+    // The weighted loss differs from the plain one: the weights were used.
+    const uniform = single();
+    await uniform.trainer.train({ steps: 1 });
+    expect(Math.abs(la[0] - uniform.trainer.losses[0].loss) / la[0]).toBeGreaterThan(1e-3);
+    for (let i = 0; i < 3; i++) expect(Math.abs(lp[i] - la[i]) / la[i], `loss of step ${i + 1}`).toBeLessThan(LOSS_TOLERANCE);
+    const g1 = await a.trainer.sliceGradient(a.trainer.drawBatch(), 0, BATCH);
+    const g2 = await p.trainer.batchGradient(p.trainer.drawBatch());
+    expect(relativeError(g2.gradient, g1.gradient)).toBeLessThan(1e-5);
+  });
 
   it('goes on with the others when a replica dies mid-run, losing no step', async () => {
     const a = single();
