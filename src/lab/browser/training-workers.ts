@@ -1,8 +1,9 @@
 /**
  * How many workers share a training run in the page, and where they come from: the lab's option
- * `workers` (a fixed count gives a reproducible run), by default one per core (see
- * defaultWorkerCount). The lab's worker computes one share itself; the others run in
- * replica workers (web-worker-replicas.ts).
+ * `workers` (a fixed count gives a reproducible run), by default one per core beyond the first
+ * (see defaultWorkerCount). The lab's worker computes one share itself; the others run in
+ * replica workers (web-worker-replicas.ts). A GPU backend trains in one worker whatever the
+ * option says: the workers would share one device.
  */
 import type { BackendName } from '../../backend/names';
 import type { ReplicaPort } from '../../training/replica-protocol';
@@ -25,6 +26,7 @@ export function replicaSourceFor(init: Pick<WorkerInit, 'workers' | 'wasmBase'>,
   if (asked !== 'auto' && !(Number.isInteger(asked) && asked >= 1 && asked <= MAX_PAGE_WORKERS)) {
     throw new RangeError(`LabOptions.workers must be 'auto' or an integer from 1 to ${MAX_PAGE_WORKERS}, got ${JSON.stringify(asked)}`);
   }
-  const workers = asked === 'auto' ? defaultWorkerCount(backend) : asked;
+  const onCpu = backend === 'wasm' || backend === 'cpu';
+  const workers = !onCpu ? 1 : asked === 'auto' ? defaultWorkerCount(backend) : asked;
   return { workers, start: () => startWebWorkerReplicas(workers - 1, { backend, wasmBase: init.wasmBase }) };
 }

@@ -17,15 +17,19 @@ export interface ReplicaStart {
 export const MAX_WORKERS = 4;
 
 /**
- * One worker per core (`navigator.hardwareConcurrency`), at most MAX_WORKERS and about one per
- * GiB of `navigator.deviceMemory` where the browser tells it; 1 on a GPU backend, where workers
- * would share one device.
+ * One worker per core beyond the first (`navigator.hardwareConcurrency` − 1), at most MAX_WORKERS
+ * and about one per GiB of `navigator.deviceMemory` where the browser tells it; 1 on a GPU
+ * backend, where workers would share one device. Not one per core: every worker runs all of a
+ * step's ~1,200 kernels on its share, so the JavaScript and garbage-collection work per step grows
+ * with the workers, and V8's collector threads, which a single worker leaves a core to, then
+ * compete with the workers. Measured on 2 cores (headless Chromium, tiny preset, wasm): 2 workers
+ * gave 0.75–0.82× the images/s of one (batch 32 and 64), so 2 cores train with one worker.
  */
 export function defaultWorkerCount(backend: string, nav: { hardwareConcurrency?: number; deviceMemory?: number } = navigator): number {
   if (backend !== 'wasm' && backend !== 'cpu') return 1;
   const cores = nav.hardwareConcurrency ?? 1;
   const byMemory = nav.deviceMemory === undefined ? Infinity : Math.floor(nav.deviceMemory);
-  return Math.max(1, Math.min(MAX_WORKERS, cores, byMemory));
+  return Math.max(1, Math.min(MAX_WORKERS, cores - 1, byMemory));
 }
 
 export function startWebWorkerReplicas(count: number, start: Omit<ReplicaStart, 'type'>): ReplicaPort[] {
