@@ -40,6 +40,8 @@ export const CROSS_ORIGIN_ISOLATION_HEADERS: Readonly<Record<string, string>> = 
 export interface BrowserBenchOptions {
   /** Serve the page cross-origin isolated, so tfjs's wasm backend runs its threaded build. */
   isolated?: boolean;
+  /** Worker counts of the data-parallel lines (wasm); none leaves them out. */
+  workers?: readonly number[];
 }
 
 export async function runBrowserBench(
@@ -77,7 +79,8 @@ export async function runBrowserBench(
         if (text.startsWith('BENCH ')) emit(JSON.parse(text.slice(6)) as BenchLine);
       });
       page.on('pageerror', (error) => emit({ what: 'error', host: 'browser', message: error.message }));
-      const url = `http://127.0.0.1:${address.port}/src/cli/bench-page.html?${benchSettingsQuery(settings, backends)}`;
+      const workers = options.workers?.length ? `&workers=${options.workers.join(',')}` : '';
+      const url = `http://127.0.0.1:${address.port}/src/cli/bench-page.html?${benchSettingsQuery(settings, backends)}${workers}`;
       await page.goto(url);
       await page.waitForFunction(() => window.__benchDone === true, null, { timeout: timeoutMs, polling: 500 });
     } finally {

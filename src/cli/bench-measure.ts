@@ -125,14 +125,15 @@ export interface WorkersLine {
   imagesPerSecond: number;
   /** imagesPerSecond / that of one worker. */
   ratio: number;
-  /** Process CPU time per step, every thread included (median round). */
-  cpuStepMs: number;
+  /** Node only: process CPU time per step, every thread included (median round). */
+  cpuStepMs?: number;
   /**
    * workers × cpuStepMs(1 worker) / cpuStepMs: the speed-up that many otherwise idle cores would
    * give if the shares took equal time and no one waited on a message. On a loaded shared machine
    * the wall-clock ratio mostly measures the scheduler; this one measures the work added per step.
+   * Node only.
    */
-  cpuRatio: number;
+  cpuRatio?: number;
   rounds: number;
   stepsPerRound: number;
   /** Logical cores of the machine. */

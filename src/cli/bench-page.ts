@@ -6,6 +6,9 @@
 import { setupBackend } from '../backend';
 import { measureBackend, type BenchLine } from './bench-measure';
 import { parseBenchSettings } from './bench-options';
+import { measureWorkers } from './bench-workers';
+import type { BackendName } from '../backend/names';
+import { startWebWorkerReplicas } from '../lab/browser/web-worker-replicas';
 
 declare global {
   interface Window {
@@ -32,6 +35,8 @@ async function main(): Promise<void> {
     maxSeconds: params.get('maxSeconds') ?? undefined,
   });
   const backends = (params.get('backends') ?? 'webgpu,webgl,wasm').split(',').filter(Boolean);
+  // Data-parallel lines (bench-workers.ts): the counts bench.ts passes, none without.
+  const workerCounts = (params.get('workers') ?? '').split(',').filter(Boolean).map(Number);
   for (const name of backends) {
     let backend: string;
     try {
@@ -41,6 +46,10 @@ async function main(): Promise<void> {
       continue;
     }
     await measureBackend('browser', backend, settings, emit);
+    if (backend === 'wasm' && workerCounts.length > 0) {
+      const host = { host: 'browser' as const, cores: navigator.hardwareConcurrency ?? 1, startReplicas: (count: number, b: string) => startWebWorkerReplicas(count, { backend: b as BackendName }) };
+      await measureWorkers(host, backend, settings, workerCounts, emit);
+    }
   }
 }
 

@@ -1,17 +1,17 @@
 /**
- * Images per second of data-parallel training (src/training/data-parallel.ts) in Node with 1, 2, …
- * worker threads, on the fixed batch of bench-step.ts. One trainer per worker count lives through
+ * Images per second of data-parallel training (src/training/data-parallel.ts) with 1, 2, …
+ * workers, on the fixed batch of bench-step.ts: worker threads in Node, Web Workers in the browser
+ * page (the host passes how replicas start; no Node APIs here). One trainer per worker count lives through
  * the whole measurement and the counts take turns, round after round, so a load that changes on a
  * shared machine weighs on every count alike; each count's figure is its median round.
  */
-import { availableParallelism } from 'node:os';
 import { DDPMScheduler } from '../diffusion';
 import { PRESETS, UNet, type PresetName } from '../model';
 import { Trainer } from '../training/trainer';
 import { DataParallelTrainer } from '../training/data-parallel';
 import { FixedBatch } from './bench-step';
-import type { BenchLine, BenchSettings } from './bench-measure';
-import { startThreadReplicas } from './worker-thread-replicas';
+import type { BenchLine, BenchSettings, CpuClock, Host, WorkersLine } from './bench-measure';
+import type { ReplicaPort } from '../training/replica-protocol';
 
 const ROUNDS = 3;
 
@@ -21,10 +21,21 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** 1, 2, … up to the machine's cores (at most 4): the counts `npm run bench` times by default. */
-export function defaultWorkerCounts(): number[] {
-  const most = Math.max(2, Math.min(4, availableParallelism()));
+/** 1, 2, … up to the machine's cores (at least 2, at most 4): the counts `npm run bench` times by default. */
+export function defaultWorkerCounts(cores: number): number[] {
+  const most = Math.max(2, Math.min(4, cores));
   return Array.from({ length: most }, (_, i) => i + 1);
+}
+
+/** What a host gives the measurement. */
+export interface WorkersHost {
+  host: Host;
+  /** Logical cores of the machine. */
+  cores: number;
+  /** Starts `count` replicas on the named backend. */
+  startReplicas(count: number, backend: string): ReplicaPort[];
+  /** CPU time of the whole process, every thread included (Node); absent in a browser. */
+  cpuClock?: CpuClock;
 }
 
 interface Contender {
@@ -33,7 +44,7 @@ interface Contender {
   dispose(): void;
 }
 
-function contender(preset: PresetName, workers: number, backend: string, batch: number): Contender {
+function contender(preset: PresetName, workers: number, backend: string, batch: number, host: WorkersHost): Contender {
   const config = PRESETS[preset];
   const model = new UNet(config, 1);
   const ema = new UNet(config, 1);
@@ -49,7 +60,7 @@ function contender(preset: PresetName, workers: number, backend: string, batch: 
     workers === 1
       ? new Trainer(model, ema, scheduler, batches, options)
       : new DataParallelTrainer(model, ema, scheduler, batches, options, {
-          ports: startThreadReplicas(workers - 1, backend),
+          ports: host.startReplicas(workers - 1, backend),
           setup: { model: { ...config }, scheduler: { ...scheduler.config } },
         });
   return {
@@ -63,39 +74,34 @@ function contender(preset: PresetName, workers: number, backend: string, batch: 
   };
 }
 
-/** CPU time of this process, every thread included, in ms. */
-function processCpuMs(): number {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
-}
-
 /** `steps` steps, their losses read at the end; wall and process CPU milliseconds per step. */
-async function time(trainer: Trainer, steps: number): Promise<{ ms: number; cpuMs: number }> {
+async function time(trainer: Trainer, steps: number, cpuClock: CpuClock = () => NaN): Promise<{ ms: number; cpuMs: number }> {
   const start = performance.now();
-  const cpuStart = processCpuMs();
+  const cpuStart = cpuClock();
   for (let i = 0; i < steps; i++) {
     const stepping = trainer.runStep();
     if (stepping) await stepping;
   }
   await trainer.flushLosses();
-  return { ms: (performance.now() - start) / steps, cpuMs: (processCpuMs() - cpuStart) / steps };
+  return { ms: (performance.now() - start) / steps, cpuMs: (cpuClock() - cpuStart) / steps };
 }
 
 export async function measureWorkers(
+  host: WorkersHost,
   backend: string,
   settings: BenchSettings,
   counts: number[],
   emit: (line: BenchLine) => void,
 ): Promise<void> {
   for (const preset of settings.presets) {
-    const contenders = counts.map((n) => contender(preset, n, backend, settings.batch));
+    const contenders = counts.map((n) => contender(preset, n, backend, settings.batch, host));
     try {
-      for (const c of contenders) await time(c.trainer, Math.max(1, settings.warmup));
+      for (const c of contenders) await time(c.trainer, Math.max(1, settings.warmup), host.cpuClock);
       const ms = new Map<number, number[]>(counts.map((n) => [n, []]));
       const cpuMs = new Map<number, number[]>(counts.map((n) => [n, []]));
       for (let round = 0; round < ROUNDS; round++) {
         for (const c of contenders) {
-          const t = await time(c.trainer, settings.steps);
+          const t = await time(c.trainer, settings.steps, host.cpuClock);
           ms.get(c.workers)!.push(t.ms);
           cpuMs.get(c.workers)!.push(t.cpuMs);
         }
@@ -106,9 +112,9 @@ export async function measureWorkers(
       for (const c of contenders) {
         if (c.trainer.workers !== c.workers) throw new Error(`a worker of the ${c.workers}-worker run stopped`);
         const imagesPerSecond = settings.batch / (stepMs(c.workers) / 1000);
-        emit({
+        const line: WorkersLine = {
           what: 'workers',
-          host: 'node',
+          host: host.host,
           backend,
           preset,
           batch: settings.batch,
@@ -116,15 +122,18 @@ export async function measureWorkers(
           stepMs: Math.round(stepMs(c.workers) * 10) / 10,
           imagesPerSecond: Math.round(imagesPerSecond * 10) / 10,
           ratio: Math.round((imagesPerSecond / base) * 1000) / 1000,
-          cpuStepMs: Math.round(cpuStepMs(c.workers) * 10) / 10,
-          cpuRatio: counts.includes(1) ? Math.round(((c.workers * cpuStepMs(1)) / cpuStepMs(c.workers)) * 1000) / 1000 : NaN,
           rounds: ROUNDS,
           stepsPerRound: settings.steps,
-          cores: availableParallelism(),
-        });
+          cores: host.cores,
+        };
+        if (host.cpuClock) {
+          line.cpuStepMs = Math.round(cpuStepMs(c.workers) * 10) / 10;
+          if (counts.includes(1)) line.cpuRatio = Math.round(((c.workers * cpuStepMs(1)) / cpuStepMs(c.workers)) * 1000) / 1000;
+        }
+        emit(line);
       }
     } catch (error) {
-      emit({ what: 'error', host: 'node', backend, preset, message: error instanceof Error ? error.message : String(error) });
+      emit({ what: 'error', host: host.host, backend, preset, message: error instanceof Error ? error.message : String(error) });
     } finally {
       for (const c of contenders) c.dispose();
     }

@@ -17,7 +17,7 @@
  * - {"what":"workers","host":"node","backend","preset","batch","workers","stepMs","imagesPerSecond","ratio",...}:
  *   data-parallel training (the Trainer step with the batch shared by worker threads) with 1, 2, …
  *   workers (--workers, default 1 up to the cores, at most 4) and images/s relative to one worker,
- *   on Node's wasm (bench-workers.ts);
+ *   on wasm: worker threads in Node, Web Workers in the browser (bench-workers.ts);
  * - {"what":"leak",...}: tf.memory().numTensors before and after, and per-step growth;
  * - {"what":"skip",...} / {"what":"error",...}: what was not measured and why.
  * Node offers wasm and cpu, and webgpu when named and the optional `webgpu` package (Dawn) and a GPU
@@ -29,14 +29,16 @@ import { setupBackend } from '../backend/node';
 import { measureBackend, type BenchLine } from './bench-measure';
 import { parseBenchSettings } from './bench-options';
 import { defaultWorkerCounts, measureWorkers } from './bench-workers';
+import { startThreadReplicas } from './worker-thread-replicas';
+import { availableParallelism } from 'node:os';
 
 const USAGE = `Usage: npm run bench -- [--hosts node,browser] [--backends NAMES] [--presets tiny,small,base]
                         [--step trainer|adam] [--steps N] [--warmup N] [--batch B] [--max-seconds S] [--isolated]
                         [--workers 1,2,...]
 Defaults: all hosts; Node: wasm,cpu; browser: webgpu,webgl,wasm; presets tiny,small; the Trainer step; 5 steps after
 2 warm-up steps; batch 64; presets estimated to take longer than 120 s on a backend are skipped.
---workers lists the worker counts of the data-parallel lines (Node, wasm; default 1 up to the
-cores, at most 4; 0 leaves them out).
+--workers lists the worker counts of the data-parallel lines (wasm; default 1 up to the cores,
+at most 4; 0 leaves them out).
 --isolated serves the browser page with COOP/COEP headers (cross-origin isolated), so wasm may
 use its threaded build.`;
 
@@ -62,7 +64,7 @@ function list(raw: string | undefined, fallback: string[], allowed: string[], na
 }
 
 function parseWorkerCounts(raw: string | undefined): number[] {
-  if (raw === undefined) return defaultWorkerCounts();
+  if (raw === undefined) return defaultWorkerCounts(availableParallelism());
   if (raw.trim() === '0') return [];
   const counts = raw.split(',').map((s) => Number(s.trim()));
   for (const n of counts) if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`--workers takes counts from 1 to 64, got "${raw}"`);
@@ -112,7 +114,10 @@ async function main(): Promise<void> {
         const { backend, reason } = await setupBackend(name, { strict: true });
         process.stderr.write(`node: ${reason}\n`);
         await measureBackend('node', backend, settings, emit, processCpuMs);
-        if (backend === 'wasm' && workerCounts.length > 0) await measureWorkers(backend, settings, workerCounts, emit);
+        if (backend === 'wasm' && workerCounts.length > 0) {
+          const host = { host: 'node' as const, cores: availableParallelism(), startReplicas: startThreadReplicas, cpuClock: processCpuMs };
+          await measureWorkers(host, backend, settings, workerCounts, emit);
+        }
       } catch (error) {
         emit({ what: 'error', host: 'node', backend: name, message: error instanceof Error ? error.message : String(error) });
       }
@@ -126,7 +131,7 @@ async function main(): Promise<void> {
     try {
       // Loaded only here: it starts Vite and Chromium, which a Node-only run does not need.
       const { runBrowserBench } = await import('./bench-browser');
-      await runBrowserBench(backends, settings, emit, timeoutMs, { isolated: values.isolated === true });
+      await runBrowserBench(backends, settings, emit, timeoutMs, { isolated: values.isolated === true, workers: workerCounts });
     } catch (error) {
       emit({ what: 'error', host: 'browser', message: error instanceof Error ? error.message : String(error) });
     }
