@@ -138,6 +138,12 @@ export interface WorkersLine {
   stepsPerRound: number;
   /** Logical cores of the machine. */
   cores: number;
+  /**
+   * With more than one worker, where the coordinating worker's time went per step (mean over
+   * the rounds): its own share, waiting for the other workers' gradients once that was
+   * done, and the rest (drawing the batch, combining, Adam and the EMA).
+   */
+  split?: { ownShareMs: number; waitingMs: number; restMs: number };
 }
 
 export type BenchLine = TrainLine | LeakLine | SkipLine | MatmulLine | ErrorLine | WorkersLine;

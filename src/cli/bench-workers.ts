@@ -74,6 +74,10 @@ function contender(preset: PresetName, workers: number, backend: string, batch: 
   };
 }
 
+function round1(x: number): number {
+  return Math.round(x * 10) / 10;
+}
+
 /** `steps` steps, their losses read at the end; wall and process CPU milliseconds per step. */
 async function time(trainer: Trainer, steps: number, cpuClock: CpuClock = () => NaN): Promise<{ ms: number; cpuMs: number }> {
   const start = performance.now();
@@ -96,7 +100,11 @@ export async function measureWorkers(
   for (const preset of settings.presets) {
     const contenders = counts.map((n) => contender(preset, n, backend, settings.batch, host));
     try {
-      for (const c of contenders) await time(c.trainer, Math.max(1, settings.warmup), host.cpuClock);
+      for (const c of contenders) {
+        await time(c.trainer, Math.max(1, settings.warmup), host.cpuClock);
+        // The first steps include the replicas' start-up: leave them out of the split.
+        if (c.trainer instanceof DataParallelTrainer) Object.assign(c.trainer.timings, { steps: 0, ownShare: 0, waiting: 0, rest: 0 });
+      }
       const ms = new Map<number, number[]>(counts.map((n) => [n, []]));
       const cpuMs = new Map<number, number[]>(counts.map((n) => [n, []]));
       for (let round = 0; round < ROUNDS; round++) {
@@ -126,6 +134,10 @@ export async function measureWorkers(
           stepsPerRound: settings.steps,
           cores: host.cores,
         };
+        if (c.trainer instanceof DataParallelTrainer && c.trainer.timings.steps > 0) {
+          const t = c.trainer.timings;
+          line.split = { ownShareMs: round1(t.ownShare / t.steps), waitingMs: round1(t.waiting / t.steps), restMs: round1(t.rest / t.steps) };
+        }
         if (host.cpuClock) {
           line.cpuStepMs = Math.round(cpuStepMs(c.workers) * 10) / 10;
           if (counts.includes(1)) line.cpuRatio = Math.round(((c.workers * cpuStepMs(1)) / cpuStepMs(c.workers)) * 1000) / 1000;

@@ -84,8 +84,20 @@ class RemoteReplica {
   }
 }
 
+/** Where this process's time went over the data-parallel steps so far, in ms (for the benchmark). */
+export interface StepTimings {
+  steps: number;
+  /** Computing this process's own share. */
+  ownShare: number;
+  /** Waiting for the replicas' gradients once its own share was done. */
+  waiting: number;
+  /** Drawing the batch, combining the gradients, applying them and the EMA. */
+  rest: number;
+}
+
 export class DataParallelTrainer extends Trainer {
   private readonly remotes: RemoteReplica[];
+  readonly timings: StepTimings = { steps: 0, ownShare: 0, waiting: 0, rest: 0 };
 
   constructor(
     model: Denoiser,
@@ -137,6 +149,8 @@ export class DataParallelTrainer extends Trainer {
   }
 
   private async parallelStep(): Promise<void> {
+    const start = performance.now();
+    const { ownShare, waiting } = this.timings;
     const { loss, gradient } = await this.batchGradient(this.drawBatch());
     const learningRate = this.optimizer.config.learningRate;
     for (const r of this.remotes) {
@@ -148,6 +162,9 @@ export class DataParallelTrainer extends Trainer {
       }
     }
     this.applyFlatGradient(gradient, loss);
+    const t = this.timings;
+    t.steps += 1;
+    t.rest += performance.now() - start - (t.ownShare - ownShare) - (t.waiting - waiting);
   }
 
   /**
@@ -167,7 +184,10 @@ export class DataParallelTrainer extends Trainer {
     for (const r of requests) r.result.catch(() => undefined);
     const results: Array<{ rows: number; value: SliceGradient }> = [];
     const [start0, end0] = shares[0];
+    const ownStart = performance.now();
     results.push({ rows: end0 - start0, value: await this.sliceGradient(batch, start0, end0) });
+    const waitStart = performance.now();
+    this.timings.ownShare += waitStart - ownStart;
     for (const { share, result } of requests) {
       let value: SliceGradient;
       try {
@@ -178,6 +198,7 @@ export class DataParallelTrainer extends Trainer {
       }
       results.push({ rows: share[1] - share[0], value });
     }
+    this.timings.waiting += performance.now() - waitStart;
     return combine(results, batch.count);
   }
 
