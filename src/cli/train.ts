@@ -8,7 +8,7 @@
  * `--resume` with a larger --steps continues exactly where the last run stopped.
  */
 import { join } from 'node:path';
-import { hostname } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { setupBackend } from '../backend/node';
 import { PRESETS, validateUNetConfig, type UNetConfig } from '../model/config';
@@ -21,6 +21,7 @@ import { Batcher } from '../data/mnist';
 import { Trainer, TrainingDivergedError, type TrainerProgress } from '../training/trainer';
 import { DataParallelTrainer } from '../training/data-parallel';
 import { startThreadReplicas } from './worker-thread-replicas';
+import { defaultWorkerCount } from '../training/worker-count';
 import { encodeCheckpoint, decodeCheckpointWeights, disposeNamed, type CheckpointManifest } from '../training/checkpoint';
 import { writeCheckpointDir, readCheckpointDir, checkpointExists } from '../training/checkpoint-node';
 import { numFlag as num, parseFlags } from './cli-flags';
@@ -47,8 +48,9 @@ const USAGE = `Usage: npm run train -- --preset NAME --steps N --batch B --out D
   --label-dropout P      probability of the null label (default 0.1)
   --seed K               seed (default 0)
   --checkpoint-every N   steps between checkpoints (default 250)
-  --workers N            processes that share each batch (worker threads, data-parallel; default 1);
-                         any count trains the same model up to float32 rounding
+  --workers N            processes that share each batch (worker threads, data-parallel; default 1,
+                         with --live the widget's default for this machine's cores); any count
+                         trains the same model up to float32 rounding
   --beta-schedule NAME   scheduler beta schedule (default linear)
   --prediction-type NAME epsilon | v_prediction | sample (default epsilon)
   --train-timesteps T    number of diffusion steps (default 1000)
@@ -166,7 +168,9 @@ async function main(): Promise<void> {
       })(),
     };
   }
-  const workers = num('workers', values.workers, 1, (v) => Number.isInteger(v) && v >= 1 && v <= 64, 'an integer from 1 to 64');
+  // A live run shares its batches as the widget would on this machine; other runs use one worker.
+  const defaultWorkers = settings.live ? defaultWorkerCount('wasm', { hardwareConcurrency: availableParallelism() }) : 1;
+  const workers = num('workers', values.workers, defaultWorkers, (v) => Number.isInteger(v) && v >= 1 && v <= 64, 'an integer from 1 to 64');
   const checkpointEvery = num('checkpoint-every', values['checkpoint-every'], 250, (v) => Number.isInteger(v) && v >= 1, 'a positive integer');
 
   const scheduler = new DDPMScheduler(settings.scheduler);

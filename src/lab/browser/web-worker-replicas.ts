@@ -5,6 +5,9 @@
  */
 import type { BackendName } from '../../backend/names';
 import type { FromReplica, ReplicaPort } from '../../training/replica-protocol';
+import { defaultWorkerCount as countFor } from '../../training/worker-count';
+
+export { MAX_WORKERS } from '../../training/worker-count';
 
 /** The first message of a replica worker: the backend to start. */
 export interface ReplicaStart {
@@ -13,23 +16,9 @@ export interface ReplicaStart {
   wasmBase?: string;
 }
 
-/** Most workers a page starts: more cost memory and start-up time for little gain on tiny models. */
-export const MAX_WORKERS = 4;
-
-/**
- * One worker per core beyond the first (`navigator.hardwareConcurrency` − 1), at most MAX_WORKERS
- * and about one per GiB of `navigator.deviceMemory` where the browser tells it; 1 on a GPU
- * backend, where workers would share one device. Not one per core: every worker runs all of a
- * step's ~1,200 kernels on its share, so the JavaScript and garbage-collection work per step grows
- * with the workers, and V8's collector threads, which a single worker leaves a core to, then
- * compete with the workers. Measured on 2 cores (headless Chromium, tiny preset, wasm): 2 workers
- * gave 0.75–0.82× the images/s of one (batch 32 and 64), so 2 cores train with one worker.
- */
+/** The page's default count: the host's cores and memory as `navigator` tells them (../../training/worker-count.ts). */
 export function defaultWorkerCount(backend: string, nav: { hardwareConcurrency?: number; deviceMemory?: number } = navigator): number {
-  if (backend !== 'wasm' && backend !== 'cpu') return 1;
-  const cores = nav.hardwareConcurrency ?? 1;
-  const byMemory = nav.deviceMemory === undefined ? Infinity : Math.floor(nav.deviceMemory);
-  return Math.max(1, Math.min(MAX_WORKERS, cores - 1, byMemory));
+  return countFor(backend, nav);
 }
 
 export function startWebWorkerReplicas(count: number, start: Omit<ReplicaStart, 'type'>): ReplicaPort[] {
