@@ -16,9 +16,8 @@ export interface LabOptions {
   wasmBase?: string;
   /**
    * Workers that share each training batch (data-parallel, on wasm and cpu): 'auto' (default) is
-   * one per core beyond the first, at most 4 and about one per GiB of device memory (so one on 2
-   * cores, where a second was measured slower); a fixed count gives a reproducible run. GPU
-   * backends train in one worker.
+   * one per core, at most 4 and about one per GiB of device memory; a fixed count gives a
+   * reproducible run. GPU backends train in one worker.
    */
   workers?: number | 'auto';
 }

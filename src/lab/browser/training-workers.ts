@@ -1,7 +1,7 @@
 /**
  * How many workers share a training run in the page, and where they come from: the lab's option
- * `workers` (a fixed count gives a reproducible run), by default one per core beyond the first
- * (see defaultWorkerCount). The lab's worker computes one share itself; the others run in
+ * `workers` (a fixed count gives a reproducible run), by default one per core (see
+ * defaultWorkerCount). The lab's worker computes one share itself; the others run in
  * replica workers (web-worker-replicas.ts). A GPU backend trains in one worker whatever the
  * option says: the workers would share one device.
  */

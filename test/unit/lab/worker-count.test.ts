@@ -3,10 +3,10 @@ import { defaultWorkerCount, MAX_WORKERS } from '../../../src/lab/browser/web-wo
 import { replicaSourceFor } from '../../../src/lab/browser/training-workers';
 
 describe('training workers in the page', () => {
-  it('by default, one per core beyond the first, capped by MAX_WORKERS and device memory; one on a GPU', () => {
+  it('by default, one per core, capped by MAX_WORKERS and device memory; one on a GPU', () => {
     expect(defaultWorkerCount('wasm', { hardwareConcurrency: 1 })).toBe(1);
-    expect(defaultWorkerCount('wasm', { hardwareConcurrency: 2 })).toBe(1);
-    expect(defaultWorkerCount('wasm', { hardwareConcurrency: 4 })).toBe(3);
+    expect(defaultWorkerCount('wasm', { hardwareConcurrency: 2 })).toBe(2);
+    expect(defaultWorkerCount('wasm', { hardwareConcurrency: 3 })).toBe(3);
     expect(defaultWorkerCount('wasm', { hardwareConcurrency: 16 })).toBe(MAX_WORKERS);
     expect(defaultWorkerCount('wasm', { hardwareConcurrency: 16, deviceMemory: 2 })).toBe(2);
     expect(defaultWorkerCount('wasm', { hardwareConcurrency: 16, deviceMemory: 0.5 })).toBe(1);
