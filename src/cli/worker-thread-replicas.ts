@@ -3,20 +3,25 @@
  * backend (wasm runs one thread per instance, so each worker takes a core). The TypeScript
  * program runs through tsx, the loader the project's scripts use.
  */
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import type { FromReplica, ReplicaPort } from '../training/replica-protocol';
 
 const PROGRAM = new URL('./replica-thread.ts', import.meta.url);
 
-/** Starts `count` replicas on the named backend (the coordinator's own). */
-export function startThreadReplicas(count: number, backend: string): ReplicaPort[] {
-  return Array.from({ length: count }, () => threadReplica(backend));
+export interface ThreadReplicaOptions {
+  /** The threads' memory limits; a thread over them dies (ERR_WORKER_OUT_OF_MEMORY) and is dropped. */
+  resourceLimits?: ResourceLimits;
 }
 
-function threadReplica(backend: string): ReplicaPort {
+/** Starts `count` replicas on the named backend (the coordinator's own). */
+export function startThreadReplicas(count: number, backend: string, options: ThreadReplicaOptions = {}): ReplicaPort[] {
+  return Array.from({ length: count }, () => threadReplica(backend, options));
+}
+
+function threadReplica(backend: string, options: ThreadReplicaOptions): ReplicaPort {
   // tsx's loader, registered inside the thread (a Worker's execArgv does not carry --import hooks).
   const boot = `import('tsx/esm/api').then((tsx) => tsx.tsImport(${JSON.stringify(PROGRAM.href)}, ${JSON.stringify(import.meta.url)}));`;
-  const worker = new Worker(boot, { eval: true, workerData: { backend } });
+  const worker = new Worker(boot, { eval: true, workerData: { backend }, resourceLimits: options.resourceLimits });
   let terminated = false;
   let onFailure: ((reason: string) => void) | null = null;
   const failed = (reason: string): void => {

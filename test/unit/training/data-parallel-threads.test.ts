@@ -84,4 +84,39 @@ describe('DataParallelTrainer over worker_threads (wasm, tiny preset)', () => {
     expect(Math.sqrt(moved)).toBeGreaterThan(1e-2);
     expect(apart).toBeLessThan(LEARNING_RATE / 20);
   }, 120_000);
+
+  it('a thread that runs out of memory is dropped: training goes on with the others, losing no step', async () => {
+    const config = presetConfig('tiny');
+    const options = { batchSize: BATCH, numClasses: config.numClasses, seed: 4, lossReadEvery: 1, adam: { learningRate: LEARNING_RATE, warmupSteps: 2 } };
+    const scheduler = new DDPMScheduler({ numTrainTimesteps: 1000 });
+    const models = [new UNet(config, 4), new UNet(config, 4), new UNet(config, 4), new UNet(config, 4)];
+    const single = new Trainer(models[0], models[1], scheduler, new Batcher(data, BATCH, 4), options);
+    // One healthy thread, and one whose heap is far too small for tfjs and a U-Net.
+    const ports = [...startThreadReplicas(1, 'wasm'), ...startThreadReplicas(1, 'wasm', { resourceLimits: { maxOldGenerationSizeMb: 4, maxYoungGenerationSizeMb: 1 } })];
+    const lost: Array<[string, number]> = [];
+    const parallel = new DataParallelTrainer(models[2], models[3], scheduler, new Batcher(data, BATCH, 4), options, {
+      ports,
+      setup: { model: { ...config }, scheduler: { ...scheduler.config } },
+      events: { replicaLost: (message, workers) => lost.push([message, workers]) },
+    });
+    cleanup.push(() => {
+      single.dispose();
+      parallel.dispose();
+      for (const m of models) m.dispose();
+    });
+    await single.train({ steps: STEPS });
+    await parallel.train({ steps: STEPS });
+    expect(lost).toHaveLength(1);
+    expect(lost[0][0]).toMatch(/^worker 2 stopped \(.*memory.*\); training goes on with 2$/i);
+    expect(parallel.workers).toBe(2);
+    expect(parallel.step).toBe(STEPS);
+    const ls = single.losses.map((p) => p.loss);
+    const lp = parallel.losses.map((p) => p.loss);
+    for (let i = 0; i < STEPS; i++) expect(Math.abs(lp[i] - ls[i]) / ls[i], `loss of step ${i + 1}`).toBeLessThan(2e-5);
+    const ws = await flat(models[0]);
+    const wp = await flat(models[2]);
+    let apart = 0;
+    for (let i = 0; i < ws.length; i++) apart = Math.max(apart, Math.abs(wp[i] - ws[i]));
+    expect(apart).toBeLessThan(LEARNING_RATE / 20);
+  }, 120_000);
 });
