@@ -94,8 +94,7 @@ export class TrainingSession {
   private running: Promise<void> | null = null;
   private pauseRequested = false;
   private disposed = false;
-  /** Workers sharing each batch, and the latest note about them (a worker that stopped). */
-  private workers = 1;
+  /** The latest note about the run's workers (one that stopped; training went on). */
   private notice: string | undefined;
 
   private constructor(
@@ -187,7 +186,7 @@ export class TrainingSession {
       etaSeconds: remaining === 0 ? 0 : this.stepsPerSecond > 0 ? remaining / this.stepsPerSecond : Infinity,
       newLosses: newLosses.map((p) => [p.step, p.loss]),
       settings: { ...this.settings },
-      workers: this.trainer?.workers ?? this.workers,
+      workers: this.trainer?.workers ?? 1,
       ...(this.notice ? { notice: this.notice } : {}),
     };
   }
@@ -284,7 +283,6 @@ export class TrainingSession {
 
   /** The trainer of a run shared by workers: a worker that stops is reported, and training goes on. */
   private dataParallelTrainer(options: ConstructorParameters<typeof Trainer>[4], replicas: ReplicaSource, events: SessionEvents): Trainer {
-    this.workers = replicas.workers;
     return new DataParallelTrainer(this.live, this.ema.model, this.scheduler, this.batches!, options, {
       ports: replicas.start(),
       setup: { model: { ...this.config }, scheduler: { ...this.scheduler.config } },
