@@ -171,6 +171,8 @@ describe('<diffusion-trainer>', () => {
     expect(await text(page, 'button.main')).toBe('Pause');
     expect(Number((await text(page, 'dd.loss')).replace('−', '-'))).toBeGreaterThan(0);
     expect(await text(page, 'dd.speed')).toMatch(/steps\/s$/);
+    // The workers sharing each batch, as the lab reports them (the page's lab has one per core).
+    expect(await text(page, 'dd.workers')).toBe(String((await labProgress(page))!.workers));
     expect(Number(await trainer(page, 'progress').evaluate((el) => (el as HTMLProgressElement).value))).toBeGreaterThan(0);
     const path = await trainer(page, 'svg.loss-chart path.chart-line[data-series="loss per step"]').getAttribute('d');
     expect((path ?? '').split('L').length).toBeGreaterThan(8);

@@ -40,6 +40,7 @@ export function progressPanel(run: TrainingRun, total: number): TemplateResult {
           <div><dt>loss</dt><dd class="loss">${p && Number.isFinite(p.loss) ? formatNumber(p.loss) : '–'}</dd></div>
           <div><dt>smoothed</dt><dd class="smoothed">${Number.isFinite(smoothed) ? formatNumber(smoothed) : '–'}</dd></div>
           <div><dt>speed</dt><dd class="speed">${formatRate(p?.stepsPerSecond ?? 0)}</dd></div>
+          <div><dt>workers</dt><dd class="workers">${p?.workers ?? '–'}</dd></div>
           <div><dt>time left</dt><dd class="eta">${state === 'running' ? formatDuration(p?.etaSeconds ?? Infinity) : state === 'done' ? '0 s' : '–'}</dd></div>
         </dl>
         ${p
@@ -48,5 +49,6 @@ export function progressPanel(run: TrainingRun, total: number): TemplateResult {
               label dropout ${p.settings.labelDropout}, seed ${p.settings.seed}.
             </p>`
           : nothing}
+        ${p?.notice ? html`<p class="notice" role="status">${p.notice}</p>` : nothing}
       </div>`;
 }

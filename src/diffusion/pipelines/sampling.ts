@@ -32,7 +32,7 @@ export interface NoisePredictor {
 
 /** What sampling needs of a scheduler (DDPMScheduler and DDIMScheduler satisfy it). */
 export interface SamplingScheduler {
-  readonly config: { numTrainTimesteps: number };
+  readonly config: { numTrainTimesteps: number; predictionType?: string };
   readonly timesteps: Int32Array;
   /** ᾱ_t for t = 0..T−1 (read by classifier guidance). */
   readonly alphasCumprod: ArrayLike<number>;
@@ -212,6 +212,11 @@ function planClassifierGuidance(
     throw new Error(
       `the classifier takes ${classifier.config.imageSize}×${classifier.config.imageSize}×1 images, the model makes ${imageSize}×${imageSize}×${channels}`,
     );
+  }
+  // Eq. 14 shifts the model's ε; a v or x₀ prediction would need converting to ε first.
+  const predictionType = o.scheduler.config.predictionType ?? 'epsilon';
+  if (predictionType !== 'epsilon') {
+    throw new Error(`classifier guidance shifts a predicted ε, and this model predicts ${predictionType}: use classifier-free guidance (w) with it`);
   }
   const T = o.scheduler.config.numTrainTimesteps;
   if (classifier.config.numTrainTimesteps !== T || o.scheduler.alphasCumprod.length !== T) {
