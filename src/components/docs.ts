@@ -8,15 +8,14 @@
  * Pure data: importing it defines no element and loads no tensor library.
  */
 import { BACKEND_PREFERENCES } from '../backend/names';
-import { DEFAULT_PANELS, MAX_GUIDANCE, MAX_PANEL_STEPS, MAX_PANELS } from './sampler/panel-spec';
-// Classifier-guided panels (guide=classifier:s=…).
-import { DEFAULT_CLASSIFIER_SCALE, MAX_CLASSIFIER_SCALE } from './sampler/panel-spec';
+import { DEFAULT_PANELS } from './sampler/panel-spec';
 // <diffusion-inpaint>.
 import { INPAINT_DEFAULTS, MASK_PRESETS, MAX_EDIT_GUIDANCE, MAX_EDIT_RESULTS, MAX_EDIT_STEPS, MAX_RESAMPLE } from './inpaint/settings';
 // Widgets whose attributes come from their settings table.
 import { attributeDocs } from './base/settings-table';
 import { BIAS_SETTINGS, LATENT_SETTINGS } from './latent/latent-settings';
 import { FORWARD_SETTINGS } from './forward/settings';
+import { SAMPLER_SETTINGS } from './sampler/settings';
 import { SCHEDULE_SETTINGS } from './schedule/settings';
 import { SCORE_FIELD_SETTINGS } from './score-field/settings';
 import { VS_GAN_SETTINGS } from './vs-gan/settings';
@@ -142,19 +141,7 @@ export const WIDGET_DOCS: readonly WidgetDoc[] = [
     summary:
       'DDPM, DDIM and guided sampling in panels that all start from the same x_T: scrub or play through x_t and the predicted x̂₀, compare wall time and network evaluations, and ask a reference classifier what it reads in the samples.',
     usesLab: true,
-    attributes: [
-      {
-        name: 'panels',
-        type: `1 … ${MAX_PANELS} panels "sampler:steps[:eta=η][:w=weight][:label=digit][:guide=classifier:s=scale]" separated by ";"; sampler "ddpm" | "ddim", steps 1 … ${MAX_PANEL_STEPS}, η 0 … 1 (ddim), w 0 … ${MAX_GUIDANCE}, label 0 … 9 | "none", guide "cfg" | "classifier", s 0 … ${MAX_CLASSIFIER_SCALE}`,
-        default: DEFAULT_PANELS,
-        description: `The panels. w is the guidance weight in the paper’s convention (Ho & Salimans 2022); diffusers’ guidance_scale is 1 + w. Guidance needs a label. guide=classifier makes a classifier-guided panel instead (Dhariwal & Nichol 2021): the unconditional model steered by a noise-aware classifier’s gradient with scale s (default ${DEFAULT_CLASSIFIER_SCALE}; s implies guide=classifier and excludes w), e.g. "ddim:50:w=2:label=3; ddim:50:guide=classifier:s=2:label=3" compares the two on the same seed.`,
-      },
-      { name: 'seed', type: SEED_TYPE, default: '0', description: 'Seed of x_T, the same for every panel.' },
-      { name: 'count', type: 'whole number 1 … 64', default: '16', description: 'Samples per panel.' },
-      { name: 'source', type: '"shipped" | "trained"', default: 'shipped', description: 'The shipped checkpoint, or the model trained on this page with <diffusion-trainer>.' },
-      BACKEND,
-      ASSETS_BASE('checkpoints/ and classifier/'),
-    ],
+    attributes: attributeDocs(SAMPLER_SETTINGS),
     events: [
       { name: 'diffusion-sampled', detail: '{ index, spec, panel, nfe, wallMs, count, seed, source }', when: 'a panel finished sampling' },
       { name: 'diffusion-step', detail: '{ position, max, panels: [{ index, frame, total, timestep }] }', when: 'the scrubber moved (by hand or playing)' },
