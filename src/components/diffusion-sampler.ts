@@ -30,54 +30,29 @@ import type { Lab, LabEvents, LabStatus, ModelSource } from '../lab/lab-api';
 import type { RawAttr } from './base/attributes';
 import { backendLine } from './base/backend-line';
 import { formatDuration } from './base/format';
-import { DrawnCanvases, LabJobRunner, newRunId, readWithClassifier, shownFrame } from './base/lab-job';
+import { DrawnCanvases, LabJobRunner, readWithClassifier, shownFrame } from './base/lab-job';
 import { LabLink } from './base/lab-link';
 import { MODEL_SOURCES, MODEL_SOURCE_NAMES, ModelLine, explainMissingModel } from './base/model-line';
 import { settingProperties } from './base/settings-table';
 import { DiffusionWidget } from './base/widget-base';
 import { gridColumns } from './sampler/grid-columns';
 import { MAX_PANELS, defaultPanels, describePanel, formatPanel, formatPanels, type PanelSpec } from './sampler/panel-spec';
-import { renderPanel, type Panel, type PanelRun, type PanelView } from './sampler/panel-view';
+import { SCRUB_IMAGES, newPanelRun, panelResult, requestSamples, sampledDetail, type PanelResult, type PanelRun, type SampledDetail } from './sampler/panel-job';
+import { renderPanel, type Panel, type PanelView } from './sampler/panel-view';
 import { describeQuality, qualityOf } from './sampler/quality';
 import { ScrubPlayer, scrubMax, scrubText, stepDetail, type SamplerStepDetail } from './sampler/scrubber';
 import { DEFAULT_SAMPLES_PER_PANEL, MAX_SAMPLES_PER_PANEL, SAMPLER_SETTINGS } from './sampler/settings';
-import { StepFrames, frameAt, type Frame } from './sampler/step-frames';
+import { frameAt, type Frame, type StepFrames } from './sampler/step-frames';
 import { samplerStyles } from './sampler/styles';
 import { errorSentence } from './trainer/lab-connection';
 
 export { MODEL_SOURCES };
-export type { SamplerStepDetail };
-/** Images per panel kept for the scrubber (the first ones of the grid). */
-export const SCRUB_IMAGES = 4;
+export type { PanelResult, SampledDetail, SamplerStepDetail };
 const S = SAMPLER_SETTINGS;
-
-export interface SampledDetail {
-  index: number;
-  /** The panel's settings as text (its part of the `panels` attribute). */
-  spec: string;
-  panel: PanelSpec;
-  nfe: number;
-  wallMs: number;
-  count: number;
-  seed: number;
-  source: ModelSource;
-}
 
 export interface SamplerChangeDetail {
   name: string;
   value: string | number;
-}
-
-/** What a panel shows, as the tests and host pages may read it. */
-export interface PanelResult {
-  spec: string;
-  nfe: number;
-  wallMs: number;
-  count: number;
-  seed: number;
-  source: ModelSource;
-  images: Float32Array;
-  xT: Float32Array;
 }
 
 let nextKey = 1;
@@ -130,11 +105,7 @@ export class DiffusionSampler extends DiffusionWidget {
 
   /** Each panel's finished samples and x_T (null for a panel not sampled yet). */
   get results(): Array<PanelResult | null> {
-    return this.panelList.map(({ run }) =>
-      run && run.state === 'done' && run.images && run.xT
-        ? { spec: formatPanel(run.spec), nfe: run.nfe, wallMs: run.wallMs, count: run.count, seed: run.seed, source: run.source, images: run.images, xT: run.xT }
-        : null,
-    );
+    return this.panelList.map(({ run }) => panelResult(run));
   }
 
   override connectedCallback(): void {
@@ -209,41 +180,11 @@ export class DiffusionSampler extends DiffusionWidget {
   /** One panel's run; false when sampling should not go on (stopped or failed). */
   private async sampleInto(lab: Lab, panel: Panel, index: number, signal: AbortSignal): Promise<boolean> {
     const spec = panel.spec;
-    const run: PanelRun = {
-      id: newRunId(),
-      spec,
-      seed: this.seedValue,
-      count: this.countValue,
-      source: this.sourceValue,
-      frames: new StepFrames(Math.min(SCRUB_IMAGES, this.countValue)),
-      state: 'running',
-      images: null,
-      xT: null,
-      nfe: 0,
-      wallMs: 0,
-      error: null,
-      quality: null,
-    };
+    const run = newPanelRun(spec, this.seedValue, this.countValue, this.sourceValue);
     panel.run = run;
     this.note = `Sampling panel ${index + 1}: ${describePanel(spec)}…`;
     this.jobs.frames.request();
-    const outcome = await this.jobs.settle(
-      lab.sample(
-        {
-          sampler: spec.sampler,
-          steps: spec.steps,
-          eta: spec.eta,
-          guidance: spec.guidance,
-          label: spec.label,
-          ...(spec.classifierScale === undefined ? {} : { guidanceKind: 'classifier' as const, classifierScale: spec.classifierScale }),
-          count: run.count,
-          seed: run.seed,
-          source: run.source,
-          recordSteps: true,
-        },
-        { signal, onStep: this.jobs.recorder(run.frames) },
-      ),
-    );
+    const outcome = await this.jobs.settle(requestSamples(lab, run, { signal, onStep: this.jobs.recorder(run.frames) }));
     if (outcome.state === 'stopped') {
       run.state = 'stopped';
       return false;
@@ -262,16 +203,7 @@ export class DiffusionSampler extends DiffusionWidget {
     run.wallMs = result.wallMs;
     run.frames.finish(result.images);
     run.state = 'done';
-    this.emit<SampledDetail>('diffusion-sampled', {
-      index,
-      spec: formatPanel(spec),
-      panel: { ...spec },
-      nfe: result.nfe,
-      wallMs: result.wallMs,
-      count: run.count,
-      seed: run.seed,
-      source: run.source,
-    });
+    this.emit<SampledDetail>('diffusion-sampled', sampledDetail(index, run));
     return true;
   }
 

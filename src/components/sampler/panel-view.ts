@@ -4,10 +4,8 @@
  * element keeps the panels and their runs; this module only renders them and forwards the controls.
  */
 import { html, nothing, type TemplateResult } from 'lit';
-import type { ModelSource } from '../../lab/lab-api';
-import type { StreamedRun } from '../base/lab-job';
 import { formatDuration } from '../base/format';
-import type { QualityReport } from './quality';
+import type { PanelRun } from './panel-job';
 import {
   MAX_CLASSIFIER_SCALE,
   MAX_GUIDANCE,
@@ -24,19 +22,6 @@ import {
   type SamplerName,
 } from './panel-spec';
 import type { Frame } from './step-frames';
-
-/** One sampling run of a panel and what came of it. */
-export interface PanelRun extends StreamedRun {
-  spec: PanelSpec;
-  seed: number;
-  count: number;
-  source: ModelSource;
-  images: Float32Array | null;
-  xT: Float32Array | null;
-  nfe: number;
-  wallMs: number;
-  quality: { state: 'running' | 'done' | 'error'; text: string; report: QualityReport | null } | null;
-}
 
 export interface Panel {
   /** Stable identity of the panel (ids of its headings). */
