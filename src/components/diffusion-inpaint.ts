@@ -30,11 +30,9 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { query, state } from 'lit/decorators.js';
 import type { BackendPreference } from '../backend/names';
-import { Rng } from '../data/rng';
 import type { EditResult, InpaintMethod, Lab, LabStatus, ModelSource } from '../lab/lab-api';
 import type { RawAttr } from './base/attributes';
 import { backendLine } from './base/backend-line';
-import { fallbackDigit } from './base/digit-pad';
 import { formatDuration } from './base/format';
 import { DrawnCanvases, LabJobRunner, readWithClassifier, shownFrame } from './base/lab-job';
 import { LabLink } from './base/lab-link';
@@ -42,7 +40,7 @@ import { MnistDigits } from './base/mnist-digits';
 import { ModelLine } from './base/model-line';
 import { propertyForAttribute, settingProperties } from './base/settings-table';
 import { DiffusionWidget } from './base/widget-base';
-import { PaintEditor, type PaintTarget } from './inpaint/paint-editor';
+import { EditInputs } from './inpaint/edit-inputs';
 import { renderControls, type ControlsView } from './inpaint/controls-view';
 import { renderInput, type InputView } from './inpaint/input-view';
 import { editSummary, editedDetail, newEditRun, requestEdit, type EditRun, type EditedDetail } from './inpaint/edit-job';
@@ -52,7 +50,6 @@ import {
   INPAINT_SETTINGS,
   effectiveJump,
   networkSteps,
-  presetMask,
   sdeditPlan,
   type EditMode,
   type EditSampler,
@@ -96,7 +93,6 @@ export class DiffusionInpaint extends DiffusionWidget {
   declare assetsBase: RawAttr;
 
   @state() private note = '';
-  @state() private drawingDigit = false;
 
   @query('canvas.editor') private editorCanvas?: HTMLCanvasElement;
 
@@ -119,15 +115,18 @@ export class DiffusionInpaint extends DiffusionWidget {
   private assets: string | null = null;
 
   private readonly mnist = new MnistDigits(this);
-  private readonly editor = new PaintEditor(this);
-  private inkReady = false;
-  /** Inpainting starts from the drawing instead of the MNIST digit. */
-  private drawnBase = false;
-  /** The learner has drawn (or loaded a digit) on the ink layer: keep it when switching to drawing. */
-  private inkTouched = false;
-  /** Bumped on every stroke, so the run's key notices edits. */
-  private paintVersion = 0;
-  private appliedPreset: MaskPreset | null = INPAINT_DEFAULTS.mask;
+  /** The digit or drawing a run edits, and the mask: ./inpaint/edit-inputs.ts and its editor. */
+  private readonly inputs = new EditInputs(
+    {
+      requestUpdate: () => this.requestUpdate(),
+      document: () => this.ownerDocument,
+      mode: () => this.modeValue,
+      digit: () => this.digitValue,
+      locked: () => this.jobs.running,
+      strokeEnded: (layer, coverage) => this.emit('diffusion-paint', { layer, coverage }),
+    },
+    this.mnist,
+  );
 
   private run: EditRun | null = null;
   /** Scrubber position (frame), or null to follow the latest frame. */
@@ -135,8 +134,6 @@ export class DiffusionInpaint extends DiffusionWidget {
   private readonly link = new LabLink(this);
   private readonly model = new ModelLine(this, () => this.sourceValue);
   private readonly jobs = new LabJobRunner(this);
-  private pickRng: Rng | null = null;
-  private fallback: Float32Array | null = null;
   private readonly drawn = new DrawnCanvases();
 
   /** The last run's results (null before a run has finished). */
@@ -148,12 +145,12 @@ export class DiffusionInpaint extends DiffusionWidget {
 
   /** The mask being painted now (1 = fill in), a copy. */
   get currentMask(): Float32Array {
-    return Float32Array.from(this.editor.mask.values);
+    return Float32Array.from(this.inputs.editor.mask.values);
   }
 
   /** The image being edited now (the MNIST digit or the drawing), a copy. */
   get currentImage(): Float32Array {
-    return Float32Array.from(this.inputImage());
+    return Float32Array.from(this.inputs.image());
   }
 
   override connectedCallback(): void {
@@ -193,20 +190,12 @@ export class DiffusionInpaint extends DiffusionWidget {
     if (digits && this.digitValue >= digits.count) this.digitValue = 0;
     this.applyAttr('digit-index', S.digitIndex.parse(this.digitIndex, { max: digits ? digits.count - 1 : undefined }), (v) => (this.digitValue = v), `digit ${this.digitValue}`);
     this.applyAttr('mask', S.mask.parse(this.mask), (v) => (this.maskPreset = v), `"${this.maskPreset}"`);
-    if (this.appliedPreset !== this.maskPreset) {
-      this.editor.mask.set(presetMask(this.maskPreset));
-      this.appliedPreset = this.maskPreset;
-      this.paintVersion++;
-    }
+    this.inputs.syncPreset(this.maskPreset);
     this.applyAttr('source', S.source.parse(this.source), (v) => (this.sourceValue = v), `"${this.sourceValue}"`);
     this.applyAttr('backend', S.backend.parse(this.backend), (v) => (this.backendChoice = v), `"${this.backendChoice}"`);
     this.applyAttr('assets-base', S.assetsBase.parse(this.assetsBase), (v) => (this.assets = v), this.assets === null ? 'the default' : `"${this.assets}"`);
     this.mnist.sync(this.assetsBase);
-    if (!this.inkReady) {
-      // A rough "2" to start SDEdit from, so the widget does something sensible before any drawing.
-      this.editor.ink.fromImage(fallbackDigit(this.ownerDocument));
-      this.inkReady = true;
-    }
+    this.inputs.startInk();
     if (!this.hasUpdated && this.isConnected) this.connect();
     this.model.refresh(this.lab);
   }
@@ -224,33 +213,8 @@ export class DiffusionInpaint extends DiffusionWidget {
   }
 
   // ------------------------------------------------------------------------------------------
-  // Inputs
+  // Settings of a run
   // ------------------------------------------------------------------------------------------
-
-  private mnistImage(): Float32Array {
-    const digits = this.mnist.digits;
-    if (digits && this.digitValue < digits.count) return digits.image(this.digitValue);
-    return (this.fallback ??= fallbackDigit(this.ownerDocument));
-  }
-
-  /** What the run edits: inpainting's digit (MNIST or drawn), or SDEdit's drawing. */
-  private inputImage(): Float32Array {
-    if (this.modeValue === 'sdedit' || this.drawnBase) return this.editor.ink.toImage();
-    return this.mnistImage();
-  }
-
-  /** Which layer the editor paints now. */
-  paintTarget(): PaintTarget {
-    return this.modeValue === 'inpaint' && !this.drawingDigit ? 'mask' : 'ink';
-  }
-
-  private digitName(): string {
-    if (this.modeValue === 'sdedit') return 'your drawing';
-    if (this.drawnBase) return 'your drawing';
-    const digits = this.mnist.digits;
-    if (digits) return `MNIST test #${this.digitValue}, a ${digits.label(this.digitValue)}`;
-    return this.mnist.loadingFrom ? 'a drawn “2” while MNIST loads' : 'a drawn “2”';
-  }
 
   private settingsNow(): RunSettings {
     return {
@@ -271,9 +235,9 @@ export class DiffusionInpaint extends DiffusionWidget {
 
   private keyNow(): string {
     const s = this.settingsNow();
-    const input = this.modeValue === 'sdedit' || this.drawnBase ? `ink${this.paintVersion}` : `mnist${this.digitValue}:${this.mnist.digits ? 'loaded' : 'fallback'}`;
+    const { input, mask } = this.inputs.key(s.mode);
     const relevant = s.mode === 'sdedit' ? { ...s, method: null, jumpLength: null, resampleCount: null } : { ...s, strength: null, ...(s.method === 'replacement' ? { jumpLength: null, resampleCount: null } : {}) };
-    return JSON.stringify({ relevant, input, mask: s.mode === 'inpaint' ? this.paintVersion : null });
+    return JSON.stringify({ relevant, input, mask });
   }
 
   // ------------------------------------------------------------------------------------------
@@ -285,8 +249,8 @@ export class DiffusionInpaint extends DiffusionWidget {
     const lab = this.lab;
     if (!lab || this.jobs.running) return;
     const settings = this.settingsNow();
-    const input = Float32Array.from(this.inputImage());
-    const mask = settings.mode === 'inpaint' ? Float32Array.from(this.editor.mask.values) : null;
+    const input = Float32Array.from(this.inputs.image());
+    const mask = settings.mode === 'inpaint' ? Float32Array.from(this.inputs.editor.mask.values) : null;
     if (mask && mask.every((v) => v === 0)) {
       this.note = 'The mask is empty: paint over the part of the digit the model should fill in (or pick a mask).';
       return;
@@ -366,7 +330,7 @@ export class DiffusionInpaint extends DiffusionWidget {
   }
 
   private setMode(mode: EditMode): void {
-    this.drawingDigit = false;
+    this.inputs.drawingDigit = false;
     this.set('mode', mode);
     this.note = mode === 'sdedit' ? 'Draw a rough digit (or start from the MNIST digit), pick a strength, and press Edit.' : 'Paint over the part of the digit the model should fill in, then press Fill in.';
   }
@@ -378,79 +342,32 @@ export class DiffusionInpaint extends DiffusionWidget {
     this.digitIndex = String(next);
     this.digitValue = next;
     this.change('digit-index', next);
-    if (this.modeValue === 'sdedit') {
-      // SDEdit starts from a copy of the real digit, which the learner can then scribble on.
-      this.editor.ink.fromImage(digits.image(next));
-      this.inkTouched = true;
-      this.paintVersion++;
-      this.note = `Starting from MNIST test #${next}; draw on it to change it.`;
-    } else {
-      this.drawnBase = false;
-      this.drawingDigit = false;
-      this.paintVersion++;
-      this.note = '';
-    }
+    this.note = this.inputs.digitChosen(next);
   }
 
   private randomDigit(): void {
     const digits = this.mnist.digits;
     if (!digits) return;
-    this.pickRng ??= new Rng(this.seedValue + 0x5eed);
-    this.setDigit(this.pickRng.int(digits.count));
+    this.setDigit(this.inputs.randomDigit(this.seedValue, digits.count));
   }
 
   private toggleDrawDigit(): void {
-    this.drawingDigit = !this.drawingDigit;
-    if (this.drawingDigit) {
-      if (!this.drawnBase) {
-        // A fresh pad, unless it already holds the learner's own drawing (from SDEdit, say).
-        if (!this.inkTouched) this.editor.ink.clear();
-        this.drawnBase = true;
-        this.paintVersion++;
-      }
-      this.note = 'Draw a digit in white; press “Paint the mask” when done.';
-    } else {
-      this.note = 'Now paint the mask over the part to fill in.';
-    }
+    this.note = this.inputs.toggleDrawDigit();
   }
 
   private clearLayer(): void {
-    if (this.paintTarget() === 'mask') {
-      this.editor.mask.clear();
-      this.note = 'Mask cleared: paint the region to fill in.';
-    } else {
-      this.editor.ink.clear();
-      this.note = 'Drawing cleared.';
-    }
-    this.painted();
+    this.note = this.inputs.clear();
   }
 
   private applyPreset(preset: MaskPreset): void {
     // The attribute names the starting mask; choosing it again resets the painted mask to it.
-    this.appliedPreset = null;
+    this.inputs.resetPreset();
     this.set('mask', preset);
   }
 
   private newSeed(): void {
     const seed = Math.floor(Math.random() * 1_000_000);
     this.set('seed', String(seed));
-  }
-
-  // ------------------------------------------------------------------------------------------
-  // Painting (./inpaint/paint-editor.ts takes the pointer and the keyboard)
-  // ------------------------------------------------------------------------------------------
-
-  get paintLocked(): boolean {
-    return this.jobs.running;
-  }
-
-  /** After a stroke: the inputs changed. */
-  painted(): void {
-    this.paintVersion++;
-    const target = this.paintTarget();
-    if (target === 'ink') this.inkTouched = true;
-    this.emit('diffusion-paint', { layer: target, coverage: this.editor.layer().coverage });
-    this.requestUpdate();
   }
 
   // ------------------------------------------------------------------------------------------
@@ -467,14 +384,7 @@ export class DiffusionInpaint extends DiffusionWidget {
   }
 
   private draw(): void {
-    if (this.editorCanvas) {
-      const key = [this.paintVersion, this.modeValue, this.drawnBase, this.drawingDigit, this.digitValue, this.mnist.digits !== null];
-      const label =
-        this.paintTarget() === 'mask'
-          ? `Mask editor over ${this.digitName()}: ${Math.round(this.editor.mask.coverage * 100)} % of the image is to be filled in (orange).`
-          : `Drawing pad: ${this.digitName()}.`;
-      this.editor.draw(this.editorCanvas, key, this.inputImage(), this.modeValue === 'inpaint', label);
-    }
+    if (this.editorCanvas) this.inputs.draw(this.editorCanvas);
     if (this.run) drawResults(this.renderRoot, this.run, this.shownFrame(this.run), this.drawn);
   }
 
@@ -485,11 +395,11 @@ export class DiffusionInpaint extends DiffusionWidget {
   private inputView(): InputView {
     return {
       mode: this.modeValue,
-      editor: this.editor,
-      digitName: this.digitName(),
+      editor: this.inputs.editor,
+      digitName: this.inputs.name(),
       digit: this.digitValue,
       digitsLoaded: this.mnist.digits !== null,
-      drawingDigit: this.drawingDigit,
+      drawingDigit: this.inputs.drawingDigit,
       maskPreset: this.maskPreset,
       maskInvalid: this.errors.has('mask'),
       busy: this.jobs.running,

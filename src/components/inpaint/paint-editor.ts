@@ -6,7 +6,7 @@
  * widget says which layer the brush paints and when painting is locked, and hears when a stroke
  * ended; the painting rules themselves are in ./pixel-layer.ts.
  */
-import { html, type ReactiveControllerHost, type TemplateResult } from 'lit';
+import { html, type TemplateResult } from 'lit';
 import { drawEditor } from './draw';
 import { PixelLayer, SIDE, cursorCentre, moveCursor, type Point } from './pixel-layer';
 import { INPAINT_DEFAULTS, presetMask } from './settings';
@@ -19,7 +19,8 @@ type BrushSize = keyof typeof BRUSHES;
 export type PaintTarget = 'mask' | 'ink';
 
 /** What the editor needs of the widget. */
-export interface PaintHost extends ReactiveControllerHost {
+export interface PaintHost {
+  requestUpdate(): void;
   /** The layer the brush paints now. */
   paintTarget(): PaintTarget;
   /** No painting while a run is using the inputs. */
