@@ -39,6 +39,7 @@ import { LabLink } from './base/lab-link';
 import { MnistDigits } from './base/mnist-digits';
 import { ModelLine } from './base/model-line';
 import { propertyForAttribute, settingProperties } from './base/settings-table';
+import type { Frame } from './base/step-frames';
 import { DiffusionWidget } from './base/widget-base';
 import { EditInputs } from './inpaint/edit-inputs';
 import { renderControls, type ControlsView } from './inpaint/controls-view';
@@ -58,7 +59,6 @@ import {
   type SdeditPlan,
 } from './inpaint/settings';
 import { inpaintStyles } from './inpaint/styles';
-import type { Frame } from './sampler/step-frames';
 
 const S = INPAINT_SETTINGS;
 

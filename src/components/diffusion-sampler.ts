@@ -34,6 +34,7 @@ import { DrawnCanvases, LabJobRunner, readWithClassifier, shownFrame } from './b
 import { LabLink } from './base/lab-link';
 import { MODEL_SOURCES, MODEL_SOURCE_NAMES, ModelLine, explainMissingModel } from './base/model-line';
 import { settingProperties } from './base/settings-table';
+import { frameAt, type Frame, type StepFrames } from './base/step-frames';
 import { DiffusionWidget } from './base/widget-base';
 import { gridColumns } from './sampler/grid-columns';
 import { MAX_PANELS, defaultPanels, describePanel, formatPanel, formatPanels, type PanelSpec } from './sampler/panel-spec';
@@ -42,7 +43,6 @@ import { renderPanel, type Panel, type PanelView } from './sampler/panel-view';
 import { describeQuality, qualityOf } from './sampler/quality';
 import { ScrubPlayer, scrubMax, scrubText, stepDetail, type SamplerStepDetail } from './sampler/scrubber';
 import { DEFAULT_SAMPLES_PER_PANEL, MAX_SAMPLES_PER_PANEL, SAMPLER_SETTINGS } from './sampler/settings';
-import { frameAt, type Frame, type StepFrames } from './sampler/step-frames';
 import { samplerStyles } from './sampler/styles';
 import { errorSentence } from './trainer/lab-connection';
 

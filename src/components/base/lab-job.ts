@@ -8,7 +8,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { imageGrid, type ImageGridOptions } from '../../charts/image-grid';
 import type { Classification, Lab, SampleStep } from '../../lab/lab-api';
-import type { Frame, StepFrames } from '../sampler/step-frames';
+import type { Frame, StepFrames } from './step-frames';
 import { FrameBatcher } from '../trainer/frame-batcher';
 import { errorSentence, isAbortError } from '../trainer/lab-connection';
 

@@ -7,7 +7,7 @@
 import type { EditResult, InpaintMethod, Lab, ModelSource, SampleStep } from '../../lab/lab-api';
 import { formatDuration } from '../base/format';
 import { newRunId, type StreamedRun } from '../base/lab-job';
-import { StepFrames } from '../sampler/step-frames';
+import { StepFrames } from '../base/step-frames';
 import type { EditMode, EditSampler, RunSettings } from './settings';
 
 /** Results kept per step for the step-by-step view (the first ones). */

@@ -7,7 +7,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { formatDuration } from '../base/format';
 import type { DrawnCanvases } from '../base/lab-job';
-import type { Frame } from '../sampler/step-frames';
+import type { Frame } from '../base/step-frames';
 import { drawMasked } from './draw';
 import { PIXELS } from './pixel-layer';
 import { STEP_IMAGES, type EditRun } from './edit-job';

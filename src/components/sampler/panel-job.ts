@@ -8,7 +8,7 @@ import type { Lab, ModelSource, SampleResult, SampleStep } from '../../lab/lab-a
 import { newRunId, type StreamedRun } from '../base/lab-job';
 import { formatPanel, type PanelSpec } from './panel-spec';
 import type { QualityReport } from './quality';
-import { StepFrames } from './step-frames';
+import { StepFrames } from '../base/step-frames';
 
 /** Images per panel kept for the scrubber (the first ones of the grid). */
 export const SCRUB_IMAGES = 4;

@@ -21,7 +21,7 @@ import {
   type PanelSpec,
   type SamplerName,
 } from './panel-spec';
-import type { Frame } from './step-frames';
+import type { Frame } from '../base/step-frames';
 
 export interface Panel {
   /** Stable identity of the panel (ids of its headings). */

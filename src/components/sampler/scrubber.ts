@@ -4,7 +4,7 @@
  * which moves it smoothly (or, with reduced motion, in a few held jumps).
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { frameAt, type StepFrames } from './step-frames';
+import { frameAt, type StepFrames } from '../base/step-frames';
 
 /** A full play from x_T to x₀ takes about this many frames with motion allowed (4 s at 60 Hz). */
 const PLAY_FRAMES = 240;

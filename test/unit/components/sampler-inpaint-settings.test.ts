@@ -6,7 +6,7 @@ import { INPAINT_SETTINGS, MAX_EDIT_RESULTS, sdeditPlan } from '../../../src/com
 import { parsePanels } from '../../../src/components/sampler/panel-spec';
 import { scrubMax, scrubText, stepDetail } from '../../../src/components/sampler/scrubber';
 import { MAX_SAMPLES_PER_PANEL, SAMPLER_SETTINGS } from '../../../src/components/sampler/settings';
-import { StepFrames } from '../../../src/components/sampler/step-frames';
+import { StepFrames } from '../../../src/components/base/step-frames';
 import { parseAssetsBase, parseBackend } from '../../../src/components/trainer/lab-connection';
 
 const message = (r: { ok: boolean; message?: string }): string => (r.ok ? '' : (r.message ?? ''));
