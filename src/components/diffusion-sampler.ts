@@ -85,7 +85,11 @@ export class DiffusionSampler extends DiffusionWidget {
   private readonly link = new LabLink(this, { 'train-progress': (e) => this.onTrainProgress(e) });
   private readonly model = new ModelLine(this, () => this.sourceValue, explainSamplerModel);
   private readonly jobs = new LabJobRunner(this);
-  private readonly player = new ScrubPlayer(this);
+  private readonly player = new ScrubPlayer(this, {
+    fraction: () => this.fraction,
+    move: (position, max) => this.moveScrubber(position, max),
+    reducedMotion: () => this.prefersReducedMotion(),
+  });
   private lastTrainState = '';
   private lastStepKey = '';
   /** What each canvas shows now, so a frame redraws only what changed. */
@@ -247,11 +251,7 @@ export class DiffusionSampler extends DiffusionWidget {
     return this.panelList.map((p) => p.run?.frames);
   }
 
-  get scrubFraction(): number {
-    return this.fraction;
-  }
-
-  moveScrubber(position: number, max: number): void {
+  private moveScrubber(position: number, max: number): void {
     this.fraction = max > 0 ? Math.max(0, Math.min(1, position / max)) : 1;
     this.requestUpdate();
     this.emitStep();

@@ -52,12 +52,12 @@ export function stepDetail(panels: PanelFrames, fraction: number): SamplerStepDe
   return { position, max, panels: shown };
 }
 
-/** What the player needs of the widget. */
-export interface PlayerHost extends ReactiveControllerHost {
+/** What the player needs of the widget's scrubber. */
+export interface PlayedScrubber {
   /** Share of the way from x_T (0) to the final samples (1). */
-  readonly scrubFraction: number;
-  moveScrubber(position: number, max: number): void;
-  prefersReducedMotion(): boolean;
+  fraction(): number;
+  move(position: number, max: number): void;
+  reducedMotion(): boolean;
 }
 
 /** Plays the scrubber from x_T to the final samples; stops at the end, on pause and when the widget leaves the page. */
@@ -66,7 +66,10 @@ export class ScrubPlayer implements ReactiveController {
   private frame: number | null = null;
   private interval: ReturnType<typeof setInterval> | null = null;
 
-  constructor(private readonly host: PlayerHost) {
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly scrubber: PlayedScrubber,
+  ) {
     host.addController(this);
   }
 
@@ -81,10 +84,10 @@ export class ScrubPlayer implements ReactiveController {
 
   play(max: number): void {
     if (max === 0) return;
-    if (this.host.scrubFraction >= 1) this.host.moveScrubber(0, max);
+    if (this.scrubber.fraction() >= 1) this.scrubber.move(0, max);
     this.playing = true;
     this.host.requestUpdate();
-    if (this.host.prefersReducedMotion()) {
+    if (this.scrubber.reducedMotion()) {
       // No smooth motion: a few coarse jumps, each held long enough to look at.
       const jump = Math.max(1, Math.ceil(max / COARSE_STEPS));
       this.interval = setInterval(() => this.advance(jump, max), COARSE_INTERVAL_MS);
@@ -113,8 +116,8 @@ export class ScrubPlayer implements ReactiveController {
   }
 
   private advance(by: number, max: number): void {
-    const next = Math.min(max, Math.round(this.host.scrubFraction * max) + by);
-    this.host.moveScrubber(next, max);
+    const next = Math.min(max, Math.round(this.scrubber.fraction() * max) + by);
+    this.scrubber.move(next, max);
     if (next >= max) this.stop();
   }
 }
