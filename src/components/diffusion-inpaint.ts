@@ -5,9 +5,9 @@
  *   App. I.2) or RePaint (Lugmayr et al. 2022) with jump length j and resample count r;
  * - sdedit: draw a rough digit, pick a strength, and the model noises it to t₀ and denoises it
  *   (Meng et al. 2022), one result per seed, each read by the reference classifier.
- * The page's lab (a Web Worker) runs the loops of src/diffusion/pipelines/editing.ts; the widget shows the input,
- * what the model was given, the results, the step-by-step denoising, and the measured wall time,
- * live while it runs.
+ * The page's lab (a Web Worker) runs the loops of src/diffusion/pipelines/editing.ts; the widget
+ * shows the input, what the model was given, the results, the step-by-step denoising, and the
+ * measured wall time, live while it runs.
  *
  * Attributes: the table in ./inpaint/settings.ts (mode, method, sampler, steps, jump-length,
  * resample-count, strength, label, guidance, seed, count, digit-index, mask, source, backend,

@@ -206,7 +206,8 @@ export function effectiveJump(jumpLength: number, steps: number): number {
 
 /**
  * Network steps of a run, as the lab counts them: `steps` for replacement; RePaint's repeats on
- * top (Lugmayr et al. 2022; the schedule is src/diffusion/pipelines/editing-schedule.ts, shared with the lab).
+ * top (Lugmayr et al. 2022; the schedule is src/diffusion/pipelines/editing-schedule.ts, shared
+ * with the lab).
  */
 export function networkSteps(method: InpaintMethod, steps: number, jumpLength: number, resampleCount: number): number {
   if (method !== 'repaint' || resampleCount <= 1 || steps < 2) return steps;
