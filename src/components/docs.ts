@@ -8,15 +8,13 @@
  * Pure data: importing it defines no element and loads no tensor library.
  */
 import { BACKEND_PREFERENCES } from '../backend/names';
-import { DEFAULT_PANELS, MAX_GUIDANCE, MAX_PANEL_STEPS, MAX_PANELS } from './sampler/panel-spec';
-// Classifier-guided panels (guide=classifier:s=…).
-import { DEFAULT_CLASSIFIER_SCALE, MAX_CLASSIFIER_SCALE } from './sampler/panel-spec';
-// <diffusion-inpaint>.
-import { INPAINT_DEFAULTS, MASK_PRESETS, MAX_EDIT_GUIDANCE, MAX_EDIT_RESULTS, MAX_EDIT_STEPS, MAX_RESAMPLE } from './inpaint/settings';
+import { DEFAULT_PANELS } from './sampler/panel-spec';
 // Widgets whose attributes come from their settings table.
 import { attributeDocs } from './base/settings-table';
-import { BIAS_SETTINGS, LATENT_SETTINGS } from './latent/latent-settings';
 import { FORWARD_SETTINGS } from './forward/settings';
+import { INPAINT_SETTINGS } from './inpaint/settings';
+import { BIAS_SETTINGS, LATENT_SETTINGS } from './latent/latent-settings';
+import { SAMPLER_SETTINGS } from './sampler/settings';
 import { SCHEDULE_SETTINGS } from './schedule/settings';
 import { SCORE_FIELD_SETTINGS } from './score-field/settings';
 import { VS_GAN_SETTINGS } from './vs-gan/settings';
@@ -142,19 +140,7 @@ export const WIDGET_DOCS: readonly WidgetDoc[] = [
     summary:
       'DDPM, DDIM and guided sampling in panels that all start from the same x_T: scrub or play through x_t and the predicted x̂₀, compare wall time and network evaluations, and ask a reference classifier what it reads in the samples.',
     usesLab: true,
-    attributes: [
-      {
-        name: 'panels',
-        type: `1 … ${MAX_PANELS} panels "sampler:steps[:eta=η][:w=weight][:label=digit][:guide=classifier:s=scale]" separated by ";"; sampler "ddpm" | "ddim", steps 1 … ${MAX_PANEL_STEPS}, η 0 … 1 (ddim), w 0 … ${MAX_GUIDANCE}, label 0 … 9 | "none", guide "cfg" | "classifier", s 0 … ${MAX_CLASSIFIER_SCALE}`,
-        default: DEFAULT_PANELS,
-        description: `The panels. w is the guidance weight in the paper’s convention (Ho & Salimans 2022); diffusers’ guidance_scale is 1 + w. Guidance needs a label. guide=classifier makes a classifier-guided panel instead (Dhariwal & Nichol 2021): the unconditional model steered by a noise-aware classifier’s gradient with scale s (default ${DEFAULT_CLASSIFIER_SCALE}; s implies guide=classifier and excludes w), e.g. "ddim:50:w=2:label=3; ddim:50:guide=classifier:s=2:label=3" compares the two on the same seed.`,
-      },
-      { name: 'seed', type: SEED_TYPE, default: '0', description: 'Seed of x_T, the same for every panel.' },
-      { name: 'count', type: 'whole number 1 … 64', default: '16', description: 'Samples per panel.' },
-      { name: 'source', type: '"shipped" | "trained"', default: 'shipped', description: 'The shipped checkpoint, or the model trained on this page with <diffusion-trainer>.' },
-      BACKEND,
-      ASSETS_BASE('checkpoints/ and classifier/'),
-    ],
+    attributes: attributeDocs(SAMPLER_SETTINGS),
     events: [
       { name: 'diffusion-sampled', detail: '{ index, spec, panel, nfe, wallMs, count, seed, source }', when: 'a panel finished sampling' },
       { name: 'diffusion-step', detail: '{ position, max, panels: [{ index, frame, total, timestep }] }', when: 'the scrubber moved (by hand or playing)' },
@@ -171,24 +157,7 @@ export const WIDGET_DOCS: readonly WidgetDoc[] = [
     summary:
       'Paint a mask over a digit and the model fills it in, by the replacement method or RePaint’s resampling; or draw a rough digit, pick a strength, and SDEdit noises it to t₀ and denoises it. Several results side by side, each read by a reference classifier, the step-by-step denoising, and the measured wall time.',
     usesLab: true,
-    attributes: [
-      { name: 'mode', type: '"inpaint" | "sdedit"', default: INPAINT_DEFAULTS.mode, description: 'Fill in a masked region, or turn a rough drawing into a digit.' },
-      { name: 'method', type: '"replacement" | "repaint"', default: INPAINT_DEFAULTS.method, description: 'Inpainting method: put the kept region back after every step (Song et al. 2021), or also go back up j levels r − 1 times at every j-th level (RePaint, Lugmayr et al. 2022).' },
-      { name: 'sampler', type: '"ddpm" | "ddim"', default: INPAINT_DEFAULTS.sampler, description: 'The sampler of every step.' },
-      { name: 'steps', type: `whole number 1 … ${MAX_EDIT_STEPS}`, default: String(INPAINT_DEFAULTS.steps), description: 'Sampler steps of a full run (diffusers’ num_inference_steps); SDEdit runs the last ⌊steps · strength⌋ of them.' },
-      { name: 'jump-length', type: 'whole number 1 … steps − 1', default: String(INPAINT_DEFAULTS.jumpLength), description: 'RePaint’s jump length j (diffusers’ jump_length).' },
-      { name: 'resample-count', type: `whole number 1 … ${MAX_RESAMPLE}`, default: String(INPAINT_DEFAULTS.resampleCount), description: 'RePaint’s resample count r (diffusers’ jump_n_sample); 1 is the replacement method.' },
-      { name: 'strength', type: 'number 0 … 1', default: String(INPAINT_DEFAULTS.strength), description: 'SDEdit’s strength (diffusers’ img2img strength): 0 returns the drawing, 1 starts from as much noise as sampling.' },
-      { name: 'label', type: 'digit 0 … 9 | "none"', default: 'none', description: 'Class label of every result.' },
-      { name: 'guidance', type: `number 0 … ${MAX_EDIT_GUIDANCE}`, default: String(INPAINT_DEFAULTS.guidance), description: 'Classifier-free guidance weight w (paper convention; diffusers’ guidance_scale is 1 + w). Needs a label.' },
-      { name: 'seed', type: SEED_TYPE, default: String(INPAINT_DEFAULTS.seed), description: 'Result i uses seed + i, so each result can be reproduced alone.' },
-      { name: 'count', type: `whole number 1 … ${MAX_EDIT_RESULTS}`, default: String(INPAINT_DEFAULTS.count), description: 'Results per run, side by side.' },
-      { name: 'digit-index', type: 'whole number 0 … 1999', default: String(INPAINT_DEFAULTS.digitIndex), description: 'The MNIST test digit to start from.' },
-      { name: 'mask', type: quoted(MASK_PRESETS), default: INPAINT_DEFAULTS.mask, description: 'The mask to start from (orange = fill in); the reader paints on top of it.' },
-      { name: 'source', type: '"shipped" | "trained"', default: 'shipped', description: 'The shipped checkpoint, or the model trained on this page with <diffusion-trainer>.' },
-      BACKEND,
-      ASSETS_BASE('mnist/, checkpoints/ and classifier/'),
-    ],
+    attributes: attributeDocs(INPAINT_SETTINGS),
     events: [
       { name: 'diffusion-edited', detail: '{ mode, method, sampler, steps, networkSteps, nfe, wallMs, count, seed, strength, startTimestep, label, guidance, source }', when: 'a run finished' },
       { name: 'diffusion-classified', detail: '{ labels, confidences }', when: 'the reference classifier has read the results' },

@@ -14,6 +14,8 @@ import { SCORE_FIELD_SETTINGS } from './score-field/settings';
 import { VS_GAN_SETTINGS } from './vs-gan/settings';
 import { TRAINER_SETTINGS } from './trainer/trainer-settings';
 import { BIAS_SETTINGS, LATENT_SETTINGS } from './latent/latent-settings';
+import { SAMPLER_SETTINGS } from './sampler/settings';
+import { INPAINT_SETTINGS } from './inpaint/settings';
 
 const SETTINGS_BY_TAG: ReadonlyMap<string, SettingsTable> = new Map<string, SettingsTable>([
   ['diffusion-forward', FORWARD_SETTINGS],
@@ -23,6 +25,8 @@ const SETTINGS_BY_TAG: ReadonlyMap<string, SettingsTable> = new Map<string, Sett
   ['diffusion-trainer', TRAINER_SETTINGS],
   ['diffusion-latent', LATENT_SETTINGS],
   ['diffusion-bias', BIAS_SETTINGS],
+  ['diffusion-sampler', SAMPLER_SETTINGS],
+  ['diffusion-inpaint', INPAINT_SETTINGS],
 ]);
 
 /** The tags whose settings are known here. */

@@ -7,7 +7,7 @@
  * - linspace: n evenly spaced values on [0, T − 1], rounded.
  * Timesteps are returned as an Int32Array in descending (sampling) order.
  */
-import type { TimestepSpacing } from './config';
+import { DEFAULT_DDIM_CONFIG, TIMESTEP_SPACINGS, type TimestepSpacing } from './config';
 import { DiffusionConfigError } from './errors';
 import { linspace } from './schedules';
 
@@ -93,4 +93,27 @@ export function validateCustomTimesteps(timesteps: unknown, numTrainTimesteps: n
     }
   });
   return Int32Array.from(values as number[]);
+}
+
+/** What decides which timesteps a sampler visits: T, the spacing and the offset. */
+export interface TimestepSettings {
+  numTrainTimesteps: number;
+  timestepSpacing: TimestepSpacing;
+  stepsOffset: number;
+}
+
+/**
+ * The timestep settings of a model's scheduler config (a checkpoint's, say, in this library's
+ * camelCase names); each one it lacks, or holds in a form no scheduler accepts, takes diffusers'
+ * default (DEFAULT_DDIM_CONFIG; DDPM's are the same), so a widget can show a run's timesteps
+ * before the lab has said which model it uses.
+ */
+export function timestepSettingsOf(config: Readonly<Record<string, unknown>> = {}): TimestepSettings {
+  const d = DEFAULT_DDIM_CONFIG;
+  const { numTrainTimesteps: T, timestepSpacing: spacing, stepsOffset: offset } = config;
+  return {
+    numTrainTimesteps: typeof T === 'number' ? T : d.numTrainTimesteps,
+    timestepSpacing: (TIMESTEP_SPACINGS as readonly unknown[]).includes(spacing) ? (spacing as TimestepSpacing) : d.timestepSpacing,
+    stepsOffset: typeof offset === 'number' ? offset : d.stepsOffset,
+  };
 }

@@ -28,3 +28,9 @@ const SUBSCRIPT_DIGITS = '₀₁₂₃₄₅₆₇₈₉';
 export function subscript(symbol: string, n: number): string {
   return `${symbol}${String(n).replace(/\d/g, (d) => SUBSCRIPT_DIGITS[Number(d)])}`;
 }
+
+/** A wall time: "840 ms", "2.35 s", "12.4 s" ('–' when unknown). */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms)) return '–';
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+}

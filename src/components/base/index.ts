@@ -28,7 +28,9 @@ export {
 } from './schedule-attributes';
 export { DEFAULT_ASSETS_BASE, loadMnistShared, mnistFolderUrl } from './mnist-cache';
 export { DigitPad, canvasToUnit, fallbackDigit } from './digit-pad';
-export { formatNumber, formatStat, subscript } from './format';
+export { formatDuration, formatNumber, formatStat, subscript } from './format';
+export { DrawnCanvases, LabJobRunner, newRunId, readWithClassifier, shownFrame, type JobOutcome, type RunState, type StreamedRun } from './lab-job';
 export { LabLink, type LabListeners } from './lab-link';
 export { MODEL_SOURCES, MODEL_SOURCE_NAMES, ModelLine, describeModel, explainMissingModel } from './model-line';
 export * from './shared-styles';
+export { StepFrames, frameAt, quantize, type Frame, type RecordedStep } from './step-frames';

@@ -9,7 +9,7 @@ import { formatCount } from '../trainer/format-time';
 import { errorSentence } from '../trainer/lab-connection';
 import type { DiffusionWidget } from './widget-base';
 
-export const MODEL_SOURCES = ['shipped', 'trained'] as const satisfies readonly ModelSource[];
+export { MODEL_SOURCES } from './settings-table';
 
 /** How the model choices read in a widget's select and its "looking for …" line. */
 export const MODEL_SOURCE_NAMES: Readonly<Record<ModelSource, string>> = Object.freeze({

@@ -25,6 +25,7 @@ import {
 } from './attributes';
 import { BACKEND_PREFERENCES, type BackendPreference } from '../../backend/names';
 import { MAX_SEED } from '../../data/rng';
+import type { ModelSource } from '../../lab/lab-api';
 
 /** Limits a widget may tighten at parse time when they depend on another setting (t ≤ T − 1). */
 export interface SettingBounds<T> {
@@ -202,6 +203,18 @@ export function labAssetsBaseSetting(holds: string): Setting<string | null> {
     defaultText: '/assets/',
     doc: `Folder that holds ${holds}, relative to the page. Cannot be set from a link.`,
     parse: parseLabAssetsBase,
+  });
+}
+
+/** The models a lab widget can sample from: the shipped checkpoint or the one trained on the page. */
+export const MODEL_SOURCES = ['shipped', 'trained'] as const satisfies readonly ModelSource[];
+
+/** `source` of the widgets that sample the page's model; `hints` answer the names people try instead. */
+export function modelSourceSetting(hints: Readonly<Record<string, string>>): Setting<ModelSource> {
+  return enumSetting<ModelSource>('source', MODEL_SOURCES, {
+    default: 'shipped',
+    hints,
+    doc: 'The shipped checkpoint, or the model trained on this page with <diffusion-trainer>.',
   });
 }
 

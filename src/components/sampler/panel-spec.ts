@@ -271,6 +271,23 @@ export function describePanel(p: PanelSpec): string {
   return parts.join(' · ');
 }
 
-export function samePanel(a: PanelSpec, b: PanelSpec): boolean {
-  return formatPanel(a) === formatPanel(b);
+/** The panels of the default attribute, parsed. */
+export function defaultPanels(): PanelSpec[] {
+  const parsed = parsePanels(DEFAULT_PANELS);
+  if (!parsed.ok) throw new Error(parsed.message);
+  return parsed.value;
+}
+
+/** A panel with another label; without a label there is nothing to guide towards. */
+export function withLabel(spec: PanelSpec, label: number | null): PanelSpec {
+  if (label !== null) return { ...spec, label };
+  const { classifierScale: _dropped, ...rest } = spec;
+  return { ...rest, label, guidance: 0 };
+}
+
+/** A panel switched to classifier-free guidance (keeps w) or to classifier guidance (w = 0, s = 1). */
+export function withGuide(spec: PanelSpec, guide: GuideKind): PanelSpec {
+  const { classifierScale, ...rest } = spec;
+  if (guide === 'cfg') return rest;
+  return { ...rest, guidance: 0, classifierScale: classifierScale ?? DEFAULT_CLASSIFIER_SCALE };
 }

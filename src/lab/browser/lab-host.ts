@@ -53,7 +53,7 @@ import { replicaSourceFor, type ReplicaSource } from './training-workers';
 export const SHIPPED_CHECKPOINT_DIR = 'checkpoints/mnist-small/';
 export const CLASSIFIER_DIR = 'classifier/';
 /** Most images one sample request may ask for (memory of a phone's GPU). */
-export const MAX_SAMPLE_COUNT = 400;
+export const MAX_SAMPLES_PER_REQUEST = 400;
 
 /** Where the host's events go (to the page). */
 export type HostEvents = (message: EventMessage) => void;
@@ -246,8 +246,8 @@ export class LabHost implements LabHostMethods {
     await this.started();
     const { sampler, steps, count, seed } = request;
     if (sampler !== 'ddpm' && sampler !== 'ddim') throw new RangeError(`sampler must be "ddpm" or "ddim", got ${JSON.stringify(sampler)}`);
-    if (!Number.isInteger(count) || count < 1 || count > MAX_SAMPLE_COUNT) {
-      throw new RangeError(`count must be an integer from 1 to ${MAX_SAMPLE_COUNT}, got ${JSON.stringify(count)}`);
+    if (!Number.isInteger(count) || count < 1 || count > MAX_SAMPLES_PER_REQUEST) {
+      throw new RangeError(`count must be an integer from 1 to ${MAX_SAMPLES_PER_REQUEST}, got ${JSON.stringify(count)}`);
     }
     if (!Number.isInteger(seed)) throw new RangeError(`seed must be an integer, got ${JSON.stringify(seed)}`);
     const labels = expandLabels(request.label, count);

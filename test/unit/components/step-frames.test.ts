@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StepFrames, frameAt, quantize } from '../../../src/components/sampler/step-frames';
+import { StepFrames, frameAt, quantize } from '../../../src/components/base/step-frames';
 import { toGrey } from '../../../src/charts/image-grid';
 
 const PIXELS = 4;
