@@ -231,6 +231,15 @@ describe('<diffusion-sampler>', () => {
       expect((await errorMessages(page)).sampling).toMatch(/no noise-aware classifier at/i);
       return;
     }
+    // The noise-aware classifier was trained on the shipped model's schedule (linear). The model
+    // trained on this page follows the live recipe (cosine), so its classifier-guided panel
+    // explains why it cannot run, and the comparison runs on the shipped model.
+    await sampler(page, '.panel:nth-child(2) button.sample').click();
+    await page.waitForFunction(() => !!document.querySelector('diffusion-sampler')!.shadowRoot!.querySelector('.error-message[data-attribute="sampling"]'));
+    expect((await errorMessages(page)).sampling).toMatch(/^Panel 2 could not sample: The noise-aware classifier was trained on another noise schedule/);
+    if (!SHIPPED) return;
+    await sampler(page, 'select.source').selectOption('shipped');
+    await page.waitForFunction(() => /shipped/.test(document.querySelector('diffusion-sampler')!.shadowRoot!.querySelector('.model-line')?.textContent ?? ''));
     await sampleAll(page, 2);
     const sampled = (await events(page, 'diffusion-sampled')).slice(-2);
     expect(sampled.map((e) => [e.detail.spec, e.detail.nfe])).toEqual([
