@@ -5,7 +5,7 @@
  * training, and saves or loads checkpoints (downloaded files or this browser's IndexedDB).
  *
  * Attributes: the table in ./trainer/trainer-settings.ts (preset, batch-size, learning-rate,
- * steps, label-dropout, seed, sample-every, backend, assets-base). All are reflected; a bad value
+ * steps, label-dropout, seed, sample-every, backend, workers, assets-base). All are reflected; a bad value
  * shows a message inside the widget and the last good value stays in use. One lab serves every
  * widget on a page, so `backend` only counts for the widget that starts it.
  *
@@ -67,6 +67,7 @@ export class DiffusionTrainer extends DiffusionWidget {
   declare seed: RawAttr;
   declare sampleEvery: RawAttr;
   declare backend: RawAttr;
+  declare workers: RawAttr;
   declare assetsBase: RawAttr;
 
   @state() private busy: Busy = null;
@@ -81,6 +82,7 @@ export class DiffusionTrainer extends DiffusionWidget {
   // The last good settings.
   private values: TrainerValues = { ...TRAINER_DEFAULTS };
   private backendChoice: BackendPreference = 'auto';
+  private workersChoice: number | 'auto' = 'auto';
   private assets: string | null = null;
 
   // The run, as the lab reports it; drawn at most once per animation frame.
@@ -151,6 +153,7 @@ export class DiffusionTrainer extends DiffusionWidget {
     this.applyAttr('seed', S.seed.parse(this.seed), (x) => (next.seed = x), String(v.seed));
     this.applyAttr('sample-every', S.sampleEvery.parse(this.sampleEvery), (x) => (next.sampleEvery = x), String(v.sampleEvery));
     this.applyAttr('backend', S.backend.parse(this.backend), (x) => (this.backendChoice = x), `"${this.backendChoice}"`);
+    this.applyAttr('workers', S.workers.parse(this.workers), (x) => (this.workersChoice = x), `"${this.workersChoice}"`);
     this.applyAttr('assets-base', S.assetsBase.parse(this.assetsBase), (x) => (this.assets = x), this.assets === null ? 'the default' : `"${this.assets}"`);
     this.values = next;
     this.checkPresetConflict();
@@ -176,7 +179,7 @@ export class DiffusionTrainer extends DiffusionWidget {
   }
 
   private connect(): void {
-    const lab = this.link.connect(this.backendChoice, this.assets);
+    const lab = this.link.connect(this.backendChoice, this.assets, this.workersChoice);
     lab?.trainProgress().then(
       (p) => {
         // A run this page already has (started by another widget, or before this one was added).

@@ -47,11 +47,11 @@ export class LabLink implements ReactiveController {
    * when this call connected, null when already connected or when the lab could not start (the
    * widget's banner then says why, under "lab").
    */
-  connect(backend: BackendPreference, assetsBase: string | null): Lab | null {
+  connect(backend: BackendPreference, assetsBase: string | null, workers: number | 'auto' = 'auto'): Lab | null {
     if (this.current) return null;
     let lab: Lab;
     try {
-      lab = connectLab(backend, assetsBase);
+      lab = connectLab(backend, assetsBase, workers);
     } catch (error) {
       this.host.showError('lab', `The lab could not start: ${errorSentence(error)}`);
       return null;

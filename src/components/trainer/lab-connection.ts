@@ -28,9 +28,9 @@ export const parseAssetsBase = parseLabAssetsBase;
  * widget) already started whatever its settings; explicit settings are handed on, and the lab
  * keeps the first caller's (with a console warning when they differ).
  */
-export function connectLab(backend: BackendPreference, assetsBase: string | null): Lab {
-  if (backend === 'auto' && assetsBase === null) return getLab();
-  return getLab({ backend, ...(assetsBase === null ? {} : { assetsBase }) });
+export function connectLab(backend: BackendPreference, assetsBase: string | null, workers: number | 'auto' = 'auto'): Lab {
+  if (backend === 'auto' && assetsBase === null && workers === 'auto') return getLab();
+  return getLab({ backend, ...(assetsBase === null ? {} : { assetsBase }), ...(workers === 'auto' ? {} : { workers }) });
 }
 
 /** The assets folder as an absolute URL (ending in '/'): the attribute's, or the site's. */

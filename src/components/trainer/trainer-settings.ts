@@ -7,7 +7,8 @@
 import type { TrainSettings } from '../../lab/lab-api';
 import { MAX_BATCH, TRAIN_PRESETS } from '../../lab/browser/train-settings';
 import { LIVE_RECIPE } from '../../training/live-recipe';
-import { backendSetting, defaultOf, enumSetting, floatSetting, intSetting, labAssetsBaseSetting, seedSetting } from '../base/settings-table';
+import { MAX_PAGE_WORKERS } from '../../lab/browser/training-workers';
+import { backendSetting, customSetting, defaultOf, enumSetting, floatSetting, intSetting, labAssetsBaseSetting, seedSetting } from '../base/settings-table';
 
 export type TrainPreset = (typeof TRAIN_PRESETS)[number];
 export { MAX_BATCH, TRAIN_PRESETS };
@@ -61,6 +62,20 @@ export const TRAINER_SETTINGS = {
     doc: 'Steps between preview grids (digits 0–9, 20 DDIM steps, guidance w = 2); 0 turns them off.',
   }),
   backend: backendSetting(),
+  /** Data-parallel training (src/training/data-parallel.ts): "auto", or a fixed count for a reproducible run. */
+  workers: customSetting<number | 'auto'>('workers', {
+    default: 'auto',
+    type: `"auto" | whole number 1 … ${MAX_PAGE_WORKERS}`,
+    doc: 'Workers that share each batch: "auto" is one per core (at most 4, fewer on a device with little memory); a fixed count gives a reproducible run. Like backend, it counts for the widget that starts the lab.',
+    parse: (raw, bounds = {}) => {
+      const text = raw === null || raw === undefined ? '' : String(raw).trim();
+      if (text === '') return { ok: true, value: bounds.default ?? 'auto' };
+      if (text === 'auto') return { ok: true, value: 'auto' };
+      const n = Number(text);
+      if (/^\d+$/.test(text) && n >= 1 && n <= MAX_PAGE_WORKERS) return { ok: true, value: n };
+      return { ok: false, message: `workers="${text}" is not valid: use "auto" or a whole number from 1 to ${MAX_PAGE_WORKERS}.` };
+    },
+  }),
   assetsBase: labAssetsBaseSetting('mnist/ and checkpoints/'),
 } as const;
 

@@ -36,6 +36,11 @@ describe('trainer settings', () => {
     expect(message(labelDropout.parse('1.5'))).toContain('at least 0 and at most 1');
     expect(message(sampleEvery.parse('-1'))).toContain('a whole number from 0 to 20000');
     expect(learningRate.parse('1e-3')).toEqual({ ok: true, value: 0.001 });
+    // workers: "auto" (the default) or a fixed count, for a reproducible run.
+    expect(TRAINER_SETTINGS.workers.parse(null)).toEqual({ ok: true, value: 'auto' });
+    expect(TRAINER_SETTINGS.workers.parse('2')).toEqual({ ok: true, value: 2 });
+    expect(message(TRAINER_SETTINGS.workers.parse('0'))).toBe('workers="0" is not valid: use "auto" or a whole number from 1 to 16.');
+    expect(message(TRAINER_SETTINGS.workers.parse('two'))).toContain('use "auto" or a whole number');
   });
 });
 
