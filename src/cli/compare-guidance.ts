@@ -23,6 +23,7 @@ import { classifierOutputs } from '../classifier/train';
 import { checkSameSchedule, noisyClassifierFromCheckpoint } from '../classifier/noisy-checkpoint';
 import { meanPairwiseDistance } from '../eval/diversity';
 import { ProgressBar } from './progress';
+import { MAX_SEED } from '../data/rng';
 
 export const COMPARE_USAGE = `Usage: npx tsx src/cli/compare-guidance.ts [options]
   --checkpoint DIR        U-Net checkpoint (default assets/checkpoints/mnist-small)
@@ -101,7 +102,7 @@ export function parseCompareArgs(argv: string[]): CompareArgs {
     n: intInRange('n', values.n, 100, 2, 10000),
     cfg: list('cfg', values.cfg ?? '0,1,2,4', 100),
     scales: list('scales', values.scales ?? '0,1,2,5,10', 100),
-    seed: intInRange('seed', values.seed, 0, 0, 2 ** 32 - 1),
+    seed: intInRange('seed', values.seed, 0, 0, MAX_SEED),
     batch: intInRange('batch', values.batch, 50, 1, 1000),
     out: values.out ?? null,
     backend: values.backend ?? 'auto',

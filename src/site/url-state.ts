@@ -22,6 +22,7 @@
  * which shows its own message for a bad one, as for any attribute.
  */
 import { settingAttributes } from '../components/settings-registry';
+import { MAX_SEED } from '../data/rng';
 
 export const WIDGET_TAG_PREFIX = 'diffusion-';
 /** Query keys with a meaning of their own (the rest are `<id>.<attribute>`). */
@@ -109,8 +110,8 @@ export function parseUrlState(search: string): UrlState {
     const seedText = params.get('seed');
     let seed: string | null = null;
     if (seedText !== null) {
-      if (/^\d{1,10}$/.test(seedText) && Number(seedText) <= 2 ** 32 - 1) seed = String(Number(seedText));
-      else ignored.push(`seed: "${seedText}" is not a whole number from 0 to 4294967295`);
+      if (/^\d{1,10}$/.test(seedText) && Number(seedText) <= MAX_SEED) seed = String(Number(seedText));
+      else ignored.push(`seed: "${seedText}" is not a whole number from 0 to ${MAX_SEED}`);
     }
     const hide: string[] = [];
     for (const name of (params.get('hide') ?? '').split(',').map((part) => part.trim()).filter(Boolean)) {

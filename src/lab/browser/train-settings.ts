@@ -4,6 +4,7 @@
  */
 import type { TrainSettings } from '../lab-api';
 import { LIVE_RECIPE } from '../../training/live-recipe';
+import { MAX_SEED } from '../../data/rng';
 
 /** The U-Nets a page trains: the live recipe's preset first (the default), then tiny and small. */
 export const TRAIN_PRESETS = ['live', 'tiny', 'small'] as const;
@@ -43,7 +44,7 @@ export function checkTrainSettings(s: TrainSettings): TrainSettings {
   if (typeof s.learningRate !== 'number' || !(s.learningRate > 0 && s.learningRate < 1)) fail('learningRate', s.learningRate, 'a number in (0, 1)');
   integer(s, 'steps', 1, 10_000_000);
   if (typeof s.labelDropout !== 'number' || !(s.labelDropout >= 0 && s.labelDropout <= 1)) fail('labelDropout', s.labelDropout, 'a number in [0, 1]');
-  integer(s, 'seed', 0, 2 ** 32 - 1);
+  integer(s, 'seed', 0, MAX_SEED);
   integer(s, 'sampleEvery', 0, 10_000_000);
   integer(s, 'sampleCount', 1, MAX_GRID_SAMPLES);
   return { ...s };
