@@ -14,9 +14,21 @@ import { loadWidgets, type WidgetLoadReport } from './widget-loader';
 
 const lessonId = document.body.dataset.lessonId ?? '';
 
+/** The attributes of each widget on this page, written into the page when it was built. */
+function pageWidgetSettings(): (tag: string) => readonly string[] | undefined {
+  const text = document.getElementById('widget-settings')?.textContent;
+  let settings: Record<string, string[]> = {};
+  try {
+    settings = text ? (JSON.parse(text) as Record<string, string[]>) : {};
+  } catch {
+    console.warn('The page\'s widget settings list could not be read; link settings are not checked against it.');
+  }
+  return (tag) => (Array.isArray(settings[tag]) ? settings[tag] : undefined);
+}
+
 function setUpUrlState(): { state: UrlState; tracker: WidgetChangeTracker } {
   const state = parseUrlState(location.search);
-  const { ignored } = applyUrlState(state, document);
+  const { ignored } = applyUrlState(state, document, pageWidgetSettings());
   for (const reason of ignored) console.warn(`Link setting ignored: ${reason}`);
   applyHiddenParts(document);
   const tracker = trackWidgetChanges(document, window);

@@ -17,11 +17,11 @@
  * A link must not be able to do more than a learner could with the controls: only custom-element
  * widgets (`diffusion-*`) are touched, and never their event handlers, styling, identity or any
  * attribute that names a URL to load from. On a widget with a settings table
- * (src/components/settings-registry.ts) a link sets only that widget's settings, plus the page's
+ * (src/components/settings-registry.ts; a lesson page receives each widget's attribute names in
+ * the page itself, so its first load carries no table) a link sets only that widget's settings, plus the page's
  * own `hide-parts`; anything else is ignored with a reason. The values are checked by the widget,
  * which shows its own message for a bad one, as for any attribute.
  */
-import { settingAttributes } from '../components/settings-registry';
 import { MAX_SEED } from '../data/rng';
 
 export const WIDGET_TAG_PREFIX = 'diffusion-';
@@ -175,7 +175,11 @@ export interface AppliedState {
  * Writes the URL's settings onto the page's widgets. Call it before the widget modules load, so
  * each widget renders once, already in the linked state.
  */
-export function applyUrlState(state: UrlState, doc: Document = document): AppliedState {
+export function applyUrlState(
+  state: UrlState,
+  doc: Document = document,
+  settingAttributes: (tag: string) => readonly string[] | undefined = () => undefined,
+): AppliedState {
   const applied: string[] = [];
   const ignored = [...state.ignored];
   const widgets = widgetElements(doc);

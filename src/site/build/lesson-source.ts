@@ -11,6 +11,7 @@ import { shippedCheckpointValues } from './checkpoint-values';
 import { latentCheckpointValues } from '../../latent/latent-values';
 import { lessonValues, substituteValues } from './lesson-values';
 import { liveRunValues } from './live-run-values';
+import { settingAttributes } from '../../components/settings-registry';
 import { renderLessonMarkdown, type RenderedLesson } from './markdown';
 import { renderLessonPage, type LessonLink } from './lesson-template';
 
@@ -157,7 +158,13 @@ export function buildLessonPage(site: LessonSite, id: string): string | null {
   // The next lesson in the catalogue may not be written yet: name it without a link.
   const nextInCatalogue = catalogue.find((lesson) => lesson.number === source.meta.number + 1);
   const nextSource = sources[index + 1];
+  const widgetSettings: Record<string, string[]> = {};
+  for (const tag of new Set(rendered.widgets.map((w) => w.tag))) {
+    const attributes = settingAttributes(tag);
+    if (attributes) widgetSettings[tag] = attributes;
+  }
   return renderLessonPage({
+    widgetSettings,
     meta: source.meta,
     totalLessons: catalogue.length,
     rendered,

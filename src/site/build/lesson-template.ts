@@ -20,6 +20,18 @@ export interface LessonPageInput {
   next: LessonLink | null;
   /** The next lesson in the course when it is not written yet (shown without a link). */
   comingNext: LessonLink | null;
+  /**
+   * The attributes each widget tag on the page takes (from the widgets' settings tables), so the
+   * page's script can check a link's settings without loading the tables (see url-state.ts).
+   */
+  widgetSettings?: Readonly<Record<string, readonly string[]>>;
+}
+
+/** Inert JSON in the page (never executed, so it passes a strict script-src). `<` is escaped. */
+function widgetSettingsScript(settings: LessonPageInput['widgetSettings']): string {
+  if (!settings || Object.keys(settings).length === 0) return '';
+  const json = JSON.stringify(settings).replace(/</g, '\\u003c');
+  return `<script type="application/json" id="widget-settings">${json}</script>`;
 }
 
 /** The page's URL relative to another lesson page (both live in lessons/). */
@@ -118,6 +130,7 @@ export function renderLessonPage(input: LessonPageInput): string {
         <article class="lesson-body">
 ${rendered.html}
         </article>
+        ${widgetSettingsScript(input.widgetSettings)}
 
         <section class="lesson-end" aria-label="End of lesson">
           <p class="lesson-end__complete">

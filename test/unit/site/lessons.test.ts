@@ -1,3 +1,4 @@
+import { settingAttributes } from '../../../src/components/settings-registry';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -82,5 +83,18 @@ describe('lesson source checks', () => {
     expect(() => checkAgainstCatalogue(retitled)).toThrow(/differs from the catalogue/);
     const coming = lessons.map((lesson) => (lesson.id === 'forward-process' ? { ...lesson, status: 'coming' as const } : lesson));
     expect(() => checkAgainstCatalogue(parseLessonSource('02-forward-process.md', text(good)), coming)).toThrow(/still marks/);
+  });
+});
+
+describe('the widget settings a lesson page carries', () => {
+  it('lists the attributes of each widget on the page, from its settings table, as inert JSON', () => {
+    const sources = readLessonSources(site);
+    const first = sources.find((source) => source.meta.widgets.includes('diffusion-forward'))!;
+    const html = buildLessonPage(site, first.meta.id)!;
+    const match = /<script type="application\/json" id="widget-settings">([^<]*)<\/script>/.exec(html);
+    expect(match).not.toBeNull();
+    const settings = JSON.parse(match![1]) as Record<string, string[]>;
+    expect(settings['diffusion-forward']).toEqual(settingAttributes('diffusion-forward'));
+    expect(Object.keys(settings).every((tag) => first.meta.widgets.includes(tag))).toBe(true);
   });
 });

@@ -1,3 +1,4 @@
+import { settingAttributes } from '../../../src/components/settings-registry';
 import { describe, expect, it } from 'vitest';
 import {
   applyUrlState,
@@ -113,7 +114,7 @@ describe('URL state', () => {
       '?forward.t=600&forward.colour=red&forward.schedules=linear&schedule.schedules=linear&schedule.mode=iterative' +
         '&schedule.hide-parts=images&forward.t2=1&other.anything=1&missing.t=3',
     );
-    const { applied, ignored } = applyUrlState(state, doc);
+    const { applied, ignored } = applyUrlState(state, doc, settingAttributes);
     expect(applied).toEqual(['forward.t', 'schedule.schedules', 'schedule.hide-parts', 'other.anything']);
     expect(attributes('forward')).toEqual({ t: '600' });
     expect(attributes('schedule')).toEqual({ schedules: 'linear', 'hide-parts': 'images' });
@@ -129,7 +130,7 @@ describe('URL state', () => {
 
   it('leaves a bad value of a real setting to the widget, which shows its own message', () => {
     const { doc, attributes } = fakePage([{ id: 'forward', tag: 'diffusion-forward' }]);
-    const { applied, ignored } = applyUrlState(parseUrlState('?forward.t=-5&forward.mode=steps'), doc);
+    const { applied, ignored } = applyUrlState(parseUrlState('?forward.t=-5&forward.mode=steps'), doc, settingAttributes);
     expect(applied).toEqual(['forward.t', 'forward.mode']);
     expect(ignored).toEqual([]);
     expect(attributes('forward')).toEqual({ t: '-5', mode: 'steps' });
