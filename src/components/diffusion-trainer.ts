@@ -409,8 +409,8 @@ export class DiffusionTrainer extends DiffusionWidget {
     return html`
       <h2 part="title">Train a diffusion model</h2>
       <p class="intro">
-        The U-Net learns to predict the noise ε that was added to MNIST digits (Ho et al. 2020, Algorithm 1). Watch
-        the loss fall and the samples turn from noise into digits.
+        The U-Net learns to undo the noise added to MNIST digits (Ho et al. 2020, Algorithm 1), predicting
+        v = √ᾱ·ε − √(1−ᾱ)·x₀ (Salimans &amp; Ho 2022). Watch the loss fall and the samples turn from noise into digits.
       </p>
       ${this.renderErrors()}
       ${settingsControls(v, { busy, invalid: (name) => this.invalid(name) }, (name, raw) => this.setSetting(name, raw))}

@@ -26,7 +26,7 @@ export function slowDeviceAdvice(facts: DeviceFacts): string | null {
   const what = phone ? 'a phone-sized screen' : `${facts.cores} processor core${facts.cores === 1 ? '' : 's'}`;
   return (
     `This device trains slowly (${what}, no graphics-card backend: the lab runs on ${facts.backend}). ` +
-    'Watching a few hundred steps of the tiny preset still shows the loss fall and digits appear; ' +
-    'for good samples, load the shipped model, which was trained ahead of time.'
+    'A few hundred steps of the live preset still show the loss fall and digits appear; ' +
+    'for the best samples, load the shipped model, which was trained ahead of time.'
   );
 }

@@ -68,7 +68,7 @@ function drawLossChart(svg: SVGSVGElement, history: LossHistory, totalSteps: num
       { name: 'smoothed', values: smoothed, color: 'var(--_series-2)', dash: '' },
     ],
     x: { label: 'training step', symbol: 'step', start, domain: [Math.min(start, 1), Math.max(totalSteps, start + 1)] },
-    y: { label: 'MSE of ε (log scale)', scale: 'log' },
+    y: { label: 'MSE (log scale)', scale: 'log' },
     title: 'Training loss',
     description: describeLoss(history),
     legend: true,
