@@ -4,7 +4,7 @@
  * Pure imports only (no tensors), so light widgets can use it.
  */
 import { BETA_SCHEDULES, DEFAULT_SCHEDULE_SETTINGS, type BetaSchedule } from '../../diffusion/config';
-import { parseEnumAttr, parseFloatAttr, parseIntAttr, type ParseResult, type RawAttr } from './attributes';
+import type { ParseResult, RawAttr } from './attributes';
 import { enumSetting, floatSetting, intSetting, type Setting } from './settings-table';
 
 /** Upper limit the widgets accept for T (the curves and the step-by-step chain stay quick). */
@@ -20,18 +20,18 @@ export const BETA_SCHEDULE_HINTS: Readonly<Record<string, string>> = Object.free
   quadratic: 'diffusers calls the schedule that is linear in √β "scaled_linear"',
 });
 
+// The parsers below are the shared rows' own, so each limit and message is written once.
 export function parseNumTrainTimesteps(raw: RawAttr, fallback = DEFAULT_SCHEDULE_SETTINGS.numTrainTimesteps): ParseResult<number> {
-  return parseIntAttr('num-train-timesteps', raw, { min: 1, max: MAX_TRAIN_TIMESTEPS, default: fallback });
+  return numTrainTimestepsSetting('').parse(raw, { default: fallback });
 }
 
 export function parseBetaSchedule(raw: RawAttr, fallback: BetaSchedule = DEFAULT_SCHEDULE_SETTINGS.betaSchedule): ParseResult<BetaSchedule> {
-  return parseEnumAttr('beta-schedule', raw, BETA_SCHEDULES, { default: fallback, hints: BETA_SCHEDULE_HINTS });
+  return betaScheduleSetting('').parse(raw, { default: fallback });
 }
 
 /** `beta-start` / `beta-end`: strictly between 0 and 1, as diffusers' schedules need. */
 export function parseBeta(name: 'beta-start' | 'beta-end', raw: RawAttr, fallback?: number): ParseResult<number> {
-  const d = fallback ?? (name === 'beta-start' ? DEFAULT_SCHEDULE_SETTINGS.betaStart : DEFAULT_SCHEDULE_SETTINGS.betaEnd);
-  return parseFloatAttr(name, raw, { min: 0, max: 1, minExclusive: true, maxExclusive: true, default: d });
+  return betaSetting(name, '').parse(raw, fallback === undefined ? {} : { default: fallback });
 }
 
 /** The attribute for a camelCase setting named in a DiffusionConfigError (`betaStart` → `beta-start`). */
