@@ -3,7 +3,7 @@
  *
  *   const { backend, reason } = await setupBackend('auto');
  */
-export { setupBackend, type BackendAttempt, type BackendSetup, type SetupBackendOptions } from './setup';
+export { gpuBackendsHere, setupBackend, type BackendAttempt, type BackendSetup, type SetupBackendOptions } from './setup';
 export { setupSmallNetBackend } from './small-nets';
 export {
   BACKEND_NAMES,

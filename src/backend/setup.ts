@@ -187,3 +187,26 @@ export async function setupBackend(
   }
   throw new BackendChoiceError(`No tfjs backend could start: ${tried.map((t) => `${t.name}: ${t.reason}`).join('; ')}`);
 }
+
+/**
+ * The GPU backends this host could start (software-rendered ones included: a measured choice,
+ * see src/training/backend-choice.ts, lets them lose on their figures), and a description of its
+ * GPU for telling devices apart.
+ */
+export async function gpuBackendsHere(): Promise<{ usable: BackendName[]; gpu: string | null }> {
+  if (detectHost() !== 'browser') return { usable: [], gpu: null };
+  const usable: BackendName[] = [];
+  const names: string[] = [];
+  if ((await webgpuProblem(false)) === null) {
+    usable.push('webgpu');
+    const gpu = (globalThis.navigator as { gpu?: { requestAdapter(): Promise<GpuAdapterLike | null> } }).gpu;
+    const info = (await gpu?.requestAdapter())?.info;
+    names.push(`webgpu ${info?.vendor ?? ''} ${info?.description ?? ''}${info?.isFallbackAdapter ? ' (fallback)' : ''}`.trim());
+  }
+  const renderer = webglRenderer();
+  if (renderer !== null) {
+    usable.push('webgl');
+    names.push(`webgl ${renderer}`);
+  }
+  return { usable, gpu: names.length ? names.join('; ') : null };
+}

@@ -425,7 +425,7 @@ export class DiffusionTrainer extends DiffusionWidget {
         : nothing}
       <div part="backend" class="backend">
         ${this.labStatus
-          ? backendLine(this.labStatus, this.backendChoice)
+          ? backendLine(this.labStatus, this.backendChoice, 'visible')
           : this.errors.has('lab') ? 'The lab is not available.' : 'Backend: starting…'}
       </div>
       ${advice

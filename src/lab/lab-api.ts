@@ -5,6 +5,7 @@
  *
  * Images crossing this API are Float32Array of N×28×28 values in [-1, 1], row-major.
  */
+import type { BackendChoice } from '../training/backend-choice';
 import type { BackendName, BackendPreference } from '../backend/names';
 
 export interface LabOptions {
@@ -27,6 +28,11 @@ export interface LabStatus {
   /** Why this backend, and why not the ones before it. */
   reason: string;
   tried: Array<{ name: BackendName; ok: boolean; reason?: string }>;
+  /**
+   * With backend 'auto': the timed training step on each usable backend behind the choice
+   * (src/training/backend-choice.ts), measured now or remembered for this device.
+   */
+  choice?: BackendChoice & { remembered: boolean };
 }
 
 /** Which model a request uses: the shipped checkpoint or the one trained on this page. */

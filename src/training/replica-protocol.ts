@@ -21,10 +21,13 @@ export type ToReplica =
   /** Compute the mean loss and flat gradient of this share of the step's batch. */
   | { type: 'gradient'; step: number; batch: TrainingBatch }
   /** Apply the step's combined gradient with Adam (the same update the coordinator applies). */
-  | { type: 'apply'; gradient: Float32Array; learningRate: number };
+  | { type: 'apply'; gradient: Float32Array; learningRate: number }
+  /** Time one training step of `count` synthetic rows on this replica's backend (step-probe.ts). */
+  | { type: 'probe'; count: number; numTrainTimesteps: number };
 
 export type FromReplica =
   | { type: 'gradient'; step: number; loss: number; gradient: Float32Array }
+  | { type: 'probed'; ms: number }
   | { type: 'error'; message: string };
 
 /** The coordinator's end of one replica. */

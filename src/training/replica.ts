@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Adam } from './adam';
 import { readSliceGradient, unflattenGradient, type GradientModel, type TargetScheduler } from './batch-gradient';
 import type { ReplicaEndpoint, ReplicaSetup, ToReplica } from './replica-protocol';
+import { StepProbe } from './step-probe';
 
 export interface ReplicaParts {
   model: GradientModel & { dispose(): void };
@@ -31,6 +32,7 @@ export function serveReplica(endpoint: ReplicaEndpoint, build: ReplicaBuilder): 
   let setup: ReplicaSetup | null = null;
   let parts: ReplicaParts | null = null;
   let optimizer: Adam | null = null;
+  let probe: StepProbe | null = null;
   let failed = false;
 
   const handle = async (message: ToReplica): Promise<void> => {
@@ -62,6 +64,12 @@ export function serveReplica(endpoint: ReplicaEndpoint, build: ReplicaBuilder): 
         // A copy that owns its buffer, so it can be transferred.
         const own = gradient.byteOffset === 0 && gradient.byteLength === gradient.buffer.byteLength ? gradient : gradient.slice();
         endpoint.post({ type: 'gradient', step: message.step, loss, gradient: own }, [own.buffer as ArrayBuffer]);
+        return;
+      }
+      case 'probe': {
+        if (!parts || !setup) throw new Error('replica: probe before setup');
+        probe ??= new StepProbe(parts.model, parts.scheduler, setup, message.numTrainTimesteps);
+        endpoint.post({ type: 'probed', ms: await probe.step(message.count) }, []);
         return;
       }
       case 'apply': {

@@ -7,8 +7,11 @@ import type { BackendPreference } from '../../backend/names';
 import type { LabStatus } from '../../lab/lab-api';
 import { describeBackend } from '../trainer/lab-connection';
 
-export function backendLine(status: LabStatus, requested: BackendPreference): TemplateResult {
-  const { summary, details } = describeBackend(status, requested);
-  return html`Backend: <strong class="backend-name">${status.backend}</strong> · <span class="backend-reason">${summary}</span>
-    ${details ? html`<details class="backend-details"><summary>Why this one?</summary>${details}</details>` : nothing}`;
+/** `figures`: 'visible' shows the timed steps behind an 'auto' choice on a line of their own (the trainer's); 'details' folds them into "Why this one?". */
+export function backendLine(status: LabStatus, requested: BackendPreference, figures: 'visible' | 'details' = 'details'): TemplateResult {
+  const d = describeBackend(status, requested);
+  const why = [d.details, figures === 'details' ? d.figures : ''].filter(Boolean).join(' ');
+  return html`Backend: <strong class="backend-name">${status.backend}</strong> · <span class="backend-reason">${d.summary}</span>
+    ${figures === 'visible' && d.figures ? html`<span class="backend-figures">${d.figures}</span>` : nothing}
+    ${why ? html`<details class="backend-details"><summary>Why this one?</summary>${why}</details>` : nothing}`;
 }

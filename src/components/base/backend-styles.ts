@@ -6,6 +6,13 @@ export const backendDetailsStyles = css`
         display: inline;
       }
 
+      .backend-figures {
+        display: block;
+        margin-top: 0.2rem;
+        font-variant-numeric: tabular-nums;
+        overflow-wrap: anywhere;
+      }
+
       .backend-details[open] {
         display: block;
         margin-top: 0.2rem;

@@ -49,6 +49,8 @@ export interface BackendDescription {
   summary: string;
   /** Why the backends before it were not used, or why the widget's request was not followed ('' when nothing to add). */
   details: string;
+  /** The timed training steps behind an 'auto' choice, one line ('' when the backend was named). */
+  figures: string;
 }
 
 /** The lab's reason for its backend, split into a short line and the details behind it. */
@@ -61,7 +63,9 @@ export function describeBackend(status: LabStatus, requested: BackendPreference)
   if (requested !== 'auto' && requested !== status.backend && !failed.some((t) => t.name === requested)) {
     notes.push(`This widget asked for ${requested}, but the page's lab had already started on ${status.backend}: every widget on a page shares one lab.`);
   }
-  return { summary, details: notes.join(' ') };
+  const choice = status.choice;
+  const figures = choice ? `${choice.remembered ? 'Measured here before' : 'Timed training step'}: ${choice.summary}` : '';
+  return { summary, details: notes.join(' '), figures };
 }
 
 /** An error as one sentence for the widget: capitalised, ending in a full stop. */

@@ -9,6 +9,7 @@
  *   lab.addEventListener('train-progress', (e) => chart.add(e.detail.newLosses));
  */
 import type { Lab, LabEvents, LabOptions, LabRequests, LabStatus, SampleStep, StreamOptions } from '../lab-api';
+import { readStoredChoice, storeChoice } from './choice-store';
 import {
   LAB_METHODS,
   deserializeError,
@@ -59,6 +60,7 @@ function resolveOptions(options: LabOptions): WorkerInit {
     assetsBase: folder(options.assetsBase ?? `${import.meta.env.BASE_URL}assets/`),
     wasmBase: options.wasmBase === undefined ? undefined : folder(options.wasmBase),
     workers: options.workers,
+    rememberedChoice: readStoredChoice(),
   };
 }
 
@@ -88,6 +90,7 @@ class LabClient implements Lab {
   ready(): Promise<LabStatus> {
     if (!this.status) {
       const status = this.call('init', [this.options]).then((status) => {
+        if (status.choice && !status.choice.remembered) storeChoice(status.choice);
         this.events.dispatchEvent(new CustomEvent('backend', { detail: status }));
         return status;
       });

@@ -48,6 +48,7 @@ import { checkTrainSettings } from './train-settings';
 import { TrainingSession, type SessionEvents } from './training-session';
 import { makeYield } from '../../io/event-loop';
 import { replicaSourceFor, type ReplicaSource } from './training-workers';
+import { measuredBackend } from './measured-backend';
 
 /** Where the shipped checkpoint lives inside the assets folder. */
 export const SHIPPED_CHECKPOINT_DIR = 'checkpoints/mnist-small/';
@@ -100,16 +101,23 @@ export class LabHost implements LabHostMethods {
   init(options: WorkerInit): Promise<LabStatus> {
     if (!this.status) {
       this.options = options;
-      this.status = setupBackend(options.backend, { wasmBaseUrl: options.wasmBase }).then((s) => ({
-        backend: s.backend,
-        reason: s.reason,
-        tried: s.tried.map((t) => ({ ...t })),
-      }));
+      this.status = this.startBackend(options);
       this.status.catch(() => {
         this.status = null;
       });
     }
     return this.status;
+  }
+
+  /** 'auto' trains on the backend that ran a real training step fastest here (measured-backend.ts). */
+  private async startBackend(options: WorkerInit): Promise<LabStatus> {
+    const choice = options.backend === 'auto' ? await measuredBackend(options) : null;
+    const s = await setupBackend(choice?.backend ?? options.backend, { wasmBaseUrl: options.wasmBase });
+    const tried = s.tried.map((t) => ({ ...t }));
+    if (!choice) return { backend: s.backend, reason: s.reason, tried };
+    const how = choice.remembered ? 'measured here before' : 'a timed training step';
+    const reason = s.backend === choice.backend ? `${s.backend} chosen by ${how}` : `${s.reason} (${choice.backend} won by ${how} but did not start)`;
+    return { backend: s.backend, reason, tried, choice };
   }
 
   private async started(): Promise<WorkerInit> {
@@ -233,7 +241,10 @@ export class LabHost implements LabHostMethods {
   /** Data-parallel training: the workers a new run shares its batches with (training-workers.ts). */
   private async replicaSource(): Promise<ReplicaSource> {
     const options = await this.started();
-    return replicaSourceFor(options, (await this.status!).backend);
+    const status = await this.status!;
+    // The worker count that won the timed step, when the page leaves the count to the lab.
+    const measured = status.choice?.backend === status.backend ? status.choice.workers : undefined;
+    return replicaSourceFor(options, status.backend, measured);
   }
 
   async trainProgress(): Promise<TrainProgress | null> {

@@ -15,6 +15,8 @@ export interface WorkerInit {
   assetsBase: string;
   wasmBase?: string;
   workers?: LabOptions['workers'];
+  /** The page's stored backend choice for this device (LabStatus.choice), checked by the worker. */
+  rememberedChoice?: unknown;
 }
 
 /** The request the client sends on its own: start-up with the page's options (behind `Lab.ready()`). */

@@ -21,12 +21,13 @@ export interface ReplicaSource {
   start(): ReplicaPort[];
 }
 
-export function replicaSourceFor(init: Pick<WorkerInit, 'workers' | 'wasmBase'>, backend: BackendName): ReplicaSource {
+/** `measured`: the count that won the backend's timed step (measured-backend.ts), used for 'auto'. */
+export function replicaSourceFor(init: Pick<WorkerInit, 'workers' | 'wasmBase'>, backend: BackendName, measured?: number): ReplicaSource {
   const asked = init.workers ?? 'auto';
   if (asked !== 'auto' && !(Number.isInteger(asked) && asked >= 1 && asked <= MAX_PAGE_WORKERS)) {
     throw new RangeError(`LabOptions.workers must be 'auto' or an integer from 1 to ${MAX_PAGE_WORKERS}, got ${JSON.stringify(asked)}`);
   }
   const onCpu = backend === 'wasm' || backend === 'cpu';
-  const workers = !onCpu ? 1 : asked === 'auto' ? defaultWorkerCount(backend) : asked;
+  const workers = !onCpu ? 1 : asked === 'auto' ? (measured ?? defaultWorkerCount(backend)) : asked;
   return { workers, start: () => startWebWorkerReplicas(workers - 1, { backend, wasmBase: init.wasmBase }) };
 }

@@ -76,9 +76,19 @@ describe('lab attributes', () => {
     expect(describeBackend(auto, 'auto')).toEqual({
       summary: 'wasm chosen',
       details: 'Not used: webgpu, no adapter; webgl, WebGL is software-rendered (SwiftShader); wasm is faster on a CPU.',
+      figures: '',
     });
     const asked = { backend: 'wasm' as const, reason: 'wasm as requested', tried: [{ name: 'wasm' as const, ok: true }] };
-    expect(describeBackend(asked, 'wasm')).toEqual({ summary: 'wasm as requested', details: '' });
+    expect(describeBackend(asked, 'wasm')).toEqual({ summary: 'wasm as requested', details: '', figures: '' });
+    // With a measured choice, the figures behind it; remembered ones say so.
+    const choice = { backend: 'wasm' as const, workers: 2, timings: [], summary: 'wasm 98 ms/step · wasm ×2 workers 85 ms/step → wasm ×2 workers', device: 'd', measuredAt: 0 };
+    const measured = { backend: 'wasm' as const, reason: 'wasm chosen by a timed training step', tried: [{ name: 'wasm' as const, ok: true }] };
+    expect(describeBackend({ ...measured, choice: { ...choice, remembered: false } }, 'auto')).toEqual({
+      summary: 'wasm chosen by a timed training step',
+      details: '',
+      figures: 'Timed training step: wasm 98 ms/step · wasm ×2 workers 85 ms/step → wasm ×2 workers',
+    });
+    expect(describeBackend({ ...measured, choice: { ...choice, remembered: true } }, 'auto').figures).toMatch(/^Measured here before: wasm 98/);
     expect(describeBackend(asked, 'cpu').details).toBe("This widget asked for cpu, but the page's lab had already started on wasm: every widget on a page shares one lab.");
   });
 
