@@ -7,7 +7,6 @@
  *
  * Pure data: importing it defines no element and loads no tensor library.
  */
-import { BACKEND_PREFERENCES } from '../backend/names';
 import { DEFAULT_PANELS } from './sampler/panel-spec';
 // Widgets whose attributes come from their settings table.
 import { attributeDocs } from './base/settings-table';
@@ -76,14 +75,6 @@ const ASSETS_BASE = (holds: string): AttributeDoc => ({
   default: '/assets/',
   description: `Folder that holds ${holds}, relative to the page. Cannot be set from a link.`,
 });
-
-const BACKEND: AttributeDoc = {
-  name: 'backend',
-  type: quoted(BACKEND_PREFERENCES),
-  default: 'auto',
-  description:
-    'tfjs backend of the page’s lab. "auto" tries webgpu → webgl → wasm → cpu (or joins the lab the page already runs); one lab serves every widget on a page, so the first widget to start it decides.',
-};
 
 export const WIDGET_DOCS: readonly WidgetDoc[] = [
   {

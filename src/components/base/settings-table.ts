@@ -177,7 +177,7 @@ export function backendSetting(): Setting<BackendPreference> {
   return enumSetting<BackendPreference>('backend', BACKEND_PREFERENCES, {
     default: 'auto',
     hints: BACKEND_HINTS,
-    doc: 'tfjs backend of the page’s lab. "auto" tries webgpu → webgl → wasm → cpu (or joins the lab the page already runs); one lab serves every widget on a page, so the first widget to start it decides.',
+    doc: 'tfjs backend of the page’s lab. "auto" times a real training step on each backend the browser offers (wasm with 1 and several workers, webgpu, webgl; 2 s of timed steps, once per device, then remembered) and uses the quickest; one lab serves every widget on a page, so the first widget to start it decides.',
   });
 }
 
