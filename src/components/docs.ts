@@ -54,7 +54,6 @@ export interface CustomPropertyDoc {
   description: string;
 }
 
-const quoted = (names: readonly string[]): string => names.map((n) => `"${n}"`).join(' | ');
 const SEED_TYPE = 'whole number 0 … 4294967295';
 
 const ERROR_EVENT: EventDoc = {
