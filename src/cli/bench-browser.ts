@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 import { createServer } from 'vite';
 import type { BenchLine, BenchSettings } from './bench-measure';
 import { benchSettingsQuery } from './bench-options';
@@ -44,13 +44,15 @@ export interface BrowserBenchOptions {
   workers?: readonly number[];
 }
 
-export async function runBrowserBench(
-  backends: readonly string[],
-  settings: BenchSettings,
-  emit: (line: BenchLine) => void,
-  timeoutMs: number,
-  options: BrowserBenchOptions = {},
-): Promise<void> {
+/** A Vite dev server over the repository and a headless Chromium with a fresh profile, for one benchmark page. */
+export interface BenchBrowser {
+  /** http://127.0.0.1:PORT/ */
+  base: string;
+  page: Page;
+  close(): Promise<void>;
+}
+
+export async function openBenchBrowser(options: { isolated?: boolean } = {}): Promise<BenchBrowser> {
   const server = await createServer({
     root: repoRoot,
     configFile: join(repoRoot, 'vite.config.ts'),
@@ -64,30 +66,47 @@ export async function runBrowserBench(
     },
   }).then((dev) => dev.listen());
   const userDataDir = await mkdtemp(join(tmpdir(), 'diffusion-lab-bench-'));
+  const cleanUp = async (): Promise<void> => {
+    await server.close();
+    await rm(userDataDir, { recursive: true, force: true });
+  };
   try {
     const address = server.httpServer?.address() as AddressInfo | null;
     if (!address || typeof address === 'string') throw new Error('Vite server did not report a TCP address');
-    const context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM_PATH,
-      headless: true,
-      args: CHROMIUM_ARGS,
+    const context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+    const page = await context.newPage();
+    return {
+      base: `http://127.0.0.1:${address.port}/`,
+      page,
+      close: async () => {
+        await context.close();
+        await cleanUp();
+      },
+    };
+  } catch (error) {
+    await cleanUp();
+    throw error;
+  }
+}
+
+export async function runBrowserBench(
+  backends: readonly string[],
+  settings: BenchSettings,
+  emit: (line: BenchLine) => void,
+  timeoutMs: number,
+  options: BrowserBenchOptions = {},
+): Promise<void> {
+  const { base, page, close } = await openBenchBrowser(options);
+  try {
+    page.on('console', (message) => {
+      const text = message.text();
+      if (text.startsWith('BENCH ')) emit(JSON.parse(text.slice(6)) as BenchLine);
     });
-    try {
-      const page = await context.newPage();
-      page.on('console', (message) => {
-        const text = message.text();
-        if (text.startsWith('BENCH ')) emit(JSON.parse(text.slice(6)) as BenchLine);
-      });
-      page.on('pageerror', (error) => emit({ what: 'error', host: 'browser', message: error.message }));
-      const workers = options.workers?.length ? `&workers=${options.workers.join(',')}` : '';
-      const url = `http://127.0.0.1:${address.port}/src/cli/bench-page.html?${benchSettingsQuery(settings, backends)}${workers}`;
-      await page.goto(url);
-      await page.waitForFunction(() => window.__benchDone === true, null, { timeout: timeoutMs, polling: 500 });
-    } finally {
-      await context.close();
-    }
+    page.on('pageerror', (error) => emit({ what: 'error', host: 'browser', message: error.message }));
+    const workers = options.workers?.length ? `&workers=${options.workers.join(',')}` : '';
+    await page.goto(`${base}src/cli/bench-page.html?${benchSettingsQuery(settings, backends)}${workers}`);
+    await page.waitForFunction(() => window.__benchDone === true, null, { timeout: timeoutMs, polling: 500 });
   } finally {
-    await server.close();
-    await rm(userDataDir, { recursive: true, force: true });
+    await close();
   }
 }

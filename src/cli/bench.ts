@@ -20,6 +20,9 @@
  *   on wasm: worker threads in Node, Web Workers in the browser (bench-workers.ts);
  * - {"what":"leak",...}: tf.memory().numTensors before and after, and per-step growth;
  * - {"what":"skip",...} / {"what":"error",...}: what was not measured and why.
+ * - with --live (bench-live.ts): {"what":"live-start","backend","choice","readySeconds"}, then per
+ *   minute of training {"what":"live","minute","trainingSeconds","step","imagesPerSecond","workers",
+ *   "backend","accuracy","fid","floorFid","fidRatio",...}: the trainer widget's default run.
  * Node offers wasm and cpu, and webgpu when named and the optional `webgpu` package (Dawn) and a GPU
  * driver are installed (src/backend/node-webgpu.ts); the browser (headless Chromium, Vite dev
  * server) webgpu, webgl, wasm.
@@ -35,12 +38,17 @@ import { availableParallelism } from 'node:os';
 const USAGE = `Usage: npm run bench -- [--hosts node,browser] [--backends NAMES] [--presets tiny,small,base]
                         [--step trainer|adam] [--steps N] [--warmup N] [--batch B] [--max-seconds S] [--isolated]
                         [--workers 1,2,...]
+       npm run bench -- --live [--minutes 3] [--every 60] [--n 200] [--out DIR]
 Defaults: all hosts; Node: wasm,cpu; browser: webgpu,webgl,wasm; presets tiny,small; the Trainer step; 5 steps after
 2 warm-up steps; batch 64; presets estimated to take longer than 120 s on a backend are skipped.
 --workers lists the worker counts of the data-parallel lines (wasm; default 1 up to the cores,
 at most 4; 0 leaves them out).
 --isolated serves the browser page with COOP/COEP headers (cross-origin isolated), so wasm may
-use its threaded build.`;
+use its threaded build.
+--live trains the trainer widget's default run in headless Chromium from a cold start and prints a
+line every --every seconds of training (paused while scored): the reference classifier's accuracy on
+--n samples at guidance w = 2 (DDIM 50), their classifier-FID and the real-image floor, images/s,
+workers and backend; --out keeps each mark's checkpoint.`;
 
 const NODE_BACKENDS = ['wasm', 'cpu'];
 /** Offered by Node only when named: they need an optional package (see setupBackend in ../backend/node). */
@@ -84,11 +92,35 @@ async function main(): Promise<void> {
       'max-seconds': { type: 'string' },
       isolated: { type: 'boolean' },
       workers: { type: 'string' },
+      live: { type: 'boolean' },
+      minutes: { type: 'string' },
+      every: { type: 'string' },
+      n: { type: 'string' },
+      out: { type: 'string' },
       help: { type: 'boolean' },
     },
   });
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  if (values.live) {
+    const number = (name: string, raw: string | undefined, fallback: number, min: number, max: number): number => {
+      const v = raw === undefined ? fallback : Number(raw);
+      if (!(Number.isFinite(v) && v >= min && v <= max)) throw new Error(`--${name} must be a number from ${min} to ${max}, got "${raw}"`);
+      return v;
+    };
+    const { runLiveBench } = await import('./bench-live');
+    await runLiveBench(
+      {
+        minutes: number('minutes', values.minutes, 3, 0.1, 120),
+        every: number('every', values.every, 60, 5, 3600),
+        n: Math.round(number('n', values.n, 200, 10, 10000)),
+        guidance: 2,
+        out: values.out ?? null,
+      },
+      (line) => process.stdout.write(`${JSON.stringify(line)}\n`),
+    );
     return;
   }
   const hosts = list(values.hosts, ['node', 'browser'], ['node', 'browser'], 'host');
