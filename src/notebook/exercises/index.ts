@@ -1,9 +1,29 @@
 /** The registry of exercises, keyed by id (see ./types). */
+import { alphaBarProduct } from './alpha-bar-product';
+import { cosineAlphaBarExercise } from './cosine-alpha-bar';
+import { ddimStep } from './ddim-step';
+import { ddpmStep } from './ddpm-step';
+import { closedFormNoise } from './forward-closed-form';
+import { classifierFreeGuidanceExercise } from './guidance';
+import { predictX0 } from './predict-x0';
+import { sdeditStartExercise } from './sdedit-start';
+import { trainingLoss } from './training-loss';
 import type { CheckReport, Exercise } from './types';
 
 export type { CheckReport, Exercise } from './types';
 
-const EXERCISES: readonly Exercise[] = [];
+/** In course order. */
+const EXERCISES: readonly Exercise[] = [
+  closedFormNoise,
+  alphaBarProduct,
+  cosineAlphaBarExercise,
+  predictX0,
+  trainingLoss,
+  ddpmStep,
+  ddimStep,
+  classifierFreeGuidanceExercise,
+  sdeditStartExercise,
+];
 
 export function listExercises(): readonly Exercise[] {
   return EXERCISES;
