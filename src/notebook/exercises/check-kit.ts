@@ -30,11 +30,15 @@ export function fmt(x: number): string {
 /** Outcome of calling the learner's function: its value, or a message saying what went wrong. */
 export type Called<T> = { ok: true; value: T } | { ok: false; message: string };
 
-/** Calls `fn(...args)`, turning a thrown error into a message that names the call. */
+/**
+ * Calls `fn(...args)`, turning a thrown error into a message that names the call. Arrays are
+ * passed as copies, so a function that writes into its inputs cannot change the check's own.
+ */
 export function callLearner(fn: unknown, name: string, args: unknown[], call: string): Called<unknown> {
   if (typeof fn !== 'function') return { ok: false, message: `${name} is not a function: define \`function ${name}(…)\` in the cell.` };
+  const copies = args.map((a) => (a instanceof Float32Array || a instanceof Float64Array || a instanceof Int32Array ? a.slice() : a));
   try {
-    return { ok: true, value: (fn as (...a: unknown[]) => unknown)(...args) };
+    return { ok: true, value: (fn as (...a: unknown[]) => unknown)(...copies) };
   } catch (e) {
     return { ok: false, message: `${call} threw an error: ${e instanceof Error ? e.message : String(e)}` };
   }
