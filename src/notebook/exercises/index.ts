@@ -7,6 +7,7 @@ import { closedFormNoise } from './forward-closed-form';
 import { classifierFreeGuidanceExercise } from './guidance';
 import { predictX0 } from './predict-x0';
 import { sdeditStartExercise } from './sdedit-start';
+import { timestepEmbedding } from './timestep-embedding';
 import { trainingLoss } from './training-loss';
 import type { CheckReport, Exercise } from './types';
 
@@ -18,6 +19,7 @@ const EXERCISES: readonly Exercise[] = [
   alphaBarProduct,
   cosineAlphaBarExercise,
   predictX0,
+  timestepEmbedding,
   trainingLoss,
   ddpmStep,
   ddimStep,

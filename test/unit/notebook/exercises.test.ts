@@ -25,6 +25,16 @@ const WRONG: Record<string, Array<{ code: string; says: string }>> = {
     { code: 'function predictX0(x, e, a) { return x.map((v, i) => (v + Math.sqrt(1 - a) * e[i]) / Math.sqrt(a)); }', says: 'you added it' },
     { code: 'function predictX0(x, e, a) { x.map((v, i) => (v - Math.sqrt(1 - a) * e[i]) / Math.sqrt(a)); }', says: 'returned undefined' },
   ],
+  'timestep-embedding': [
+    {
+      code: `function timestepEmbedding(t, d) { const out = []; for (let i = 0; i < d / 2; i++) { const f = Math.exp(-Math.log(10000) * i / (d / 2 - 1)); out.push(Math.sin(t * f), Math.cos(t * f)); } return out; }`,
+      says: 'you interleaved sin and cos',
+    },
+    {
+      code: `function timestepEmbedding(t, d) { const h = d / 2, out = new Float32Array(d); for (let i = 0; i < h; i++) { const f = Math.exp(-Math.log(10000) * i / h); out[i] = Math.sin(t * f); out[h + i] = Math.cos(t * f); } return out; }`,
+      says: 'divides by d/2 − 1',
+    },
+  ],
   'training-loss': [
     {
       code: `function trainingLoss(net, x0, e, a, t) { const p = net(x0, t); let s = 0; for (let i = 0; i < e.length; i++) s += (p[i] - e[i]) ** 2; return s / e.length; }`,
