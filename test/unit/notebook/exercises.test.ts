@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { setupBackend } from '../../../src/backend/node';
 import { checkExercise, getExercise, listExercises } from '../../../src/notebook/exercises';
 import { defineEntry, readLessons } from './cell-source';
 
@@ -157,5 +158,21 @@ describe.each(listExercises().map((e) => [e.id, e] as const))('exercise %s', (id
   it('says so when the cell defines no function of that name', async () => {
     const report = await checkExercise(id, {});
     expect(report).toEqual({ passed: false, messages: [`Define a function named ${exercise.entry} in this cell, then run it again.`] });
+  });
+});
+
+describe('on the wasm backend, as in the kernel', () => {
+  it('every solution passes and every starter fails', async () => {
+    await setupBackend('wasm', { strict: true });
+    try {
+      for (const e of listExercises()) {
+        const solved = await checkExercise(e.id, { [e.entry]: defineEntry(e.solution, e.entry) });
+        expect(solved.passed, `${e.id}: ${solved.messages.join(' ')}`).toBe(true);
+        const started = await checkExercise(e.id, { [e.entry]: defineEntry(starters.get(e.id)!.code, e.entry) });
+        expect(started.passed, e.id).toBe(false);
+      }
+    } finally {
+      await tf.setBackend('cpu');
+    }
   });
 });
