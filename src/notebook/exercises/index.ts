@@ -1,9 +1,41 @@
-/** The registry of exercises, keyed by id (see ./types). */
+/**
+ * The registry of exercises, keyed by id (see ./types).
+ *
+ * Adding one: write a module here exporting an `Exercise` (its check built from ./check-kit:
+ * call the learner's function with `callLearner`, read the answer with `readNumbers`, and
+ * `compare` it with the library's answer, listing the mistakes learners make as `Mistake`s with a
+ * message in their terms); put the starter in the lesson as a ```js exercise <id> fence with the
+ * signature described in the text around it; list it below; and give it known-wrong variants in
+ * test/unit/notebook/exercises.test.ts, which checks that the starter fails, the solution passes
+ * and each variant gets its message.
+ */
+import { alphaBarProduct } from './alpha-bar-product';
+import { cosineAlphaBarExercise } from './cosine-alpha-bar';
+import { ddimStep } from './ddim-step';
+import { ddpmStep } from './ddpm-step';
+import { closedFormNoise } from './forward-closed-form';
+import { classifierFreeGuidanceExercise } from './guidance';
+import { predictX0 } from './predict-x0';
+import { sdeditStartExercise } from './sdedit-start';
+import { timestepEmbedding } from './timestep-embedding';
+import { trainingLoss } from './training-loss';
 import type { CheckReport, Exercise } from './types';
 
 export type { CheckReport, Exercise } from './types';
 
-const EXERCISES: readonly Exercise[] = [];
+/** In course order. */
+const EXERCISES: readonly Exercise[] = [
+  closedFormNoise,
+  alphaBarProduct,
+  cosineAlphaBarExercise,
+  predictX0,
+  timestepEmbedding,
+  trainingLoss,
+  ddpmStep,
+  ddimStep,
+  classifierFreeGuidanceExercise,
+  sdeditStartExercise,
+];
 
 export function listExercises(): readonly Exercise[] {
   return EXERCISES;
