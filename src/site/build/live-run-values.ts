@@ -10,6 +10,14 @@
  *   .accuracy         share of guided samples the reference classifier reads as the asked digit, "79 %"
  *   .guidance, .sampler-steps, .n     the guided run measured (w, DDIM steps, samples)
  *   .fid-ratio        classifier-FID of those samples over the FID of as many real images, "4.5"
+ *
+ * And from `browser-run.jsonl`, the lines `npm run bench -- --live` printed for the widget's own run
+ * in Chromium, `live.browser.*`:
+ *   .backend, .choice         the backend the lab chose and the figures behind it
+ *   .minute-<K>.step          steps reached after K minutes of training
+ *   .minute-<K>.accuracy      "97 %", as above
+ *   .minute-<K>.fid-ratio     as above
+ *   .minute-<K>.images-per-second, .minute-<K>.workers
  * Node only (reads files).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -28,9 +36,47 @@ function finite(value: unknown, what: string, file: string): number {
   return value;
 }
 
+/** The live benchmark's lines for the trainer widget's default run in Chromium. */
+export const BROWSER_RUN_FILE = 'browser-run.jsonl';
+
+interface LiveLine {
+  what?: unknown;
+  backend?: unknown;
+  choice?: unknown;
+  minute?: unknown;
+  step?: unknown;
+  accuracy?: unknown;
+  fidRatio?: unknown;
+  imagesPerSecond?: unknown;
+  workers?: unknown;
+}
+
+export function liveBrowserValues(file: string): Map<string, string> {
+  const values = new Map<string, string>();
+  if (!existsSync(file)) return values;
+  const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim().startsWith('{'));
+  for (const text of lines) {
+    const line = JSON.parse(text) as LiveLine;
+    if (line.what === 'live-start') {
+      if (typeof line.backend !== 'string' || typeof line.choice !== 'string') throw new Error(`${file}: a live-start line without backend and choice`);
+      values.set('live.browser.backend', line.backend);
+      values.set('live.browser.choice', line.choice);
+    } else if (line.what === 'live') {
+      const prefix = `live.browser.minute-${finite(line.minute, 'minute', file)}`;
+      values.set(`${prefix}.step`, formatCount(finite(line.step, 'step', file)));
+      values.set(`${prefix}.accuracy`, `${Math.round(100 * finite(line.accuracy, 'accuracy', file))} %`);
+      values.set(`${prefix}.fid-ratio`, finite(line.fidRatio, 'fidRatio', file).toFixed(1));
+      values.set(`${prefix}.images-per-second`, formatCount(finite(line.imagesPerSecond, 'imagesPerSecond', file)));
+      values.set(`${prefix}.workers`, String(finite(line.workers, 'workers', file)));
+    }
+  }
+  return values;
+}
+
 export function liveRunValues(dir: string): Map<string, string> {
   const values = new Map<string, string>();
   if (!existsSync(dir)) return values;
+  for (const [key, value] of liveBrowserValues(join(dir, BROWSER_RUN_FILE))) values.set(key, value);
   for (const name of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
     const file = join(dir, name);
     const report = JSON.parse(readFileSync(file, 'utf8')) as EvalReport;
