@@ -25,7 +25,7 @@ export interface LiveBenchOptions {
   every: number;
   n: number;
   guidance: number;
-  /** Keep each mark's checkpoint in DIR/minute-K/. */
+  /** Keep each mark's checkpoint and a screenshot of the widget in DIR/minute-K/. */
   out: string | null;
 }
 
@@ -117,6 +117,8 @@ export async function runLiveBench(options: LiveBenchOptions, emit: Emit): Promi
         await mkdir(dir, { recursive: true });
         await writeFile(join(dir, 'model.json'), json);
         await writeFile(join(dir, 'weights.bin'), new Uint8Array(bytes));
+        // What the learner sees at this mark: the loss curve and the widget's own sample grid.
+        await page.locator('diffusion-trainer').screenshot({ path: join(dir, 'trainer.png') });
       }
       const scoredFrom = performance.now();
       const quality = await score(json, bytes);
