@@ -47,6 +47,8 @@ export const QUOTED_TIMESTEPS = [1, 10, 50, 100, 250, 500, 750, 1000] as const;
  *   schedule.<beta_schedule>.alpha-bar-<t>       ᾱ_t (T = 1000, default β range), TeX number
  *   schedule.<beta_schedule>.sqrt-alpha-bar-<t>  √ᾱ_t, TeX number
  *   schedule.<beta_schedule>.final-alpha-bar-100 ᾱ_T with T = 100 (same β range), TeX number
+ *   schedule.<beta_schedule>.final-sqrt-alpha-bar-100   √ᾱ_T with T = 100: the signal's amplitude, TeX number
+ *   schedule.<beta_schedule>.final-variance-lost-100    1 − ᾱ_T with T = 100 as a share: "64 %"
  *   schedule.<beta_schedule>.half-t              first t with ᾱ_t < 1/2
  *   schedule.<beta_schedule>.one-percent-t       first t with ᾱ_t < 0.01
  *   unet.<preset>.params        parameter count
@@ -84,7 +86,11 @@ export function lessonValues(): LessonValues {
     values.set(`${prefix}.half-t`, String(alphaBar.findIndex((a) => a < 0.5) + 1));
     // ᾱ at the last step when the same β range is spread over only 100 steps.
     const short = scheduleCurves({ betaSchedule: schedule, numTrainTimesteps: 100 }).alphasCumprod;
-    values.set(`${prefix}.final-alpha-bar-100`, formatTexNumber(short[short.length - 1]));
+    const shortFinal = short[short.length - 1];
+    values.set(`${prefix}.final-alpha-bar-100`, formatTexNumber(shortFinal));
+    // x_t = √ᾱ·x_0 + √(1−ᾱ)·ε: the amplitude keeps √ᾱ, the signal's share of the variance ᾱ.
+    values.set(`${prefix}.final-sqrt-alpha-bar-100`, formatTexNumber(Math.sqrt(shortFinal)));
+    values.set(`${prefix}.final-variance-lost-100`, `${Math.round(100 * (1 - shortFinal))} %`);
     values.set(`${prefix}.one-percent-t`, String(alphaBar.findIndex((a) => a < 0.01) + 1));
   }
   const rows: string[] = [];

@@ -33,6 +33,17 @@ describe('values quoted in lessons', () => {
     expect(Number(values.get('schedule.squaredcos_cap_v2.half-t'))).toBeGreaterThan(Number(values.get('schedule.linear.half-t')));
   });
 
+  it('separates the signal kept in amplitude (√ᾱ) from the share of its variance lost (1 − ᾱ)', () => {
+    const short = scheduleCurves({ betaSchedule: 'linear', numTrainTimesteps: 100 }).alphasCumprod;
+    const final = short[short.length - 1];
+    expect(values.get('schedule.linear.final-alpha-bar-100')).toBe(formatTexNumber(final));
+    expect(values.get('schedule.linear.final-sqrt-alpha-bar-100')).toBe(formatTexNumber(Math.sqrt(final)));
+    expect(values.get('schedule.linear.final-variance-lost-100')).toBe(`${Math.round(100 * (1 - final))} %`);
+    // With ᾱ ≈ 0.36 the amplitude keeps more than half while most of the variance is gone.
+    expect(Math.sqrt(final)).toBeGreaterThan(0.5);
+    expect(1 - final).toBeGreaterThan(0.5);
+  });
+
   it('formats numbers for prose and for TeX', () => {
     expect(formatCount(163881)).toBe('163,881');
     expect(formatTexNumber(0.078588)).toBe('0.0786');
