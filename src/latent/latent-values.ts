@@ -18,6 +18,9 @@
  *   .timing-count, .timing-steps, .timing-pixel-seconds, .timing-latent-seconds, .timing-speedup, .timing-backend
  *   .skewed.heavy-digits ("0–4"), .skewed.training-images, .skewed.training-share (of the heavy digits, "84 %"),
  *   .skewed.sample-share (the same in the evaluation's unconditional samples), .skewed.eval-n,
+ *   .skewed.light-digits ("5–9"), .skewed.light-training-share, .skewed.light-sample-share (the rare digits' shares),
+ *   .skewed.top-sample-digit (the digit the reference classifier read most often in the samples),
+ *   .skewed.top-sample-share, .skewed.top-training-share (that digit's share of the samples and of the training data),
  *   .skewed.training-steps, .skewed.training-minutes
  *
  * Node only (reads files); no tfjs.
@@ -132,7 +135,12 @@ export function latentCheckpointValues(checkpointsDir: string): Map<string, stri
     const total = training.reduce((a, b) => a + b, 0);
     const heavy = training.flatMap((c, i) => (c / total > 1 / training.length ? [i] : []));
     const consecutive = heavy.every((c, i) => i === 0 || c === heavy[i - 1] + 1);
+    const light = training.flatMap((_, i) => (heavy.includes(i) ? [] : [i]));
+    const digitRange = (classes: number[]): string =>
+      classes.length > 1 && classes.every((c, i) => i === 0 || c === classes[i - 1] + 1) ? `${classes[0]}–${classes[classes.length - 1]}` : classes.join(', ');
     values.set('latent.skewed.heavy-digits', consecutive && heavy.length > 1 ? `${heavy[0]}–${heavy[heavy.length - 1]}` : heavy.join(', '));
+    values.set('latent.skewed.light-digits', digitRange(light));
+    values.set('latent.skewed.light-training-share', percent(shareOf(training, light)));
     values.set('latent.skewed.training-images', count(total));
     values.set('latent.skewed.training-share', percent(shareOf(training, heavy)));
     values.set('latent.skewed.training-steps', count(skewed.training.steps));
@@ -141,6 +149,13 @@ export function latentCheckpointValues(checkpointsDir: string): Map<string, stri
     const samples = ev?.unconditional?.coverage?.counts;
     if (Array.isArray(samples)) {
       values.set('latent.skewed.sample-share', percent(shareOf(samples, heavy)));
+      values.set('latent.skewed.light-sample-share', percent(shareOf(samples, light)));
+      // The digit read most often: whether misreadings favour a common or a rare digit decides
+      // which way they bend the measured shares.
+      const top = samples.indexOf(Math.max(...samples));
+      values.set('latent.skewed.top-sample-digit', String(top));
+      values.set('latent.skewed.top-sample-share', percent(shareOf(samples, [top])));
+      values.set('latent.skewed.top-training-share', percent(shareOf(training, [top])));
       values.set('latent.skewed.eval-n', count(ev?.n ?? samples.reduce((a, b) => a + b, 0)));
     }
   }
