@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lessons } from '../../../src/site/catalogue';
+import { parseUrlState } from '../../../src/site/url-state';
 import {
   buildLessonPage,
   checkAgainstCatalogue,
@@ -53,6 +54,24 @@ describe('the lessons in lessons/', () => {
     expect(html).not.toContain('rel="next"');
     if (next) expect(html).toContain(`${next.number}. ${next.title}`);
     expect(buildLessonPage(site, 'no-such-lesson')).toBeNull();
+  });
+
+  it('set up figures with links that start a query, so they work on an address without one', () => {
+    let links = 0;
+    for (const source of sources) {
+      const html = buildLessonPage(site, source.meta.id)!;
+      const widgetIds = new Set([...html.matchAll(/<diffusion-[a-z-]+ id="([^"]+)"/g)].map((m) => m[1]));
+      for (const [, href] of html.matchAll(/<a href="([^"]*(?:\?|&amp;)[a-z0-9-]+\.[a-z-]+=[^"]*)"/g)) {
+        links++;
+        expect(href, `${source.file}: ${href}`).toMatch(/^\?/);
+        const state = parseUrlState(href.replace(/&amp;/g, '&'));
+        expect(state.ignored, `${source.file}: ${href}`).toEqual([]);
+        for (const id of state.widgets.keys()) expect(widgetIds.has(id), `${source.file}: ${href} names no widget "${id}" on the page`).toBe(true);
+      }
+      // Prose that asks to append a setting says how to start the query.
+      expect(source.body, source.file).not.toMatch(/Add `&[a-z0-9-]+\.[a-z-]+=/);
+    }
+    expect(links).toBeGreaterThan(0);
   });
 
   it('file names match ids and numbers', () => {
