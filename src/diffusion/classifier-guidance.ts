@@ -58,7 +58,7 @@ export function classifierLogProbGradient(
   });
 }
 
-/** ε̂ = ε − s·√(1−ᾱ_t)·∇_x log p_φ(y | x_t) (Dhariwal & Nichol 2021, eq. 14). Returns a new tensor. */
+/** ε̂ = ε − s·√(1−ᾱ_t)·∇_x log p_φ(y | x_t) (Dhariwal & Nichol 2021, Algorithm 2; their eq. 14 is s = 1). Returns a new tensor. */
 export function classifierGuidedEpsilon(eps: tf.Tensor, gradient: tf.Tensor, scale: number, alphaBar: number): tf.Tensor {
   if (!Number.isFinite(scale)) throw new RangeError(`classifier scale must be a finite number, got ${scale}`);
   if (!(alphaBar > 0 && alphaBar <= 1)) throw new RangeError(`ᾱ_t must be in (0, 1], got ${alphaBar}`);

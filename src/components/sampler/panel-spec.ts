@@ -12,7 +12,7 @@
  *           | "label=" digit 0 … 9 | "none"   the class to sample (none: unconditional)
  *           | "guide=" ("cfg" | "classifier")  what turns the label into guidance (default cfg)
  *           | "s=" number 0 … 100              classifier guidance scale (Dhariwal & Nichol
- *                                             2021, eq. 14); implies guide=classifier
+ *                                             2021, Algorithm 2); implies guide=classifier
  *
  * e.g. `ddpm:100; ddim:20:eta=0; ddim:20:w=2:label=3`. Spaces are ignored; each option at most
  * once, in any order. Guidance needs a label (it pushes towards a class). A classifier-guided

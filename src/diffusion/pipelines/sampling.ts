@@ -3,7 +3,7 @@
  * (the lab's worker): start from x_T and apply a DDPM (Ho et al. 2020, Algorithm 2) or DDIM
  * (Song et al. 2021, eq. 12) step per visited timestep, with optional classifier-free guidance
  * (Ho & Salimans 2022, eq. 6: ε̃ = (1 + w)·ε(x, c) − w·ε(x)) and optional classifier guidance by a
- * noise-aware classifier (Dhariwal & Nichol 2021, eq. 14: ε̂ = ε − s·√(1−ᾱ_t)·∇ log p_φ(y | x_t)).
+ * noise-aware classifier (Dhariwal & Nichol 2021, Algorithm 2: ε̂ = ε − s·√(1−ᾱ_t)·∇ log p_φ(y | x_t); eq. 14 is s = 1).
  * The two compose: classifier guidance shifts whatever ε the model (guided or not) predicted.
  *
  * Host-neutral and chunked: each step runs the network on chunks of at most `batchSize` images,

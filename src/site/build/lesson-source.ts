@@ -11,6 +11,7 @@ import { shippedCheckpointValues } from './checkpoint-values';
 import { latentCheckpointValues } from '../../latent/latent-values';
 import { lessonValues, substituteValues } from './lesson-values';
 import { liveRunValues } from './live-run-values';
+import { guidanceComparisonValues } from './guidance-values';
 import { settingAttributes } from '../../components/settings-registry';
 import { renderLessonMarkdown, type RenderedLesson } from './markdown';
 import { renderLessonPage, type LessonLink } from './lesson-template';
@@ -144,6 +145,8 @@ export function buildLessonPage(site: LessonSite, id: string): string | null {
     ...latentCheckpointValues(join(site.root, 'assets', 'checkpoints')),
     // The live recipe's measured runs (lesson 5).
     ...liveRunValues(join(site.root, 'assets', 'measurements', 'live')),
+    // Classifier against classifier-free guidance on the shipped model (lesson 8).
+    ...guidanceComparisonValues(join(site.root, 'assets', 'measurements', 'guidance')),
   ]);
   const body = substituteValues(source.body, values, (message) => {
     throw new LessonSourceError(source.file, message);
