@@ -12,6 +12,7 @@ import { latentCheckpointValues } from '../../latent/latent-values';
 import { lessonValues, substituteValues } from './lesson-values';
 import { liveRunValues } from './live-run-values';
 import { guidanceComparisonValues } from './guidance-values';
+import { predictionFigureValues } from './prediction-figure';
 import { settingAttributes } from '../../components/settings-registry';
 import { renderLessonMarkdown, type RenderedLesson } from './markdown';
 import { renderLessonPage, type LessonLink } from './lesson-template';
@@ -147,6 +148,11 @@ export function buildLessonPage(site: LessonSite, id: string): string | null {
     ...liveRunValues(join(site.root, 'assets', 'measurements', 'live')),
     // Classifier against classifier-free guidance on the shipped model (lesson 8).
     ...guidanceComparisonValues(join(site.root, 'assets', 'measurements', 'guidance')),
+    // The shipped model's ε̂ and x̂₀ for one example (lesson 4's figure).
+    ...predictionFigureValues(
+      join(site.root, 'assets', 'figures', 'reverse-process-predictions.json'),
+      join(site.root, 'assets', 'checkpoints', 'mnist-small'),
+    ),
   ]);
   const body = substituteValues(source.body, values, (message) => {
     throw new LessonSourceError(source.file, message);

@@ -8,6 +8,7 @@ import { LIVE_RECIPE } from '../../training/live-recipe';
 import { describeUNet, type UNetDescription } from '../../model/describe';
 import { BETA_SCHEDULES } from '../../diffusion/config';
 import { scheduleCurves } from '../../diffusion/curves';
+import { unetDiagram } from './unet-diagram';
 import { EMA_DECAY, GRAD_CLIP_NORM, TRAIN_TIMESTEPS, warmupStepsFor } from '../../lab/browser/train-settings';
 
 export type LessonValues = ReadonlyMap<string, string>;
@@ -57,6 +58,7 @@ export const QUOTED_TIMESTEPS = [1, 10, 50, 100, 250, 500, 750, 1000] as const;
  *   unet.<preset>.channels-per-level   "8, 16 and 32"
  *   unet.<preset>.params-share-<side>  share of the parameters in layers with side×side outputs, "74 %"
  *   unet.<preset>.table         Markdown table: the network's parts, resolutions, channels, parameters
+ *   unet.<preset>.diagram       the network drawn as an inline SVG figure (unet-diagram.ts)
  *   unet.presets-table          Markdown table comparing the presets
  *   train.timesteps, train.ema-decay, train.grad-clip-norm, train.max-warmup-steps
  *                               the settings the in-page training uses (src/lab/browser/train-settings.ts)
@@ -110,6 +112,14 @@ export function lessonValues(): LessonValues {
     values.set(`${prefix}.groups`, String(config.groups));
     values.set(`${prefix}.attention`, config.attention ? 'yes' : 'no');
     values.set(`${prefix}.table`, partsTable(description));
+    values.set(
+      `${prefix}.diagram`,
+      unetDiagram(
+        config,
+        `The <em>${name}</em> U-Net, drawn from the plan the network is built from: a box per block with its output channels, ` +
+          'one row per resolution, arcs for the skip connections (concatenated into the up path), dashed lines for the time embedding.',
+      ),
+    );
     // Where the parameters sit: share of all parameters in layers whose output has each side.
     for (const side of resolutions) {
       const atSide = description.layers.filter((l) => l.shape.length === 3 && l.shape[0] === side).reduce((sum, l) => sum + l.params, 0);
