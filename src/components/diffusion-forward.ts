@@ -2,12 +2,12 @@
  * <diffusion-forward>: the forward process q(x_t | x_0) on a real MNIST digit (or one drawn by
  * hand). Shows x_0, the noise ε and x_t, the weights ᾱ_t, √ᾱ_t and √(1 − ᾱ_t), and a histogram of
  * x_t's pixels that turns into N(0, 1) as t grows. x_t comes either from the closed form
- * (Ho et al. 2020, eq. 4) or from t single steps (eq. 2) with the same seed, and the statistics of
+ * (Ho et al. 2020, eq. 4) or from t + 1 single steps (eq. 2) with the same seed, and the statistics of
  * both are printed side by side. No tfjs: the maths is src/diffusion/forward-math.ts on arrays.
  *
  * Attributes: the table in ./forward/settings.ts (digit-index, t, num-train-timesteps,
- * beta-schedule, beta-start, beta-end, seed, assets-base, mode). Here t runs 0…T, 0 being the clean
- * digit. All are reflected; a bad value shows a message inside the widget and the last good value
+ * beta-schedule, beta-start, beta-end, seed, assets-base, mode). Here t is a diffusers timestep,
+ * 0…T − 1, 0 being the first noising step (the clean digit is the x₀ panel). All are reflected; a bad value shows a message inside the widget and the last good value
  * stays in use.
  *
  * Events (bubbling, composed): `diffusion-step` {t, numTrainTimesteps, alphaBar, sqrtAlphaBar,
@@ -32,12 +32,13 @@ import { ForwardChain, type ForwardSource, type ForwardView } from './forward/ch
 import { drawForwardFigures } from './forward/draw';
 import { DrawnDigit } from './forward/drawn-digit';
 import { TimestepPlayback } from './forward/playback';
-import { DEFAULT_T, FORWARD_SETTINGS, type ForwardMode } from './forward/settings';
+import { DEFAULT_T, FORWARD_SETTINGS, pastLastTimestepMessage, type ForwardMode } from './forward/settings';
 import { forwardStyles } from './forward/styles';
 
 export { FORWARD_MODES, type ForwardMode } from './forward/settings';
 
 export interface ForwardStepDetail {
+  /** The diffusers timestep shown, 0…T − 1. */
   t: number;
   numTrainTimesteps: number;
   alphaBar: number;
@@ -90,7 +91,7 @@ export class DiffusionForward extends DiffusionWidget {
     this.emit<ForwardChangeDetail>('diffusion-change', { name: 'digit', value: 'drawn' });
   });
   private readonly playback = new TimestepPlayback(this, {
-    end: () => this.schedule.numTrainTimesteps,
+    end: () => this.schedule.numTrainTimesteps - 1,
     current: () => this.step,
     restart: () => this.setT(0, true),
     advanceTo: (t) => {
@@ -167,9 +168,11 @@ export class DiffusionForward extends DiffusionWidget {
 
   private readOthers(): void {
     const T = this.schedule.numTrainTimesteps;
-    // t counts steps taken, 0…T (0 = the clean digit), unlike <diffusion-schedule>'s 0…T − 1.
-    if (!this.applyAttr('t', S.t.parse(this.t, { max: T, default: Math.min(DEFAULT_T, T) }), (v) => (this.step = v), `t = ${Math.min(this.step, T)}`)) {
-      this.step = Math.min(this.step, T);
+    // t is a diffusers timestep, 0…T − 1, as in <diffusion-schedule>; t = T gets its own message.
+    const parsed = S.t.parse(this.t, { max: T - 1, default: Math.min(DEFAULT_T, T - 1) });
+    const result = !parsed.ok && String(this.t).trim() === String(T) ? { ok: false as const, message: pastLastTimestepMessage(T) } : parsed;
+    if (!this.applyAttr('t', result, (v) => (this.step = v), `t = ${Math.min(this.step, T - 1)}`)) {
+      this.step = Math.min(this.step, T - 1);
     }
     const count = this.digits?.count;
     // A value taken before the digits loaded may be out of range once their number is known.
@@ -206,7 +209,8 @@ export class DiffusionForward extends DiffusionWidget {
       curves: this.curves,
       curvesKey: this.curvesKey,
       seed: this.seedValue,
-      t: this.step,
+      // The chain counts steps taken: timestep t is reached by t + 1 of them.
+      t: this.step + 1,
       mode: this.modeValue,
     });
   }
@@ -249,8 +253,8 @@ export class DiffusionForward extends DiffusionWidget {
   // ------------------------------------------------------------------------------------------
 
   private setT(value: number, fromControl: boolean): void {
-    const T = this.schedule.numTrainTimesteps;
-    const next = Math.max(0, Math.min(T, Math.round(value)));
+    const last = this.schedule.numTrainTimesteps - 1;
+    const next = Math.max(0, Math.min(last, Math.round(value)));
     this.t = String(next);
     if (fromControl) this.emit<ForwardChangeDetail>('diffusion-change', { name: 't', value: next });
   }
@@ -310,7 +314,7 @@ export class DiffusionForward extends DiffusionWidget {
     if (this.statusNote) return this.statusNote;
     const v = this.view;
     if (!v) return '';
-    return `t = ${this.step} of ${this.schedule.numTrainTimesteps}, ᾱ = ${formatNumber(v.coeff.alphaBar)}.`;
+    return `t = ${this.step} of 0 … ${this.schedule.numTrainTimesteps - 1}, ᾱ = ${formatNumber(v.coeff.alphaBar)}.`;
   }
 
   protected override render(): TemplateResult {
@@ -341,15 +345,15 @@ export class DiffusionForward extends DiffusionWidget {
           </div>
         </div>
         <div class="t-control field">
-          <label for="t-slider">Timestep <span class="t-readout">t = ${t} / ${T}</span></label>
+          <label for="t-slider">Timestep <span class="t-readout">t = ${t} / ${T - 1}</span></label>
           <input
             id="t-slider"
             type="range"
             min="0"
-            max=${T}
+            max=${T - 1}
             step="1"
             .value=${String(t)}
-            aria-valuetext=${`t = ${t} of ${T}`}
+            aria-valuetext=${`t = ${t} of 0 to ${T - 1}`}
             @input=${(e: Event) => this.setT(Number((e.target as HTMLInputElement).value), true)}
           />
         </div>
@@ -357,7 +361,7 @@ export class DiffusionForward extends DiffusionWidget {
           <button type="button" class="play primary" @click=${() => this.playback.toggle()}>${this.playback.playing ? 'Pause' : 'Play'}</button>
           <button type="button" class="step-back" @click=${() => this.setT(t - this.stepSize(), true)} ?disabled=${t <= 0}
             aria-label=${`Step back ${this.stepSize()}`}>−${this.stepSize()}</button>
-          <button type="button" class="step-forward" @click=${() => this.setT(t + this.stepSize(), true)} ?disabled=${t >= T}
+          <button type="button" class="step-forward" @click=${() => this.setT(t + this.stepSize(), true)} ?disabled=${t >= T - 1}
             aria-label=${`Step forward ${this.stepSize()}`}>+${this.stepSize()}</button>
         </div>
         <fieldset>
@@ -414,7 +418,7 @@ export class DiffusionForward extends DiffusionWidget {
   private renderFormula(v: ForwardView): TemplateResult {
     if (this.modeValue === 'iterative') {
       return html`<p class="formula">
-        x<sub>t</sub> reached by ${this.step} steps of x<sub>s</sub> = √(1−β<sub>s</sub>)·x<sub>s−1</sub> + √β<sub>s</sub>·ε<sub>s</sub>
+        x<sub>t</sub> reached by ${this.step + 1} steps of x<sub>s</sub> = √(1−β<sub>s</sub>)·x<sub>s−1</sub> + √β<sub>s</sub>·ε<sub>s</sub>
         (Ho et al. 2020, eq. 2), fresh ε<sub>s</sub> each step.
       </p>`;
     }

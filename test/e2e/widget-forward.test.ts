@@ -104,9 +104,9 @@ describe('<diffusion-forward>', () => {
       expect(await distinctGreys(page, canvas), canvas).toBeGreaterThan(10);
     }
     expect(await text(page, '.digit-name')).toMatch(/^MNIST test #0, a \d$/);
-    // ᾱ_250 of the default linear schedule, as the maths core computes it.
-    expect(await text(page, '.alpha-bar')).toBe(formatNumber(alphaBarAt(abar, 250)));
-    expect(await text(page, '.sqrt-alpha-bar')).toBe(formatNumber(Math.sqrt(alphaBarAt(abar, 250))));
+    // ᾱ at diffusers timestep 250 of the default linear schedule (the papers' ᾱ_251), as the maths core computes it.
+    expect(await text(page, '.alpha-bar')).toBe(formatNumber(alphaBarAt(abar, 251)));
+    expect(await text(page, '.sqrt-alpha-bar')).toBe(formatNumber(Math.sqrt(abar[250])));
     expect(await page.locator('diffusion-forward #t-slider').inputValue()).toBe('250');
 
     // The histogram is drawn, with the N(0, 1) density over it and a text alternative.
@@ -140,16 +140,19 @@ describe('<diffusion-forward>', () => {
     const { page, errors } = await open(browser, server.url + PAGE);
     const slider = page.locator('diffusion-forward #t-slider');
     await slider.focus();
+    // Diffusers' numbering: timestep 0 is the first noising step, T − 1 the last.
     await page.keyboard.press('Home');
-    expect(await text(page, '.alpha-bar')).toBe('1.0000');
+    expect(await page.locator('diffusion-forward').getAttribute('t')).toBe('0');
+    expect(await text(page, '.alpha-bar')).toBe(formatNumber(abar[0]));
+    expect(await text(page, '.t-readout')).toBe('t = 0 / 999');
     const cleanStd = await shownStd(page);
 
     await page.keyboard.press('ArrowRight');
-    expect(await text(page, '.alpha-bar')).toBe(formatNumber(alphaBarAt(abar, 1)));
+    expect(await text(page, '.alpha-bar')).toBe(formatNumber(abar[1]));
 
     await page.keyboard.press('End');
-    expect(await text(page, '.alpha-bar')).toBe(formatNumber(alphaBarAt(abar, 1000)));
-    expect(await page.locator('diffusion-forward').getAttribute('t')).toBe('1000');
+    expect(await text(page, '.alpha-bar')).toBe(formatNumber(abar[999]));
+    expect(await page.locator('diffusion-forward').getAttribute('t')).toBe('999');
     const noisyStd = await shownStd(page);
     const noisyMean = stat(await text(page, '.shown-stats .mean'));
     // A digit's pixels (mostly −1 background) spread far less like N(0, 1) than x_T does.
@@ -159,7 +162,7 @@ describe('<diffusion-forward>', () => {
 
     // Std moves toward 1 along the way.
     const stds: number[] = [];
-    for (const t of ['0', '100', '300', '1000']) {
+    for (const t of ['0', '100', '300', '999']) {
       await slider.fill(t);
       stds.push(Math.abs((await shownStd(page)) - 1));
     }
@@ -167,17 +170,17 @@ describe('<diffusion-forward>', () => {
     expect(stds[2]).toBeLessThan(stds[0]);
 
     const changes = await events(page, 'diffusion-change');
-    expect(changes.some((e) => e.detail.name === 't' && e.detail.value === 1000)).toBe(true);
+    expect(changes.some((e) => e.detail.name === 't' && e.detail.value === 999)).toBe(true);
     const steps = await events(page, 'diffusion-step');
-    expect(steps.at(-1)?.detail.t).toBe(1000);
-    await screenshot(page, 'widget-forward-t1000');
+    expect(steps.at(-1)?.detail.t).toBe(999);
+    await screenshot(page, 'widget-forward-t999');
     expect(errors).toEqual([]);
     await page.close();
   });
 
-  it('closed form and step by step agree: equal at t = 1 with the same seed, same spread later', async () => {
+  it('closed form and step by step agree: equal after one step (t = 0) with the same seed, same spread later', async () => {
     const { page, errors } = await open(browser, server.url + PAGE);
-    await setAttr(page, 't', '1');
+    await setAttr(page, 't', '0');
     const row = async (cls: string, col: string): Promise<number> => stat(await text(page, `table tr.${cls} td.${col}`));
     expect(await row('iterative', 'mean')).toBe(await row('closed-form', 'mean'));
     expect(await row('iterative', 'std')).toBe(await row('closed-form', 'std'));
@@ -186,7 +189,7 @@ describe('<diffusion-forward>', () => {
     expect(await page.locator('diffusion-forward').getAttribute('mode')).toBe('iterative');
     expect(await page.locator('diffusion-forward tr.iterative').getAttribute('class')).toContain('shown');
 
-    for (const t of ['300', '1000']) {
+    for (const t of ['300', '999']) {
       await setAttr(page, 't', t);
       const expected = await row('expected', 'std');
       expect(Math.abs((await row('iterative', 'std')) - expected)).toBeLessThan(0.06);
@@ -232,10 +235,10 @@ describe('<diffusion-forward>', () => {
       await reduced.waitForTimeout(50);
     }
     await reduced.locator('diffusion-forward button.play').click();
-    // Only multiples of T/10: no smooth motion.
+    // Only multiples of T/10, and the last timestep T − 1: no smooth motion.
     const values = [...seen].map(Number);
     expect(values.length).toBeGreaterThan(1);
-    expect(values.every((v) => v % 100 === 0)).toBe(true);
+    expect(values.every((v) => v % 100 === 0 || v === 999)).toBe(true);
     expect(reducedErrors).toEqual([]);
     expect(errors).toEqual([]);
     await reduced.close();
@@ -259,7 +262,7 @@ describe('<diffusion-forward>', () => {
     await setAttr(page, 'num-train-timesteps', 'abc');
     messages = await errorMessages(page);
     expect(messages).toHaveLength(3);
-    expect(messages.find((m) => m.startsWith('t="-5"'))).toContain('a whole number from 0 to 1000');
+    expect(messages.find((m) => m.startsWith('t="-5"'))).toContain('a whole number from 0 to 999');
     expect(messages.find((m) => m.startsWith('num-train-timesteps="abc"'))).toContain('a whole number from 1 to 4000');
     expect(await text(page, '.alpha-bar')).toBe(goodAbar);
     expect(await page.locator('diffusion-forward #t-slider').inputValue()).toBe('250');
@@ -271,14 +274,24 @@ describe('<diffusion-forward>', () => {
     await setAttr(page, 'num-train-timesteps', '1000');
     expect(await errorMessages(page)).toEqual([]);
     const cosine = computeAlphasCumprod({ betaSchedule: 'squaredcos_cap_v2' });
-    expect(await text(page, '.alpha-bar')).toBe(formatNumber(alphaBarAt(cosine, 500)));
+    expect(await text(page, '.alpha-bar')).toBe(formatNumber(cosine[500]));
+
+    // t = T, the last step in the papers' count (and in this widget before), names T − 1.
+    await setAttr(page, 't', '1000');
+    messages = await errorMessages(page);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toContain('t="1000" is past the last timestep');
+    expect(messages[0]).toContain('diffusers timesteps 0 … 999');
+    expect(messages[0]).toContain('t="999" here');
+    expect(await text(page, '.alpha-bar')).toBe(formatNumber(cosine[500]));
+    await setAttr(page, 't', '500');
 
     // beta-start above beta-end cannot work for a rising schedule.
     await setAttr(page, 'beta-schedule', 'linear');
     await setAttr(page, 'beta-start', '0.05');
     messages = await errorMessages(page);
     expect(messages.join(' ')).toContain('must not exceed beta-end');
-    expect(await text(page, '.alpha-bar')).toBe(formatNumber(alphaBarAt(abar, 500)));
+    expect(await text(page, '.alpha-bar')).toBe(formatNumber(abar[500]));
 
     // A wrong assets folder: the message says where it looked, and the loaded digits stay.
     await setAttr(page, 'beta-start', '0.0001');
@@ -318,7 +331,7 @@ describe('<diffusion-forward>', () => {
     expect(byStart('mode="steps"')).toContain('"closed-form" or "iterative"');
     // The digit range is known once MNIST has loaded: 2000 test digits.
     expect(byStart('digit-index="99999"')).toContain('from 0 to 1999');
-    expect(await text(page, '.alpha-bar')).toBe(formatNumber(alphaBarAt(abar, 250)));
+    expect(await text(page, '.alpha-bar')).toBe(formatNumber(abar[250]));
     expect(await distinctGreys(page, 'canvas.x0')).toBeGreaterThan(10);
     expect(await distinctGreys(page, 'canvas.xt')).toBeGreaterThan(10);
     await screenshot(page, 'widget-forward-bad-attributes');

@@ -22,7 +22,7 @@ export interface ForwardFigures {
 }
 
 export interface ForwardCaptions {
-  /** t in 0…T. */
+  /** The timestep shown, diffusers' 0…T − 1. */
   t: number;
   iterative: boolean;
   /** What x_0 is, e.g. "MNIST test #0, a 7". */

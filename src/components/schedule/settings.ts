@@ -2,9 +2,8 @@
  * The settings of <diffusion-schedule>: its attribute table (see ../base/settings-table.ts).
  * Pure data, so the docs and the URL state can read it without defining the element.
  *
- * Its `t` is a diffusers timestep, 0 … T − 1 (src/diffusion/curves.ts indexes so);
- * <diffusion-forward>'s `t` counts as the papers do, 0 … T with 0 the clean digit, one more for
- * the same ᾱ.
+ * Its `t` is a diffusers timestep, 0 … T − 1 (src/diffusion/curves.ts indexes so), as is
+ * <diffusion-forward>'s: the same t gives the same ᾱ in both.
  */
 import { BETA_SCHEDULES, type BetaSchedule } from '../../diffusion/config';
 import { BETA_SCHEDULE_HINTS, betaSetting, numTrainTimestepsSetting, MAX_TRAIN_TIMESTEPS } from '../base/schedule-attributes';
@@ -30,7 +29,7 @@ export const SCHEDULE_SETTINGS = {
     default: DEFAULT_T,
     type: 'whole number 0 … T − 1',
     doc:
-      'The cursor, a diffusers timestep: 0 is the first noising step and T − 1 the last. (<diffusion-forward> counts as the papers do, 0 … T with 0 the clean digit: its t is this t + 1.)',
+      'The cursor, a diffusers timestep: 0 is the first noising step and T − 1 the last (the papers’ t = 1 … T), as in <diffusion-forward>.',
   }),
   digitIndex: intSetting('digit-index', { min: 0, default: 0, type: 'whole number 0 … 1999', doc: 'Which digit of the MNIST test subset is noised.' }),
   seed: seedSetting('Seed of the noise ε shared by every schedule.'),
