@@ -30,6 +30,16 @@ function fakePage(widgets: Array<{ id: string; tag: string }>): { doc: Document;
 }
 
 describe('URL state', () => {
+  it('reads a setting alone, after others, or after a stray "&" the same way', () => {
+    // A lesson links to "?forward.seed=7"; a reader who types "&forward.seed=7" after an existing
+    // query, or after a bare "?", gets the same setting.
+    for (const search of ['?forward.seed=7', '?forward.t=300&forward.seed=7', '?&forward.seed=7', 'forward.seed=7']) {
+      const state = parseUrlState(search);
+      expect(state.widgets.get('forward')?.get('seed'), search).toBe('7');
+      expect(state.ignored, search).toEqual([]);
+    }
+  });
+
   it('reads <id>.<attribute> pairs per widget, in URL order', () => {
     const state = parseUrlState('?forward.t=500&schedule.schedules=linear,squaredcos_cap_v2&forward.mode=iterative');
     expect([...state.widgets.keys()]).toEqual(['forward', 'schedule']);
