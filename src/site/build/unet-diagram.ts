@@ -93,14 +93,13 @@ export function unetDiagram(rawConfig: UNetConfig, caption: string): string {
   nodes.forEach((node, i) => {
     if (node.takesEmbedding) parts.push(`<line class="unet-emb" x1="${x(i) + BOX_W / 2}" y1="${busY}" x2="${x(i) + BOX_W / 2}" y2="${y(node) + BOX_H / 2}"/>`);
   });
-  const firstRes = nodes.findIndex((n) => n.takesEmbedding);
+  if (!nodes.some((n) => n.takesEmbedding)) throw new Error('unetDiagram: the plan has no residual block');
   const lastRes = nodes.length - 1 - [...nodes].reverse().findIndex((n) => n.takesEmbedding);
   parts.push(`<line class="unet-emb" x1="${LEFT - 4}" y1="${busY}" x2="${x(lastRes) + BOX_W / 2}" y2="${busY}"/>`);
   const label = config.numClasses > 0 ? ` + label (${config.numClasses} digits or none)` : '';
   parts.push(
     `<text class="unet-note" x="${LEFT - 4}" y="${busY + 18}">t → sin/cos features (${config.timeEmbedDim}) → dense, SiLU, dense (${config.timeEmbedDim})${esc(label)}, added in every residual block</text>`,
   );
-  if (firstRes < 0) throw new Error('unetDiagram: the plan has no residual block');
 
   nodes.forEach((node, i) => {
     const cx = x(i);
