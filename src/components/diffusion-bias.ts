@@ -27,6 +27,7 @@ import type { RawAttr } from './base/attributes';
 import { backendLine } from './base/backend-line';
 import { LabLink } from './base/lab-link';
 import { settingProperties } from './base/settings-table';
+import { EmbedControl } from './base/embed-control';
 import { DiffusionWidget } from './base/widget-base';
 import { classBars } from './latent/class-bars';
 import { countClasses, describeClasses, heavyClasses, shareOf, shares } from './latent/class-shares';
@@ -58,6 +59,8 @@ export class DiffusionBias extends DiffusionWidget {
   static override styles = biasStyles;
 
   static override properties = settingProperties(BIAS_SETTINGS);
+  /** The Embed button in the header: this widget's current settings as a snippet to paste elsewhere. */
+  private readonly embed = new EmbedControl(this, BIAS_SETTINGS);
   // The raw attribute values (see ./latent/latent-settings.ts), parsed in willUpdate.
   declare count: RawAttr;
   declare steps: RawAttr;
@@ -163,6 +166,7 @@ export class DiffusionBias extends DiffusionWidget {
     const heavy = training ? heavyClasses(training) : [];
     const source = this.run ? `these ${this.run.count} samples` : shipped ? `${shipped.reduce((a, b) => a + b, 0)} samples measured when the model was shipped` : null;
     return html`
+      ${this.embed.render()}
       <h2 part="title">Bias in, bias out</h2>
       <p class="intro">
         This latent diffusion model learnt from a lopsided MNIST subset, without labels. What does it draw? The reference classifier reads each

@@ -27,6 +27,7 @@ import { fallbackDigit } from './base/digit-pad';
 import { formatNumber, formatStat } from './base/format';
 import { MnistDigits } from './base/mnist-digits';
 import { settingProperties } from './base/settings-table';
+import { EmbedControl } from './base/embed-control';
 import { DiffusionWidget } from './base/widget-base';
 import { ForwardChain, type ForwardSource, type ForwardView } from './forward/chain';
 import { drawForwardFigures } from './forward/draw';
@@ -68,6 +69,8 @@ export class DiffusionForward extends DiffusionWidget {
   static override styles = forwardStyles;
 
   static override properties = settingProperties(FORWARD_SETTINGS);
+  /** The Embed button in the header: this widget's current settings as a snippet to paste elsewhere. */
+  private readonly embed = new EmbedControl(this, FORWARD_SETTINGS);
   // The raw attribute values (see ./forward/settings.ts), parsed in willUpdate.
   declare digitIndex: RawAttr;
   declare t: RawAttr;
@@ -325,6 +328,7 @@ export class DiffusionForward extends DiffusionWidget {
     const iterative = this.modeValue === 'iterative';
     const shownStats = v ? v.shownStats : null;
     return html`
+      ${this.embed.render()}
       <h2 part="title">The forward process q(x<sub>t</sub> | x<sub>0</sub>)</h2>
       <p class="intro">
         Noise is mixed into a digit step by step until only noise is left. Move <var>t</var> and watch the

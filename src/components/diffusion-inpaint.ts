@@ -40,6 +40,7 @@ import { MnistDigits } from './base/mnist-digits';
 import { ModelLine } from './base/model-line';
 import { propertyForAttribute, settingProperties } from './base/settings-table';
 import type { Frame } from './base/step-frames';
+import { EmbedControl } from './base/embed-control';
 import { DiffusionWidget } from './base/widget-base';
 import { EditInputs } from './inpaint/edit-inputs';
 import { renderControls, type ControlsView } from './inpaint/controls-view';
@@ -74,6 +75,8 @@ export class DiffusionInpaint extends DiffusionWidget {
   static override styles = inpaintStyles;
 
   static override properties = settingProperties(INPAINT_SETTINGS);
+  /** The Embed button in the header: this widget's current settings as a snippet to paste elsewhere. */
+  private readonly embed = new EmbedControl(this, INPAINT_SETTINGS);
   // The raw attribute values (see ./inpaint/settings.ts), parsed in willUpdate.
   declare mode: RawAttr;
   declare method: RawAttr;
@@ -435,6 +438,7 @@ export class DiffusionInpaint extends DiffusionWidget {
   protected override render(): TemplateResult {
     const inpainting = this.modeValue === 'inpaint';
     return html`
+      ${this.embed.render()}
       <h2 part="title">${inpainting ? 'Inpainting: the model fills in a masked region' : 'SDEdit: from a rough drawing to a digit'}</h2>
       <p class="intro">
         ${inpainting

@@ -31,6 +31,7 @@ import type { RawAttr } from './base/attributes';
 import { backendLine } from './base/backend-line';
 import { LabLink } from './base/lab-link';
 import { settingProperties } from './base/settings-table';
+import { EmbedControl } from './base/embed-control';
 import { DiffusionWidget } from './base/widget-base';
 import { comparisonRows, type RunMeasure } from './latent/comparison';
 import { formatMs, latentMosaic } from './latent/display';
@@ -68,6 +69,8 @@ export class DiffusionLatent extends DiffusionWidget {
   static override styles = latentStyles;
 
   static override properties = settingProperties(LATENT_SETTINGS);
+  /** The Embed button in the header: this widget's current settings as a snippet to paste elsewhere. */
+  private readonly embed = new EmbedControl(this, LATENT_SETTINGS);
   // The raw attribute values (see ./latent/latent-settings.ts), parsed in willUpdate.
   declare count: RawAttr;
   declare steps: RawAttr;
@@ -251,6 +254,7 @@ export class DiffusionLatent extends DiffusionWidget {
     const busy = this.sampling !== null;
     const labelText = this.labelValue === 'none' ? 'none' : String(this.labelValue);
     return html`
+      ${this.embed.render()}
       <h2 part="title">Latent diffusion: denoising ${shapeText} latents instead of 28×28 pixels</h2>
       <p class="intro">
         An autoencoder compresses each digit into a small latent; a diffusion model learns those latents, and the decoder turns its samples back

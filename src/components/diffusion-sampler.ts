@@ -35,6 +35,7 @@ import { LabLink } from './base/lab-link';
 import { MODEL_SOURCES, MODEL_SOURCE_NAMES, ModelLine, explainMissingModel } from './base/model-line';
 import { settingProperties } from './base/settings-table';
 import { frameAt, type Frame, type StepFrames } from './base/step-frames';
+import { EmbedControl } from './base/embed-control';
 import { DiffusionWidget } from './base/widget-base';
 import { gridColumns } from './sampler/grid-columns';
 import { MAX_PANELS, defaultPanels, describePanel, formatPanel, formatPanels, type PanelSpec } from './sampler/panel-spec';
@@ -61,6 +62,8 @@ export class DiffusionSampler extends DiffusionWidget {
   static override styles = samplerStyles;
 
   static override properties = settingProperties(SAMPLER_SETTINGS);
+  /** The Embed button in the header: this widget's current settings as a snippet to paste elsewhere. */
+  private readonly embed = new EmbedControl(this, SAMPLER_SETTINGS);
   // The raw attribute values (see ./sampler/settings.ts), parsed in willUpdate.
   declare panels: RawAttr;
   declare seed: RawAttr;
@@ -391,6 +394,7 @@ export class DiffusionSampler extends DiffusionWidget {
     const ready = this.lab !== null && !this.errors.has('lab');
     const view = this.panelView();
     return html`
+      ${this.embed.render()}
       <h2 part="title">Sampling: DDPM, DDIM and guidance</h2>
       <p class="intro">
         Every panel starts from the same noise x<sub>T</sub> and removes it step by step. Compare how many network

@@ -27,6 +27,7 @@ import { formatNumber } from './base/format';
 import { MnistDigits } from './base/mnist-digits';
 import { MAX_TRAIN_TIMESTEPS } from './base/schedule-attributes';
 import { settingProperties } from './base/settings-table';
+import { EmbedControl } from './base/embed-control';
 import { DiffusionWidget } from './base/widget-base';
 import { drawScheduleCharts, drawScheduleDigits } from './schedule/draw';
 import { LOOK, swatch } from './schedule/look';
@@ -62,6 +63,8 @@ export class DiffusionSchedule extends DiffusionWidget {
   static override styles = scheduleStyles;
 
   static override properties = settingProperties(SCHEDULE_SETTINGS);
+  /** The Embed button in the header: this widget's current settings as a snippet to paste elsewhere. */
+  private readonly embed = new EmbedControl(this, SCHEDULE_SETTINGS);
   // The raw attribute values (see ./schedule/settings.ts), parsed in willUpdate.
   declare schedules: RawAttr;
   declare numTrainTimesteps: RawAttr;
@@ -278,6 +281,7 @@ export class DiffusionSchedule extends DiffusionWidget {
     const selected = new Set(this.selected);
     const invalid = (name: string): 'true' | 'false' => (this.errors.has(name) || (name !== 'num-train-timesteps' && this.errors.has('schedule')) ? 'true' : 'false');
     return html`
+      ${this.embed.render()}
       <h2 part="title">Noise schedules</h2>
       <p class="intro">
         How fast each schedule destroys the signal: β<sub>t</sub> is the noise added per step, ᾱ<sub>t</sub> the

@@ -30,6 +30,7 @@ import type { TrainLoopProgress } from '../toy2d/train-loop';
 import type { RawAttr } from './base/attributes';
 import { formatNumber } from './base/format';
 import { settingProperties, type Setting } from './base/settings-table';
+import { EmbedControl } from './base/embed-control';
 import { DiffusionWidget } from './base/widget-base';
 import { progressDetail, sampledDetail, trainedDetail, type ScoreFieldProgressDetail, type ScoreFieldSampledDetail, type ScoreFieldTrainedDetail } from './score-field/events';
 import { noisingChart } from './score-field/noising-chart';
@@ -54,6 +55,8 @@ export class DiffusionScoreField extends DiffusionWidget {
   static override styles = scoreFieldStyles;
 
   static override properties = settingProperties(SCORE_FIELD_SETTINGS);
+  /** The Embed button in the header: this widget's current settings as a snippet to paste elsewhere. */
+  private readonly embed = new EmbedControl(this, SCORE_FIELD_SETTINGS);
   // The raw attribute values (see ./score-field/settings.ts), parsed in willUpdate.
   declare datasetName: RawAttr;
   declare noising: RawAttr;
@@ -449,6 +452,7 @@ export class DiffusionScoreField extends DiffusionWidget {
     const t = Math.max(proc.tMin, s.t);
     const drawnMode = s.dataset === 'drawn';
     return html`
+      ${this.embed.render()}
       <h2 part="title">Score-based models on 2-D data</h2>
       <p class="intro">
         A small network learns the score ∇ log p<sub>t</sub>(x), the direction in which noised data gets denser. Train it,

@@ -30,6 +30,7 @@ import type { BackendPreference } from '../backend/names';
 import type { Lab, LabStatus, TrainProgress, TrainSettings } from '../lab/lab-api';
 import type { RawAttr } from './base/attributes';
 import { settingProperties } from './base/settings-table';
+import { EmbedControl } from './base/embed-control';
 import { DiffusionWidget } from './base/widget-base';
 import { checkPickedFiles, downloadCheckpoint } from './trainer/checkpoint-files';
 import { checkpointPanel, confirmDialog, loadFailure, loadedNote, savedNote, type CheckpointSource, type Confirmation } from './trainer/checkpoint-panel';
@@ -58,6 +59,8 @@ export class DiffusionTrainer extends DiffusionWidget {
   static override styles = trainerStyles;
 
   static override properties = settingProperties(TRAINER_SETTINGS);
+  /** The Embed button in the header: this widget's current settings as a snippet to paste elsewhere. */
+  private readonly embed = new EmbedControl(this, TRAINER_SETTINGS);
   // The raw attribute values (see ./trainer/trainer-settings.ts), parsed in willUpdate.
   declare preset: RawAttr;
   declare batchSize: RawAttr;
@@ -407,6 +410,7 @@ export class DiffusionTrainer extends DiffusionWidget {
       backend: this.labStatus?.backend ?? null,
     });
     return html`
+      ${this.embed.render()}
       <h2 part="title">Train a diffusion model</h2>
       <p class="intro">
         The U-Net learns to undo the noise added to MNIST digits (Ho et al. 2020, Algorithm 1), predicting

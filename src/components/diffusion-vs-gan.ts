@@ -33,6 +33,7 @@ import { BATCH_SIZE, DUEL_DIFFUSION, DUEL_GAN, MEASURE_SAMPLER_STEPS, RING } fro
 import { COVERAGE_DEFAULTS } from '../toy2d/mode-coverage';
 import type { RawAttr } from './base/attributes';
 import { settingProperties } from './base/settings-table';
+import { EmbedControl } from './base/embed-control';
 import { DiffusionWidget } from './base/widget-base';
 import { FrameBatcher } from './trainer/frame-batcher';
 import { DuelCharts, MODEL_COLORS, MODEL_TITLES, drawScatters, type DuelView, type VsGanModel } from './vs-gan/charts';
@@ -87,6 +88,8 @@ export class DiffusionVsGan extends DiffusionWidget {
   static override styles = vsGanStyles;
 
   static override properties = settingProperties(VS_GAN_SETTINGS);
+  /** The Embed button in the header: this widget's current settings as a snippet to paste elsewhere. */
+  private readonly embed = new EmbedControl(this, VS_GAN_SETTINGS);
   // The raw attribute values (see ./vs-gan/settings.ts), parsed in willUpdate.
   declare seed: RawAttr;
   declare modes: RawAttr;
@@ -403,6 +406,7 @@ export class DiffusionVsGan extends DiffusionWidget {
     const k = this.ring.weights.length;
     const busy = this.runState === 'loading';
     return html`
+      ${this.embed.render()}
       <h2 part="title">Why diffusion won: a GAN and a diffusion model on the same ${k} Gaussians</h2>
       <p class="intro">
         Both models learn the same ring of ${k} Gaussians from the same batches. Every

@@ -89,7 +89,7 @@ export const WIDGET_DOCS: readonly WidgetDoc[] = [
       { name: 'diffusion-ready', detail: '{ count }', when: 'the MNIST digits have loaded' },
       ERROR_EVENT,
     ],
-    parts: ['title', 'controls', 'images', 'chart', 'numbers', 'compare', 'pad', 'error', 'status'],
+    parts: ['title', 'embed', 'controls', 'images', 'chart', 'numbers', 'compare', 'pad', 'error', 'status'],
     example: '<diffusion-forward t="250" beta-schedule="linear" digit-index="0"></diffusion-forward>',
   },
   {
@@ -106,7 +106,7 @@ export const WIDGET_DOCS: readonly WidgetDoc[] = [
       { name: 'diffusion-ready', detail: '{ count }', when: 'the MNIST digits have loaded' },
       ERROR_EVENT,
     ],
-    parts: ['title', 'controls', 'chart', 'images', 'config', 'error', 'status'],
+    parts: ['title', 'embed', 'controls', 'chart', 'images', 'config', 'error', 'status'],
     example: '<diffusion-schedule schedules="linear,squaredcos_cap_v2" t="500"></diffusion-schedule>',
   },
   {
@@ -121,7 +121,7 @@ export const WIDGET_DOCS: readonly WidgetDoc[] = [
       CHANGE_EVENT,
       ERROR_EVENT,
     ],
-    parts: ['title', 'controls', 'actions', 'confirm', 'backend', 'advice', 'chart', 'images', 'progress', 'numbers', 'checkpoint', 'error', 'status'],
+    parts: ['title', 'embed', 'controls', 'actions', 'confirm', 'backend', 'advice', 'chart', 'images', 'progress', 'numbers', 'checkpoint', 'error', 'status'],
     example: '<diffusion-trainer preset="tiny" batch-size="32" steps="500"></diffusion-trainer>',
   },
   {
@@ -137,7 +137,7 @@ export const WIDGET_DOCS: readonly WidgetDoc[] = [
       CHANGE_EVENT,
       ERROR_EVENT,
     ],
-    parts: ['title', 'controls', 'model', 'scrubber', 'panels', 'panel', 'steps', 'images', 'numbers', 'quality', 'error', 'status'],
+    parts: ['title', 'embed', 'controls', 'model', 'scrubber', 'panels', 'panel', 'steps', 'images', 'numbers', 'quality', 'error', 'status'],
     example: `<diffusion-sampler panels="${DEFAULT_PANELS}" seed="0" count="16"></diffusion-sampler>`,
   },
   // <diffusion-inpaint>: editing with a trained model.
@@ -157,7 +157,7 @@ export const WIDGET_DOCS: readonly WidgetDoc[] = [
       { name: 'diffusion-ready', detail: '{ count }', when: 'the MNIST digits have loaded' },
       ERROR_EVENT,
     ],
-    parts: ['title', 'modes', 'input', 'editor', 'tools', 'controls', 'model', 'results', 'images', 'numbers', 'steps', 'error', 'status'],
+    parts: ['title', 'embed', 'modes', 'input', 'editor', 'tools', 'controls', 'model', 'results', 'images', 'numbers', 'steps', 'error', 'status'],
     example: '<diffusion-inpaint mode="inpaint" method="repaint" steps="20" mask="bottom-half"></diffusion-inpaint>',
   },
   // <diffusion-latent> and <diffusion-bias>: latent diffusion (src/latent).
@@ -173,7 +173,7 @@ export const WIDGET_DOCS: readonly WidgetDoc[] = [
       CHANGE_EVENT,
       ERROR_EVENT,
     ],
-    parts: ['title', 'autoencoder', 'controls', 'model', 'samples', 'table', 'error', 'status'],
+    parts: ['title', 'embed', 'autoencoder', 'controls', 'model', 'samples', 'table', 'error', 'status'],
     example: '<diffusion-latent count="8" steps="20" guidance="1" label="cycle"></diffusion-latent>',
   },
   {
@@ -188,7 +188,7 @@ export const WIDGET_DOCS: readonly WidgetDoc[] = [
       CHANGE_EVENT,
       ERROR_EVENT,
     ],
-    parts: ['title', 'controls', 'chart', 'numbers', 'images', 'error', 'status'],
+    parts: ['title', 'embed', 'controls', 'chart', 'numbers', 'images', 'error', 'status'],
     example: '<diffusion-bias count="100" steps="20"></diffusion-bias>',
   },
   // <diffusion-score-field>: score-based models on 2-D data (src/toy2d).
@@ -207,7 +207,7 @@ export const WIDGET_DOCS: readonly WidgetDoc[] = [
       CHANGE_EVENT,
       ERROR_EVENT,
     ],
-    parts: ['title', 'controls', 'plot', 'legend', 'numbers', 'noising', 'pad', 'error', 'status'],
+    parts: ['title', 'embed', 'controls', 'plot', 'legend', 'numbers', 'noising', 'pad', 'error', 'status'],
     example: '<diffusion-score-field dataset="ring" noising="vp" steps="1000"></diffusion-score-field>',
   },
   // <diffusion-vs-gan>: why diffusion won.
@@ -224,7 +224,7 @@ export const WIDGET_DOCS: readonly WidgetDoc[] = [
       CHANGE_EVENT,
       ERROR_EVENT,
     ],
-    parts: ['title', 'controls', 'progress', 'panels', 'panel', 'scatter', 'numbers', 'shares', 'chart', 'error', 'status'],
+    parts: ['title', 'embed', 'controls', 'progress', 'panels', 'panel', 'scatter', 'numbers', 'shares', 'chart', 'error', 'status'],
     example: '<diffusion-vs-gan seed="0" modes="8" steps="3000"></diffusion-vs-gan>',
   },
 ];

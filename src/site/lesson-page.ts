@@ -2,14 +2,27 @@
  * Entry point of every lesson page. The lesson itself (text, formulas, question markup) is static
  * HTML built from Markdown; this script adds what needs the browser, in this order:
  *   1. the URL's widget settings and classroom mode, before any widget renders;
- *   2. progress (opened / done), the "predict, then check" questions, the copy-link button;
+ *   2. progress (opened / done), the "predict, then check" questions, the copy-link button, the
+ *      address of this view for the widgets' Embed dialogs;
  *   3. the widget modules this page uses, lazily (widget-loader.ts).
  * Nothing here imports tfjs, Markdown or KaTeX.
  */
+import type { EmbedViewRequest } from '../components/base/embed-control';
+import { viewUrl } from '../components/base/embed-snippet';
 import { defineLessonPredict } from './lesson-predict';
 import { registerServiceWorker } from './offline';
 import { createProgressStore, type ProgressStore } from './progress';
-import { applyHiddenParts, applyUrlState, parseUrlState, trackWidgetChanges, type UrlState, type WidgetChangeTracker } from './url-state';
+import {
+  applyHiddenParts,
+  applyUrlState,
+  isSettableAttribute,
+  isWidgetId,
+  parseUrlState,
+  trackWidgetChanges,
+  withWidgetSetting,
+  type UrlState,
+  type WidgetChangeTracker,
+} from './url-state';
 import { loadWidgets, type WidgetLoadReport } from './widget-loader';
 
 const lessonId = document.body.dataset.lessonId ?? '';
@@ -26,9 +39,9 @@ function pageWidgetSettings(): (tag: string) => readonly string[] | undefined {
   return (tag) => (Array.isArray(settings[tag]) ? settings[tag] : undefined);
 }
 
-function setUpUrlState(): { state: UrlState; tracker: WidgetChangeTracker } {
+function setUpUrlState(settingsOf: (tag: string) => readonly string[] | undefined): { state: UrlState; tracker: WidgetChangeTracker } {
   const state = parseUrlState(location.search);
-  const { ignored } = applyUrlState(state, document, pageWidgetSettings());
+  const { ignored } = applyUrlState(state, document, settingsOf);
   for (const reason of ignored) console.warn(`Link setting ignored: ${reason}`);
   applyHiddenParts(document);
   const tracker = trackWidgetChanges(document, window);
@@ -89,6 +102,30 @@ function setUpCopyLink(tracker: WidgetChangeTracker): void {
   });
 }
 
+/**
+ * A widget's Embed dialog asks for the address of this view: the lesson's URL, which carries every
+ * widget's settings (url-state.ts), pointed at that widget, for an iframe. The asking widget's
+ * settings are written in from its attributes too, so a change no event reported (t while the
+ * forward process plays) is in the frame as well.
+ */
+function setUpEmbedViews(tracker: WidgetChangeTracker, settingsOf: (tag: string) => readonly string[] | undefined): void {
+  document.addEventListener('diffusion-embed-view', (event) => {
+    const widget = event.target;
+    if (!(widget instanceof HTMLElement)) return;
+    tracker.flush();
+    let url = new URL(location.href);
+    if (isWidgetId(widget.id)) {
+      for (const attribute of settingsOf(widget.localName) ?? []) {
+        const value = widget.getAttribute(attribute);
+        if (value !== null && isSettableAttribute(attribute)) url = withWidgetSetting(url, widget.id, attribute, value);
+      }
+    }
+    const request = (event as CustomEvent<EmbedViewRequest>).detail;
+    request.pageUrl = viewUrl(url.href, isWidgetId(widget.id) ? widget.id : '');
+    request.pageTitle = document.title;
+  });
+}
+
 /** Marks the contents entry of the section being read. */
 function setUpContentsHighlight(): void {
   const links = [...document.querySelectorAll<HTMLAnchorElement>('.lesson-contents__list a')];
@@ -117,7 +154,8 @@ declare global {
   }
 }
 
-const { state: urlState, tracker } = setUpUrlState();
+const widgetSettings = pageWidgetSettings();
+const { state: urlState, tracker } = setUpUrlState(widgetSettings);
 const progress = createProgressStore();
 defineLessonPredict({
   recall: (questionId) => progress.get(lessonId).predictions?.[questionId],
@@ -125,6 +163,7 @@ defineLessonPredict({
 });
 setUpProgress(progress);
 setUpCopyLink(tracker);
+setUpEmbedViews(tracker, widgetSettings);
 setUpContentsHighlight();
 window.lessonPage = { urlState, widgets: loadWidgets(document) };
 

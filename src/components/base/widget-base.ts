@@ -8,11 +8,13 @@
  *   --dl-font, --dl-mono, --dl-fg, --dl-bg, --dl-surface, --dl-muted, --dl-border, --dl-accent,
  *   --dl-on-accent, --dl-focus, --dl-radius, --dl-error-bg, --dl-error-fg, --dl-error-border,
  *   --dl-series-1 … --dl-series-4 (chart lines), --dl-image-bg (behind digit canvases).
- * Parts: controls, chart, images, error, status (plus widget-specific ones each widget lists).
+ * Parts: controls, chart, images, error, status, embed (the Embed button, ./embed-control.ts; plus
+ * widget-specific ones each widget lists).
  */
 import { css, html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { state } from 'lit/decorators.js';
 import type { ParseResult } from './attributes';
+import { embedStyles } from './embed-styles';
 
 /** Detail of the `diffusion-error` event a widget fires when it rejects a value. */
 export interface DiffusionErrorDetail {
@@ -300,6 +302,8 @@ export const widgetStyles = css`
     stroke: var(--_series-2);
     stroke-width: 2;
   }
+
+  ${embedStyles}
 `;
 
 /**
