@@ -4,11 +4,12 @@
  * with its CDN address swapped for the kit built from this tree (embed-fixture.ts), recreates the
  * same view on a blank page of another origin: the same attributes, the same numbers drawn. The
  * iframe snippet, on a blank page too, opens the lesson with the same view. Also: Escape closes the
- * dialog and gives focus back to the button, a refused clipboard leaves the snippet selected with
- * a message, and axe-core finds nothing in the open dialog.
- * Screenshots: test-results/screenshots/embed-dialog-*.png.
+ * dialog and gives focus back to the button; on the demo page every widget has the button, a
+ * refused clipboard leaves the snippet selected with a message, and there is no iframe snippet;
+ * axe-core finds nothing in the open dialog, in light and dark.
+ * Screenshots (the viewport, dialog open): test-results/screenshots/embed-dialog-*.png.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -16,10 +17,11 @@ import { join } from 'node:path';
 import type { AxeResults } from 'axe-core';
 import type { Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kitModuleUrl } from '../../src/components/base/kit-version';
+import { KIT_VERSION, kitModuleUrl } from '../../src/components/base/kit-version';
 import { startStaticServer, type StaticServer } from '../../examples/serve';
 import { buildKit, type BuiltKit } from './embed-fixture';
-import { collectConsoleErrors, launchBrowser, screenshot, startServer, type LaunchedBrowser, type RunningServer } from './harness';
+import { WIDGET_DOCS } from '../../src/components/docs';
+import { collectConsoleErrors, launchBrowser, screenshotDir, startServer, type LaunchedBrowser, type RunningServer } from './harness';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const LESSON = 'lessons/forward-process.html';
@@ -81,6 +83,16 @@ function embedButton(page: Page) {
 }
 
 describe('the Embed button', () => {
+  it('the kit carries the package’s name and version for its snippets, and nothing else of package.json', async () => {
+    const scripts = (await readdir(kit.dir)).filter((file) => file.endsWith('.js'));
+    const code = (await Promise.all(scripts.map((file) => readFile(join(kit.dir, file), 'utf8')))).join('\n');
+    expect(code).toContain(JSON.stringify(KIT_VERSION));
+    expect(code).toContain('cdn.jsdelivr.net/npm/');
+    // The build scripts and the dependency lists of package.json stay out of the kit.
+    expect(code).not.toContain('build-mnist-assets');
+    expect(code).not.toContain('devDependencies');
+  });
+
   it('copies a snippet that recreates the learner’s view of a lesson widget on a blank page, and an iframe of the lesson at that view', async () => {
     const page = await browser.newPage();
     const errors = collectConsoleErrors(page);
@@ -100,7 +112,8 @@ describe('the Embed button', () => {
     const dialog = page.locator('diffusion-forward dialog.embed-dialog');
     await expect.poll(() => dialog.evaluate((d: HTMLDialogElement) => d.open)).toBe(true);
     expect(await page.evaluate(() => document.querySelector('diffusion-forward')!.shadowRoot!.activeElement?.className)).toBe('embed-copy');
-    await screenshot(page, 'embed-dialog-forward-desktop');
+    await mkdir(screenshotDir, { recursive: true });
+    await page.screenshot({ path: join(screenshotDir, 'embed-dialog-forward-desktop.png') });
 
     const axe = (await page.evaluate(`${axeSource};axe.run(document.querySelector('diffusion-forward'), { resultTypes: ['violations'] })`)) as AxeResults;
     expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(' ')}`)).toEqual([]);
@@ -145,12 +158,17 @@ describe('the Embed button', () => {
     await page.close();
   });
 
-  it('on a phone, in dark mode, with the clipboard refused: the snippet is selected and a message says to copy it by hand', async () => {
+  it('on the demo page, on a phone in dark mode: every widget has the button; a refused clipboard leaves the snippet selected with a message', async () => {
     const page = await browser.newPage();
     await page.setViewportSize({ width: 390, height: 844 });
     await page.emulateMedia({ colorScheme: 'dark' });
-    await page.goto(`${site.url}lessons/noise-schedules.html?schedule.schedules=linear,squaredcos_cap_v2`, { waitUntil: 'load' });
-    await page.waitForFunction(() => (document.querySelector('diffusion-schedule')?.shadowRoot?.childElementCount ?? 0) > 0);
+    await page.goto(`${site.url}demo/index.html`, { waitUntil: 'load' });
+    await page.waitForSelector('body[data-ready="true"]');
+    const tags = WIDGET_DOCS.map((doc) => doc.tag);
+    expect(tags).toHaveLength(9);
+    await page.waitForFunction((names) => names.every((tag) => !!document.querySelector(tag)?.shadowRoot?.querySelector('button.embed-button')), tags);
+
+    await page.locator('diffusion-schedule input[value="scaled_linear"]').check();
     await page.evaluate(() => {
       navigator.clipboard.writeText = () => Promise.reject(new DOMException('Write permission denied.', 'NotAllowedError'));
     });
@@ -163,12 +181,17 @@ describe('the Embed button', () => {
     });
     expect(selection.box).toContain('embed-kit');
     expect(selection.selected).toBe(selection.value);
-    expect(selection.value).toContain('<diffusion-schedule schedules="linear,squaredcos_cap_v2"></diffusion-schedule>');
+    expect(selection.value).toMatch(/<diffusion-schedule[\s\S]* schedules="linear,scaled_linear,squaredcos_cap_v2"[\s\S]*><\/diffusion-schedule>$/);
+    // Not a lesson: no iframe snippet, and the dialog says where to find one.
+    expect(await page.locator('diffusion-schedule textarea.embed-iframe').count()).toBe(0);
+    expect(await page.locator('diffusion-schedule dialog.embed-dialog').textContent()).toContain('Open this figure in a lesson');
     // The dialog fits the phone's width.
     const box = await page.locator('diffusion-schedule dialog.embed-dialog').boundingBox();
     expect(box!.x).toBeGreaterThanOrEqual(0);
     expect(box!.x + box!.width).toBeLessThanOrEqual(390);
-    await screenshot(page, 'embed-dialog-schedule-phone-dark');
+    const axe = (await page.evaluate(`${axeSource};axe.run(document.querySelector('diffusion-schedule'), { resultTypes: ['violations'] })`)) as AxeResults;
+    expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(' ')}`)).toEqual([]);
+    await page.screenshot({ path: join(screenshotDir, 'embed-dialog-schedule-phone-dark.png') });
     await page.close();
   });
 });
