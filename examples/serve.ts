@@ -3,10 +3,12 @@
  * /dist/ of the repository, as a plain static host would serve them. `.gz` files go out as raw
  * bytes with no Content-Encoding (the MNIST loader checks their size and hash itself), `.wasm` as
  * application/wasm. An optional Content-Security-Policy header goes on every response, the
- * lab worker's script included, so a policy applies to the worker as it does to the page.
+ * lab worker's script included, so a policy applies to the worker as it does to the page; an
+ * optional Access-Control-Allow-Origin header lets pages of other origins load the kit, as a CDN does.
  *
  *   npx tsx examples/serve.ts                   # then open http://127.0.0.1:8080/examples/embed.html
  *   npx tsx examples/serve.ts --csp "script-src 'self' 'wasm-unsafe-eval'"
+ *   npx tsx examples/serve.ts --cors --port 8081  # a kit host for pages of any origin
  *
  * Tests import startStaticServer() with their own folders (a bundle built to a temporary folder).
  */
@@ -33,6 +35,8 @@ export interface StaticServerOptions {
   mounts: Record<string, string>;
   /** Value of a Content-Security-Policy header sent with every response. */
   csp?: string;
+  /** Value of an Access-Control-Allow-Origin header sent with every response (`*`: any page may load the files). */
+  allowOrigin?: string;
   /** Port on 127.0.0.1; 0 (default) lets the system choose a free one. */
   port?: number;
 }
@@ -60,6 +64,7 @@ function fileFor(path: string, mounts: Record<string, string>): string | null {
 
 async function respond(req: IncomingMessage, res: ServerResponse, options: StaticServerOptions, missing: string[]): Promise<void> {
   if (options.csp) res.setHeader('Content-Security-Policy', options.csp);
+  if (options.allowOrigin) res.setHeader('Access-Control-Allow-Origin', options.allowOrigin);
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405).end();
     return;
@@ -126,6 +131,7 @@ async function main(): Promise<void> {
   const server = await startStaticServer({
     mounts: { '/examples/': join(repo, 'examples'), '/dist/': join(repo, 'dist') },
     csp: cspAt >= 0 ? args[cspAt + 1] : undefined,
+    allowOrigin: args.includes('--cors') ? '*' : undefined,
     port: portAt >= 0 ? Number(args[portAt + 1]) : 8080,
   });
   console.log(`Serving examples/ and dist/ at ${server.url}examples/embed.html (Ctrl+C stops)`);

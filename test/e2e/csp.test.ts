@@ -45,7 +45,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await kit?.remove();
 });
 
 describe.each([

@@ -33,7 +33,7 @@ async function open(path: string): Promise<{ page: Page; errors: string[] }> {
 beforeAll(async () => {
   const started = performance.now();
   kit = await buildKit();
-  console.log(`widget bundle built in ${((performance.now() - started) / 1000).toFixed(1)} s:\n${formatSizes(kit.sizes)}`);
+  console.log(`widget bundle ${kit.built ? 'built' : 'reused'} in ${((performance.now() - started) / 1000).toFixed(1)} s:\n${formatSizes(kit.sizes)}`);
   server = await serveKit(kit);
   browser = await launchBrowser({ viewport: { width: 1280, height: 900 } });
   await recordEvents(browser.context);
@@ -42,7 +42,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
-  await kit?.remove();
 });
 
 describe('the widget bundle', () => {

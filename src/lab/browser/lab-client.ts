@@ -20,6 +20,9 @@ import {
   type WireArgs,
   type WorkerInit,
 } from './protocol';
+import { startModuleWorker } from './module-worker';
+// The worker's built URL, without starting it: startModuleWorker decides how (./module-worker.ts).
+import labWorkerUrl from './lab-worker.ts?worker&url';
 
 interface Pending {
   resolve(value: unknown): void;
@@ -41,7 +44,7 @@ function abortError(): DOMException {
 }
 
 function startWorker(): LabWorker {
-  return new Worker(new URL('./lab-worker.ts', import.meta.url), { type: 'module', name: 'diffusion-lab' });
+  return startModuleWorker(labWorkerUrl, 'diffusion-lab');
 }
 
 /** Base URLs resolved against the page, so the worker (whose own URL differs) reads the same files. */

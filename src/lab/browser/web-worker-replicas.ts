@@ -6,6 +6,9 @@
 import type { BackendName } from '../../backend/names';
 import type { FromReplica, ReplicaPort } from '../../training/replica-protocol';
 import { defaultWorkerCount as countFor } from '../../training/worker-count';
+import { startModuleWorker } from './module-worker';
+// Started by the lab's worker, which may itself come from the kit's host (./module-worker.ts).
+import replicaWorkerUrl from './replica-worker.ts?worker&url';
 
 export { MAX_WORKERS } from '../../training/worker-count';
 
@@ -26,7 +29,7 @@ export function startWebWorkerReplicas(count: number, start: Omit<ReplicaStart, 
 }
 
 function webWorkerReplica(index: number, start: Omit<ReplicaStart, 'type'>): ReplicaPort {
-  const worker = new Worker(new URL('./replica-worker.ts', import.meta.url), { type: 'module', name: `diffusion-lab-replica-${index}` });
+  const worker = startModuleWorker(replicaWorkerUrl, `diffusion-lab-replica-${index}`);
   let gone = false;
   let onFailure: ((reason: string) => void) | null = null;
   const failed = (reason: string): void => {
