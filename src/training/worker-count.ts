@@ -8,6 +8,13 @@
 export const MAX_WORKERS = 4;
 
 /**
+ * The most workers a page may ask for (the lab's `workers` option, the trainer's attribute). Here
+ * rather than beside the replicas, whose module imports worker URLs only a bundler resolves, so
+ * that the widgets' settings tables load in Node (build scripts, the Vite config).
+ */
+export const MAX_PAGE_WORKERS = 16;
+
+/**
  * One worker per core (`hardwareConcurrency`), at most MAX_WORKERS and about one per GiB of
  * `deviceMemory` where the host tells it; 1 on a GPU backend, where workers would share one
  * device. Every worker runs all of a step's ~1,200 kernels on its share, so the per-step

@@ -6,7 +6,8 @@
  * widgets, must come from the kit's host. Checks: the forward widget draws its digits, the
  * sampler samples the shipped checkpoint on wasm, a 2-D widget builds its model; every file but
  * the page comes from port B; no console error. Then the same page under the Content-Security-
- * Policy that examples/README.md gives for a cross-origin embed: no violation.
+ * Policy that examples/README.md gives for a cross-origin embed: no violation. Last, a trainer
+ * with two workers: the lab's worker (itself started from a blob) starts its replica the same way.
  * Screenshot: test-results/screenshots/cross-origin.png.
  */
 import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -48,6 +49,23 @@ function coursePage(kitUrl: string): string {
 `;
 }
 
+/** A trainer sharing each batch with a replica worker, which the lab's worker starts in turn. */
+function trainingPage(kitUrl: string): string {
+  return `<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <title>Training with the kit from another origin</title>
+    <link rel="icon" type="image/svg+xml" href="favicon.svg" />
+    <script type="module" src="${kitUrl}widgets/diffusion-lab.js"></script>
+  </head>
+  <body>
+    <main><diffusion-trainer preset="tiny" steps="4" batch-size="8" workers="2" sample-every="0" backend="wasm"></diffusion-trainer></main>
+  </body>
+</html>
+`;
+}
+
 /** The policy examples/README.md gives for a page that loads the kit from `kitOrigin`. */
 function crossOriginPolicy(kitOrigin: string): string {
   return [
@@ -66,6 +84,7 @@ beforeAll(async () => {
   const kitOrigin = kitHost.url.slice(0, -1);
   pageDir = await mkdtemp(join(tmpdir(), 'diffusion-lab-course-'));
   await writeFile(join(pageDir, 'index.html'), coursePage(kitHost.url));
+  await writeFile(join(pageDir, 'train.html'), trainingPage(kitHost.url));
   await copyFile(join(repoRoot, 'examples', 'favicon.svg'), join(pageDir, 'favicon.svg'));
   pageHost = await startStaticServer({ mounts: { '/course/': pageDir } });
   browser = await launchBrowser({ viewport: { width: 1280, height: 900 } });
@@ -152,5 +171,24 @@ describe('the kit loaded from another origin', () => {
     } finally {
       await strict.close();
     }
+  });
+
+  it('trains with two workers: the lab worker starts its replica from the kit host too', async () => {
+    const before = kitHost.requests.length;
+    const { page, errors } = await openCoursePage(onLocalhost(pageHost, 'course/train.html'));
+    await page.locator('diffusion-trainer button.main').click();
+    await page.waitForFunction(
+      () => window.widgetEvents.some((e) => e.type === 'diffusion-error' || (e.type === 'diffusion-progress' && (e.detail as { state: string }).state === 'done')),
+      null,
+      { timeout: 120_000 },
+    );
+    expect(await page.evaluate(() => window.widgetEvents.filter((e) => e.type === 'diffusion-error'))).toEqual([]);
+    const done = await page.evaluate(() => window.widgetEvents.filter((e) => e.type === 'diffusion-progress').at(-1)!.detail as { step: number; loss: number });
+    expect(done.step).toBe(4);
+    expect(Number.isFinite(done.loss)).toBe(true);
+    expect(await page.locator('diffusion-trainer').evaluate((el) => el.shadowRoot!.querySelector('dd.workers')?.textContent?.trim())).toBe('2');
+    expect(kitHost.requests.slice(before).some((p) => /^\/widgets\/replica-worker-[\w-]+\.js$/.test(p))).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
   });
 });

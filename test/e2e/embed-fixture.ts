@@ -88,7 +88,7 @@ export async function recordEvents(context: BrowserContext): Promise<void> {
     const w = window as unknown as EventWindow;
     w.widgetEvents = [];
     w.cspViolations = [];
-    for (const type of ['diffusion-ready', 'diffusion-sampled', 'diffusion-error', 'score-field-trained']) {
+    for (const type of ['diffusion-ready', 'diffusion-sampled', 'diffusion-error', 'diffusion-progress', 'score-field-trained']) {
       document.addEventListener(type, (event) => w.widgetEvents.push({ type, detail: (event as CustomEvent).detail }));
     }
     document.addEventListener('securitypolicyviolation', (e) => {

@@ -7,7 +7,7 @@
 import type { TrainSettings } from '../../lab/lab-api';
 import { MAX_BATCH, TRAIN_PRESETS } from '../../lab/browser/train-settings';
 import { LIVE_RECIPE } from '../../training/live-recipe';
-import { MAX_PAGE_WORKERS } from '../../lab/browser/training-workers';
+import { MAX_PAGE_WORKERS } from '../../training/worker-count';
 import { backendSetting, customSetting, defaultOf, enumSetting, floatSetting, intSetting, labAssetsBaseSetting, seedSetting } from '../base/settings-table';
 
 export type TrainPreset = (typeof TRAIN_PRESETS)[number];

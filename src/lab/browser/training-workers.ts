@@ -7,11 +7,11 @@
  */
 import type { BackendName } from '../../backend/names';
 import type { ReplicaPort } from '../../training/replica-protocol';
+import { MAX_PAGE_WORKERS } from '../../training/worker-count';
 import type { WorkerInit } from './protocol';
 import { defaultWorkerCount, startWebWorkerReplicas } from './web-worker-replicas';
 
-/** The most workers a page may ask for. */
-export const MAX_PAGE_WORKERS = 16;
+export { MAX_PAGE_WORKERS };
 
 /** Where a run's data-parallel replicas come from. */
 export interface ReplicaSource {

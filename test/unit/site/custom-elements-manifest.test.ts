@@ -3,6 +3,8 @@
  * shape, one custom-element class per widget with its tag, and attributes taken from the widgets'
  * settings tables (name, type, default, description), events and parts from the widgets' docs.
  */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { attributeDocs } from '../../../src/components/base/settings-table';
 import { WIDGET_DOCS } from '../../../src/components/docs';
@@ -10,6 +12,7 @@ import { settingsTableFor, tagsWithSettings } from '../../../src/components/sett
 import { classNameOf, customElementsManifest, propertyNames } from '../../../src/site/build/custom-elements-manifest';
 
 const MODULE = 'dist/widgets/diffusion-lab.js';
+const run = promisify(execFile);
 const manifest = customElementsManifest(MODULE);
 const [module] = manifest.modules;
 
@@ -67,5 +70,12 @@ describe('customElementsManifest', () => {
     expect(module.exports).toHaveLength(2 * WIDGET_DOCS.length);
     expect(module.exports).toContainEqual({ kind: 'js', name: 'DiffusionForward', declaration: { name: 'DiffusionForward', module: MODULE } });
     expect(module.exports).toContainEqual({ kind: 'custom-element-definition', name: 'diffusion-forward', declaration: { name: 'DiffusionForward', module: MODULE } });
+  });
+
+  it('loads in plain Node (tsx), as scripts/build-package.ts loads it: no import only a bundler resolves', async () => {
+    // E.g. a worker's `?worker&url` reached through a settings table would fail here.
+    const script = "const m = await import('./src/site/build/custom-elements-manifest.ts'); console.log(m.customElementsManifest('x.js').modules[0].declarations.length);";
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script]);
+    expect(Number(stdout.trim())).toBe(WIDGET_DOCS.length);
   });
 });
