@@ -140,7 +140,7 @@ async function expectKitWorks(page: Page): Promise<void> {
 }
 
 describe('the kit loaded from another origin', () => {
-  it('renders, samples and trains on a page of another origin, every file from the kit host, no console error', async () => {
+  it('renders, samples, and builds a 2-D model on a page of another origin, every file from the kit host, no console error', async () => {
     const before = kitHost.requests.length;
     const { page, errors } = await openCoursePage(onLocalhost(pageHost, 'course/index.html'));
     expect(new URL(page.url()).hostname).toBe('localhost');
