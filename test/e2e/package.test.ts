@@ -18,6 +18,7 @@ import { promisify } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStaticServer, type StaticServer } from '../../examples/serve';
+import { KIT_MODULE_PATH } from '../../src/components/base/kit-version';
 import { DDIMScheduler } from '../../src/diffusion';
 import { PACKAGE_PATHS, writePackageFiles } from '../../src/site/build/package-files';
 import { buildKit, recordEvents } from './embed-fixture';
@@ -78,6 +79,9 @@ describe('the npm package', () => {
     const paths = pack.files.map((f) => f.path);
     expect(pack.filename).toBe('diffusion-lab-0.2.0.tgz');
     expect(paths).toEqual(expect.arrayContaining(['package.json', 'README.md', 'dist/custom-elements.json', 'dist/widgets/diffusion-lab.js']));
+    // The path the Embed button's CDN snippet names.
+    expect(paths).toContain(KIT_MODULE_PATH);
+    expect(PACKAGE_PATHS.kitModule).toBe(KIT_MODULE_PATH);
     // The kit: its chunks, the lab's worker and replicas, the three .wasm files, the assets.
     for (const pattern of [/^dist\/widgets\/index-[\w-]+\.js$/, /^dist\/widgets\/toy-diffusion-[\w-]+\.js$/, /^dist\/widgets\/lab-worker-[\w-]+\.js$/, /^dist\/widgets\/replica-worker-[\w-]+\.js$/]) {
       expect(paths.some((p) => pattern.test(p))).toBe(true);

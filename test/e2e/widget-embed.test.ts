@@ -49,7 +49,6 @@ afterAll(async () => {
   await browser?.close();
   await blank?.close();
   await site?.close();
-  await kit?.remove();
   if (blankDir) await rm(blankDir, { recursive: true, force: true });
 });
 

@@ -8,8 +8,11 @@ import { name, version } from '../../../package.json';
 export const KIT_PACKAGE: string = name;
 export const KIT_VERSION: string = version;
 
-/** The kit's ES module inside the package (what `npm pack` ships under widgets/). */
-export const KIT_MODULE_PATH = 'widgets/diffusion-lab.js';
+/**
+ * The kit's ES module inside the package: `npm pack` ships dist/widgets/ as `npm run build` writes
+ * it (package.json `files`; test/e2e/package.test.ts checks this path is in the tarball).
+ */
+export const KIT_MODULE_PATH = 'dist/widgets/diffusion-lab.js';
 
 /** The kit's module on a public CDN, pinned to one version so a course page never changes under it. */
 export function kitModuleUrl(packageName = KIT_PACKAGE, packageVersion = KIT_VERSION): string {

@@ -121,7 +121,7 @@ describe('embed snippet', () => {
     const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
     expect(KIT_PACKAGE).toBe(pkg.name);
     expect(KIT_VERSION).toBe(pkg.version);
-    expect(kitModuleUrl()).toBe(`https://cdn.jsdelivr.net/npm/${pkg.name}@${pkg.version}/widgets/diffusion-lab.js`);
+    expect(kitModuleUrl()).toBe(`https://cdn.jsdelivr.net/npm/${pkg.name}@${pkg.version}/dist/widgets/diffusion-lab.js`);
   });
 
   it('points the page address at the widget, keeping its settings and replacing any fragment', () => {
