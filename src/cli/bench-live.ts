@@ -94,6 +94,9 @@ export async function runLiveBench(options: LiveBenchOptions, emit: Emit): Promi
     await page.locator('diffusion-trainer').getByRole('button', { name: 'Start training' }).click();
     let trained = 0;
     let runningSince = performance.now();
+    const clicked = runningSince;
+    // Seconds from the click to the first finished step: data, network and workers starting.
+    let firstStepSeconds: number | null = null;
     for (let minute = 1; minute * options.every <= options.minutes * 60; minute++) {
       const mark = minute * options.every;
       // Poll until the mark; the pause itself lands a step or so later, which the line reports.
@@ -101,6 +104,7 @@ export async function runLiveBench(options: LiveBenchOptions, emit: Emit): Promi
         const now = trained + (performance.now() - runningSince) / 1000;
         if (now >= mark) break;
         const progress = await page.evaluate(() => window.getLab().trainProgress());
+        if (firstStepSeconds === null && (progress?.step ?? 0) > 0) firstStepSeconds = (performance.now() - clicked) / 1000;
         if (progress?.state === 'error' || progress?.state === 'done') break;
         await page.waitForTimeout(Math.min(250, (mark - now) * 1000));
       }
@@ -142,6 +146,7 @@ export async function runLiveBench(options: LiveBenchOptions, emit: Emit): Promi
         floorFid: Math.round(quality.floorFid * 10) / 10,
         fidRatio: Math.round(quality.fidRatio * 100) / 100,
         scoreSeconds: Math.round((performance.now() - scoredFrom) / 100) / 10,
+        ...(minute === 1 && firstStepSeconds !== null ? { firstStepSeconds: Math.round(firstStepSeconds * 10) / 10 } : {}),
         ...(progress.notice ? { notice: progress.notice } : {}),
       });
       if (progress.state === 'done' || progress.state === 'error') break;
