@@ -15,6 +15,8 @@ import { guidanceComparisonValues } from './guidance-values';
 import { predictionFigureValues } from './prediction-figure';
 import { settingAttributes } from '../../components/settings-registry';
 import { renderLessonMarkdown, type RenderedLesson } from './markdown';
+import type { ExerciseLookup } from './notebook-cells';
+import { getExercise } from '../../notebook/exercises';
 import { renderLessonPage, type LessonLink } from './lesson-template';
 
 export interface LessonMeta {
@@ -31,6 +33,8 @@ export interface LessonSource {
   file: string;
   meta: LessonMeta;
   body: string;
+  /** 1-based line of the body's first line in the file. */
+  bodyLine: number;
 }
 
 const FILE_NAME = /^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$/;
@@ -58,7 +62,7 @@ function stringField(data: Record<string, FrontMatterValue>, key: string, file: 
 export function parseLessonSource(file: string, text: string): LessonSource {
   const name = FILE_NAME.exec(file);
   if (!name) throw new LessonSourceError(file, 'lesson files are named NN-id.md, e.g. 02-forward-process.md');
-  const { data, body } = parseFrontMatter(text, file);
+  const { data, body, bodyLine } = parseFrontMatter(text, file);
   const known = new Set(['id', 'number', 'title', 'summary', 'widgets']);
   for (const key of Object.keys(data)) {
     if (!known.has(key)) throw new LessonSourceError(file, `unknown front-matter key "${key}" (known: ${[...known].join(', ')})`);
@@ -74,6 +78,7 @@ export function parseLessonSource(file: string, text: string): LessonSource {
     file,
     meta: { id, number, title: stringField(data, 'title', file), summary: stringField(data, 'summary', file), widgets },
     body,
+    bodyLine,
   };
 }
 
@@ -128,6 +133,12 @@ export function readLessonSources(site: LessonSite): LessonSource[] {
   return sources.sort((a, b) => a.meta.number - b.meta.number);
 }
 
+/** An exercise's solution for its cell's "Reveal solution", from the registry. */
+const exerciseSolution: ExerciseLookup = (id) => {
+  const exercise = getExercise(id);
+  return exercise ? { solution: exercise.solution, title: exercise.title } : undefined;
+};
+
 function link(source: LessonSource | undefined): LessonLink | null {
   return source ? { id: source.meta.id, number: source.meta.number, title: source.meta.title } : null;
 }
@@ -159,7 +170,7 @@ export function buildLessonPage(site: LessonSite, id: string): string | null {
   });
   let rendered: RenderedLesson;
   try {
-    rendered = renderLessonMarkdown(body);
+    rendered = renderLessonMarkdown(body, { exercises: exerciseSolution, firstLine: source.bodyLine });
   } catch (error) {
     throw new LessonSourceError(source.file, error instanceof Error ? error.message : String(error));
   }

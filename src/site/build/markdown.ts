@@ -22,9 +22,11 @@
  * - `::: note` … `:::` is an aside (citations, caveats).
  * - `##`/`###` headings get stable ids; the `##` ones make the page's contents list.
  * - Tables scroll sideways on a phone; an empty header cell is a plain cell, not a blank header.
+ * - ```` ```js cell ```` and ```` ```js exercise ID ```` blocks are notebook cells (./notebook-cells.ts).
  */
 import katex from 'katex';
 import { Marked, Renderer, type Tokens } from 'marked';
+import { checkCellFences, isCellInfo, renderCell, type CellUse, type ExerciseLookup } from './notebook-cells';
 
 export interface Heading {
   depth: number;
@@ -44,6 +46,15 @@ export interface RenderedLesson {
   headings: Heading[];
   widgets: WidgetUse[];
   predictIds: string[];
+  /** The page's code cells and exercises, in page order. */
+  cells: CellUse[];
+}
+
+export interface RenderOptions {
+  /** Finds an exercise's solution by id; without it, any `js exercise` block is an error. */
+  exercises?: ExerciseLookup;
+  /** Line of the body's first line in its file, for error messages (default 1). */
+  firstLine?: number;
 }
 
 export class LessonMarkdownError extends Error {
@@ -113,7 +124,9 @@ interface PredictToken extends Tokens.Generic {
 }
 
 /** Renders one lesson body (front matter already removed). Every call starts fresh. */
-export function renderLessonMarkdown(markdown: string): RenderedLesson {
+export function renderLessonMarkdown(markdown: string, options: RenderOptions = {}): RenderedLesson {
+  checkCellFences(markdown, options.exercises, options.firstLine);
+  const cells: CellUse[] = [];
   const headings: Heading[] = [];
   const widgets: WidgetUse[] = [];
   const predictIds: string[] = [];
@@ -259,6 +272,12 @@ export function renderLessonMarkdown(markdown: string): RenderedLesson {
       },
     ],
     renderer: {
+      code(this: Renderer, token: Tokens.Code) {
+        if (!isCellInfo(token.lang)) return Renderer.prototype.code.call(this, token);
+        const { html, use } = renderCell(token.text, token.lang ?? '', cells.length, options.exercises);
+        cells.push(use);
+        return html;
+      },
       heading(this: Renderer, { tokens, depth, text }: Tokens.Heading) {
         if (depth === 1) throw new LessonMarkdownError(`"# ${text}": the title comes from the front matter; start sections at "##"`);
         const html = this.parser.parseInline(tokens);
@@ -281,5 +300,5 @@ export function renderLessonMarkdown(markdown: string): RenderedLesson {
   const html = marked.parse(markdown) as string;
   const stray = /<p>:::[^<]*/.exec(html);
   if (stray) throw new LessonMarkdownError(`a "::: …" block is not closed or not known (known: predict, note): "${stray[0].slice(3)}"`);
-  return { html, headings, widgets, predictIds };
+  return { html, headings, widgets, predictIds, cells };
 }
