@@ -62,7 +62,21 @@ export default defineConfig({
   // Every bare import the pages and the lab worker use, pre-bundled at start-up: a dependency
   // found later (e.g. behind a lazy widget import) would make Vite reload the open page.
   optimizeDeps: {
-    include: ['lit', 'lit/decorators.js', 'd3', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-webgpu'],
+    include: [
+      'lit',
+      'lit/decorators.js',
+      'd3',
+      '@tensorflow/tfjs',
+      '@tensorflow/tfjs-backend-wasm',
+      '@tensorflow/tfjs-backend-webgpu',
+      // The notebook's editor (page) and its parser (kernel worker).
+      '@codemirror/commands',
+      '@codemirror/lang-javascript',
+      '@codemirror/language',
+      '@codemirror/state',
+      '@codemirror/view',
+      '@lezer/highlight',
+    ],
   },
   build: {
     target: 'es2022',

@@ -4,7 +4,8 @@
  *   1. the URL's widget settings and classroom mode, before any widget renders;
  *   2. progress (opened / done), the "predict, then check" questions, the copy-link button, the
  *      address of this view for the widgets' Embed dialogs;
- *   3. the widget modules this page uses, lazily (widget-loader.ts).
+ *   3. the widget modules this page uses, lazily (widget-loader.ts);
+ *   4. the notebook (src/notebook/page/), only on a page with code cells, as its own chunk.
  * Nothing here imports tfjs, Markdown or KaTeX.
  */
 import type { EmbedViewRequest } from '../components/base/embed-control';
@@ -147,10 +148,19 @@ function setUpContentsHighlight(): void {
   }
 }
 
+/** Code cells: the notebook's chunk loads only on a page that has some. */
+function setUpNotebook(state: UrlState): Promise<unknown> {
+  if (!document.querySelector('.nb-cell')) return Promise.resolve(null);
+  const hideSolutions = state.classroom?.hide.includes('solutions') === true;
+  return import('../notebook/page/notebook-page').then(({ startNotebook }) =>
+    startNotebook({ doc: document, lessonId, assetsBase: new URL(`${import.meta.env.BASE_URL}assets/`, document.baseURI).href, hideSolutions }),
+  );
+}
+
 declare global {
   interface Window {
     /** For tests and the curious: what the page did at start-up. */
-    lessonPage?: { urlState: UrlState; widgets: Promise<WidgetLoadReport[]> };
+    lessonPage?: { urlState: UrlState; widgets: Promise<WidgetLoadReport[]>; notebook: Promise<unknown> };
   }
 }
 
@@ -165,6 +175,6 @@ setUpProgress(progress);
 setUpCopyLink(tracker);
 setUpEmbedViews(tracker, widgetSettings);
 setUpContentsHighlight();
-window.lessonPage = { urlState, widgets: loadWidgets(document) };
+window.lessonPage = { urlState, widgets: loadWidgets(document), notebook: setUpNotebook(urlState) };
 
 registerServiceWorker();
