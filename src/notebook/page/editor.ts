@@ -12,7 +12,7 @@ import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
 import { javascript } from '@codemirror/lang-javascript';
 import { bracketMatching, HighlightStyle, indentOnInput, syntaxHighlighting } from '@codemirror/language';
 import { EditorState, Prec } from '@codemirror/state';
-import { drawSelection, EditorView, highlightActiveLine, highlightActiveLineGutter, keymap, lineNumbers } from '@codemirror/view';
+import { drawSelection, EditorView, keymap, lineNumbers } from '@codemirror/view';
 import { tags } from '@lezer/highlight';
 
 export interface CellEditor {
@@ -36,7 +36,6 @@ const theme = EditorView.theme({
   '&.cm-focused': { outline: '2px solid var(--color-focus)', outlineOffset: '2px' },
   '.cm-content': { fontFamily: 'var(--font-mono)', caretColor: 'var(--color-text)' },
   '.cm-gutters': { backgroundColor: 'var(--nb-code-bg)', color: 'var(--color-muted)', border: 'none' },
-  '.cm-activeLine, .cm-activeLineGutter': { backgroundColor: 'var(--nb-active-line)' },
   '&.cm-focused .cm-selectionBackground, .cm-selectionBackground, ::selection': { backgroundColor: 'var(--nb-selection) !important' },
   '.cm-cursor': { borderLeftColor: 'var(--color-text)' },
   '.cm-scroller': { fontFamily: 'var(--font-mono)', lineHeight: '1.5' },
@@ -49,12 +48,10 @@ export function createEditor(options: { parent: HTMLElement; code: string; label
       doc: options.code,
       extensions: [
         lineNumbers(),
-        highlightActiveLineGutter(),
         history(),
         drawSelection(),
         indentOnInput(),
         bracketMatching(),
-        highlightActiveLine(),
         javascript(),
         syntaxHighlighting(highlight),
         theme,
