@@ -18,6 +18,7 @@ import { WIDGET_DOCS } from '../../src/components/docs';
 import { lessonSite, readLessonSources } from '../../src/site/build/lesson-source';
 import { lessons } from '../../src/site/catalogue';
 import { launchBrowser, repoRoot, startServer, type LaunchedBrowser, type RunningServer } from './harness';
+import { openFixture } from './notebook-fixture';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const sources = readLessonSources(lessonSite(repoRoot));
@@ -73,6 +74,7 @@ const pages: SitePage[] = [
         const reports = await page.evaluate(() => window.lessonPage!.widgets);
         expect(reports.filter((report) => !report.ok)).toEqual([]);
         await widgetsRendered(page, source.meta.widgets);
+        await page.evaluate(() => window.lessonPage!.notebook);
       },
     }),
   ),
@@ -112,6 +114,27 @@ describe('accessibility (axe-core)', () => {
     expect(ready.length).toBeGreaterThanOrEqual(15);
     expect(pages.map((site) => site.path)).toEqual(['', 'demo/index.html', ...ready]);
   });
+
+  async function violationsInBothSchemes(): Promise<string[]> {
+    const found: string[] = [];
+    for (const colorScheme of COLOR_SCHEMES) {
+      await page.emulateMedia({ colorScheme });
+      const { violations } = await runAxe(page);
+      found.push(...describeViolations(violations).map((line) => `[${colorScheme}] ${line}`));
+    }
+    return found;
+  }
+
+  it('finds no violations on a page of notebook cells, with editors, outputs, an error and a solution shown', async () => {
+    await page.emulateMedia({ colorScheme: 'light' });
+    await openFixture(page, server.url);
+    expect(await page.evaluate(() => window.notebookFixture.notebook!.runAll())).toBe('error');
+    for (const cell of await page.locator('.nb-cell').all()) await cell.scrollIntoViewIfNeeded();
+    await page.waitForFunction(() => [...document.querySelectorAll('.nb-cell')].every((cell) => cell.getAttribute('data-editor') === 'ready'));
+    await page.locator('.nb-cell__reveal summary').click();
+    const found = await violationsInBothSchemes();
+    expect(found, found.join('\n')).toEqual([]);
+  }, 60_000);
 
   for (const site of pages) {
     it(`finds no violations on the ${site.name} in light and dark`, async () => {

@@ -55,6 +55,8 @@ export function createEditor(options: { parent: HTMLElement; code: string; label
         javascript(),
         syntaxHighlighting(highlight),
         theme,
+        // Long lines wrap: no sideways scrolling on a phone, and no scroll area without a keyboard way in.
+        EditorView.lineWrapping,
         Prec.highest(keymap.of([{ key: 'Shift-Enter', run: () => (options.onRun(), true) }])),
         keymap.of([...defaultKeymap, ...historyKeymap]),
         EditorView.contentAttributes.of({ 'aria-label': options.label }),
