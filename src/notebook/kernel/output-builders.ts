@@ -33,7 +33,7 @@ export function imagesOutput(images: unknown, options: ShowOptions = {}): CellOu
   const list = Array.isArray(images) ? images : [images];
   if (list.length === 0) throw new Error('show: there are no images to show (an empty list)');
   const parts = list.map((item, i) => {
-    if (!isTensor(item)) throw new Error(`show: ${Array.isArray(images) ? `item ${i} is` : 'expected'} a tf.Tensor of images, got ${formatValue(item, true).slice(0, 60)}`);
+    if (!isTensor(item)) throw new Error(`show: expected a tf.Tensor of images${Array.isArray(images) ? ` as item ${i}` : ''}, got ${formatValue(item, true).slice(0, 60)}`);
     if (item.isDisposed) throw new Error('show: the tensor was disposed before it could be shown');
     return imagesOf(item);
   });
