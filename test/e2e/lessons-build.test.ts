@@ -18,6 +18,12 @@ const sources = readLessonSources(lessonSite(repoRoot));
 const configFile = join(repoRoot, 'vite.config.ts');
 /** Budget for the JavaScript a lesson page loads before any widget: measured about 5.3 kB. */
 const FIRST_LOAD_JS_BUDGET_GZIP = 12_000;
+/**
+ * Budget for everything a lesson with code cells loads before the learner runs one: the page's
+ * scripts, the notebook's chunk and the editor (CodeMirror), which comes when a cell is near the
+ * screen. The kernel worker (tfjs) loads on the first run only.
+ */
+const NOTEBOOK_FIRST_LOAD_BUDGET_GZIP = 300_000;
 /** Widgets that train or sample bring tfjs (in the lab worker) once they load; the others never. */
 /** Widgets that never load tfjs: a lesson with only these must not download it. */
 const LIGHT_WIDGETS = new Set(['diffusion-forward', 'diffusion-schedule']);
@@ -79,6 +85,34 @@ describe('lesson pages in a production build', () => {
       }
       console.log(`first-load JS of lessons/${source.meta.id}.html: ${scripts.join(', ')} = ${gzipped} bytes gzipped`);
       expect(gzipped).toBeLessThan(FIRST_LOAD_JS_BUDGET_GZIP);
+    }
+  });
+
+  it('keeps a lesson with code cells within its budget before the first run', async () => {
+    const { readdir } = await import('node:fs/promises');
+    const chunks = await readdir(join(outDir, 'static'));
+    const chunkNamed = (prefix: string): string => {
+      const name = chunks.find((file) => file.startsWith(`${prefix}-`) && file.endsWith('.js'));
+      if (!name) throw new Error(`no ${prefix} chunk in the build`);
+      return `static/${name}`;
+    };
+    /** A chunk and every chunk it imports statically. */
+    const withImports = async (file: string, seen = new Set<string>()): Promise<Set<string>> => {
+      if (seen.has(file)) return seen;
+      seen.add(file);
+      const code = await readFile(join(outDir, file), 'utf8');
+      for (const match of code.matchAll(/(?:import|from)\s*["']\.\/([\w.-]+\.js)["']/g)) await withImports(`static/${match[1]}`, seen);
+      return seen;
+    };
+    const notebook = [...(await withImports(chunkNamed('notebook-page'))), ...(await withImports(chunkNamed('editor')))];
+    for (const file of notebook) expect(await readFile(join(outDir, file), 'utf8')).not.toMatch(/tfjs-core|@tensorflow\/tfjs-backend/);
+    for (const source of sources) {
+      const html = await readFile(join(outDir, 'lessons', `${source.meta.id}.html`), 'utf8');
+      if (!html.includes('class="nb-cell"')) continue;
+      let gzipped = 0;
+      for (const file of new Set([...firstLoadScripts(html).map((s) => s.replace(/^\//, '')), ...notebook])) gzipped += gzipSync(await readFile(join(outDir, file))).length;
+      console.log(`lessons/${source.meta.id}.html with its cells' editor: ${gzipped} bytes gzipped`);
+      expect(gzipped).toBeLessThan(NOTEBOOK_FIRST_LOAD_BUDGET_GZIP);
     }
   });
 

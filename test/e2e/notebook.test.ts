@@ -47,6 +47,7 @@ describe('notebook cells', () => {
     // Nothing runs and no kernel starts on load.
     expect(await page.evaluate(() => window.notebookFixture.notebook!.kernel.started)).toBe(false);
     await page.waitForSelector('.nb-cell[data-cell="0"][data-editor="ready"] .cm-content');
+    await page.waitForLoadState('networkidle');
 
     const start = await page.evaluate(() => performance.now());
     const t0 = Date.now();
@@ -105,7 +106,7 @@ describe('notebook cells', () => {
       cells[6].setCode('while (true) {}');
     });
     await cell(page, 5).locator('.nb-cell__run').click();
-    await expect.poll(() => outputText(page, 5)).toBe('1');
+    await expect.poll(() => outputText(page, 5), { timeout: 30_000 }).toBe('1');
     await cell(page, 6).locator('.nb-cell__run').click();
     await page.waitForTimeout(500);
     expect(await cell(page, 6).getAttribute('data-state')).toBe('running');
@@ -122,7 +123,11 @@ describe('notebook cells', () => {
     // A fresh kernel: the variable of the earlier run is gone.
     await page.evaluate(() => window.notebookFixture.notebook!.cells[6].setCode('typeof kept'));
     await cell(page, 6).locator('.nb-cell__run').click();
-    await expect.poll(() => outputText(page, 6)).toBe('"undefined"');
+    await expect.poll(() => outputText(page, 6), { timeout: 30_000 }).toBe('"undefined"');
+    // models.trained() on a page without a trainer says so.
+    await page.evaluate(() => window.notebookFixture.notebook!.cells[6].setCode('const m = await models.trained();'));
+    await cell(page, 6).locator('.nb-cell__run').click();
+    await expect.poll(() => outputText(page, 6), { timeout: 10_000 }).toMatch(/^Error( \(line 1\))?: models\.trained: there is no trainer on this page; use models\.shipped\(\)/);
     await page.close();
   }, 60_000);
 
@@ -141,7 +146,7 @@ describe('notebook cells', () => {
     await page.keyboard.press('Control+End');
     await page.keyboard.type('\nprint("edited " + (6 * 7))');
     await page.keyboard.press('Shift+Enter');
-    await expect.poll(() => outputText(page, 6)).toBe('not reached by Run all\nedited 42');
+    await expect.poll(() => outputText(page, 6), { timeout: 30_000 }).toBe('not reached by Run all\nedited 42');
     // Tab moves focus out of the editor, to the cell's Run button, and Shift+Tab back.
     await editor.focus();
     await page.keyboard.press('Tab');

@@ -320,7 +320,11 @@ export async function startNotebook(options: NotebookOptions): Promise<Notebook 
         observer.unobserve(entry.target);
         const cell = cells.find((c) => c.root === entry.target);
         editorModule ??= import('./editor');
-        editorModule.then((module) => cell?.attachEditor(module.createEditor), (error: unknown) => say(`The editor could not load (${String(error)}); the code can still run.`));
+        // One editor per task, so that many cells coming into view at once never block the page.
+        editorModule.then(
+          (module) => setTimeout(() => cell?.attachEditor(module.createEditor)),
+          (error: unknown) => say(`The editor could not load (${String(error)}); the code can still run.`),
+        );
       }
     },
     { rootMargin: '400px 0px' },
