@@ -12,11 +12,14 @@ import { schedulerFor } from '../../diffusion/pipelines/sampling';
 import type { DDIMScheduler, DDPMScheduler } from '../../diffusion';
 import { checkpointJsonUrl, fetchCheckpoint } from '../../lab/browser/checkpoint-sources';
 import { unetFromCheckpoint } from '../../model/unet-checkpoint';
+import { autoencoderFromCheckpoint } from '../../latent/autoencoder-checkpoint';
 import type { UNet } from '../../model/unet';
 import { parseCheckpoint, type Checkpoint } from '../../training/checkpoint';
 
 /** Where the shipped checkpoint lives inside the assets folder (as in src/lab/browser/lab-host.ts). */
 const SHIPPED_CHECKPOINT_DIR = 'checkpoints/mnist-small/';
+/** The latent-diffusion autoencoder (as in src/latent/latent-api.ts). */
+const AUTOENCODER_DIR = 'checkpoints/latent-autoencoder/';
 const MAX_DIGITS = 1000;
 
 export interface ModelConfig {
@@ -94,6 +97,16 @@ function modelFrom(ckpt: Checkpoint): KernelModel {
   return new KernelModel(unetFromCheckpoint(ckpt), { ...ckpt.manifest.scheduler });
 }
 
+/** The shipped autoencoder of latent diffusion (lesson 9), as cells use it. */
+export interface KernelAutoencoder {
+  /** Shape of one latent, [side, side, channels]. */
+  latentShape: [number, number, number];
+  /** The mean of q(z|x) for images x [n, 28, 28, 1] in [−1, 1]. */
+  encode(x: tf.Tensor4D): tf.Tensor4D;
+  /** Images for latents z [n, ...latentShape]. */
+  decode(z: tf.Tensor4D): tf.Tensor4D;
+}
+
 export interface DigitsOptions {
   label?: number;
   seed?: number;
@@ -104,7 +117,7 @@ export interface KernelData {
   /** Counts tensors the kernel itself keeps (model weights), so a cell is not blamed for them. */
   owned(): number;
   mnist: { digits(n: number, options?: DigitsOptions): Promise<{ images: tf.Tensor4D; labels: number[] }> };
-  models: { shipped(): Promise<KernelModel>; trained(): Promise<KernelModel> };
+  models: { shipped(): Promise<KernelModel>; trained(): Promise<KernelModel>; autoencoder(): Promise<KernelAutoencoder> };
 }
 
 /** `askPage` returns the trainer's checkpoint files, or rejects with the page's reason. */
@@ -129,6 +142,7 @@ export function kernelData(assetsBase: string, askPage: () => Promise<{ json: st
     return loading;
   };
   let shipped: Promise<KernelModel> | null = null;
+  let autoencoder: Promise<KernelAutoencoder> | null = null;
   let trained: KernelModel | null = null;
 
   return {
@@ -165,6 +179,28 @@ export function kernelData(assetsBase: string, askPage: () => Promise<{ json: st
           shipped.catch(() => (shipped = null));
         }
         return shipped;
+      },
+      autoencoder() {
+        if (!autoencoder) {
+          const folder = `${assetsBase}${AUTOENCODER_DIR}`;
+          autoencoder = owning(async () => {
+            const ckpt = await fetchCheckpoint(folder);
+            if (!ckpt) throw new Error(`models.autoencoder: there is no autoencoder checkpoint at ${checkpointJsonUrl(folder).href}`);
+            const { model } = autoencoderFromCheckpoint(ckpt);
+            return {
+              latentShape: model.latentShape,
+              encode: (x: tf.Tensor4D) =>
+                tf.tidy(() => {
+                  const { mean, logvar } = model.encode(x);
+                  logvar.dispose();
+                  return mean;
+                }),
+              decode: (z: tf.Tensor4D) => model.decode(z),
+            };
+          });
+          autoencoder.catch(() => (autoencoder = null));
+        }
+        return autoencoder;
       },
       async trained() {
         const files = await askPage();
