@@ -110,6 +110,7 @@ describe('notebook cells', () => {
     await cell(page, 6).locator('.nb-cell__run').click();
     await page.waitForTimeout(500);
     expect(await cell(page, 6).getAttribute('data-state')).toBe('running');
+    expect(await cell(page, 6).locator('.nb-cell__stop').isVisible()).toBe(true);
     const stopped = await page.evaluate(async () => {
       const t = performance.now();
       (document.querySelector('.nb-toolbar__stop') as HTMLButtonElement).click();

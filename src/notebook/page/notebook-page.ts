@@ -45,6 +45,7 @@ export class NotebookCell {
   readonly output: HTMLElement;
   readonly runButton: HTMLButtonElement;
   readonly resetButton: HTMLButtonElement;
+  readonly stopButton: HTMLButtonElement;
   private readonly source: HTMLElement;
   private readonly badge: HTMLElement;
   private editor: CellEditor | null = null;
@@ -55,6 +56,7 @@ export class NotebookCell {
     readonly root: HTMLElement,
     private readonly store: CellStore,
     private readonly onRun: (cell: NotebookCell) => void,
+    private readonly onStop: () => void,
   ) {
     const doc = root.ownerDocument;
     this.index = Number(root.dataset.cell);
@@ -74,7 +76,11 @@ export class NotebookCell {
     this.badge.className = 'nb-cell__badge';
     this.badge.textContent = 'Changed by the link';
     this.badge.hidden = true;
-    bar.append(this.runButton, this.resetButton, this.badge);
+    // Stop at hand beside a running cell, wherever the page's toolbar is.
+    this.stopButton = button(doc, 'Stop', 'nb-cell__stop');
+    this.stopButton.hidden = true;
+    this.stopButton.addEventListener('click', () => this.onStop());
+    bar.append(this.runButton, this.stopButton, this.resetButton, this.badge);
     this.source.after(bar);
     this.refresh();
   }
@@ -129,6 +135,7 @@ export class NotebookCell {
     this.root.dataset.state = running ? 'running' : '';
     this.runButton.textContent = running ? 'Running…' : 'Run';
     this.runButton.disabled = running;
+    this.stopButton.hidden = !running;
   }
 
   private refresh(): void {
@@ -224,7 +231,7 @@ export async function startNotebook(options: NotebookOptions): Promise<Notebook 
     return end;
   };
 
-  const cells = roots.map((root) => new NotebookCell(root, store, (cell) => void runCell(cell)));
+  const cells = roots.map((root) => new NotebookCell(root, store, (cell) => void runCell(cell), () => stop()));
   for (const cell of cells) addSolution(cell, options.hideSolutions === true);
 
   // Saved edits first; a link's cells replace them on the page (and are saved only once edited).
