@@ -34,6 +34,13 @@ export function lineFromStack(stack: string | undefined, tag: string): number | 
 
 function describe(error: unknown, tag: string): CellError {
   if (error instanceof CellSyntaxError) return { name: 'SyntaxError', message: error.message, line: error.line };
+  if (error instanceof Error && error.name === 'EvalError' && /Content.Security.Policy/i.test(error.message)) {
+    return {
+      name: 'EvalError',
+      message: "this site's Content-Security-Policy does not let the kernel run code: its worker needs 'unsafe-eval' in script-src (see examples/README.md)",
+      line: null,
+    };
+  }
   if (error instanceof Error) return { name: error.name, message: error.message, line: lineFromStack(error.stack, tag) };
   return { name: 'Error', message: `the cell threw ${String(error)} (not an Error)`, line: null };
 }
