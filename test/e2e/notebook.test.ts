@@ -170,6 +170,34 @@ describe('notebook cells', () => {
     await page.close();
   }, 60_000);
 
+  it("gives a cell the page trainer's model through models.trained(), and says when the trainer has none", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}lessons/training.html`, { waitUntil: 'load' });
+    type Cells = { cells: Array<{ setCode(code: string): void; runButton: HTMLButtonElement }> };
+    await page.evaluate(() => window.lessonPage!.notebook);
+    const runFirstCell = async (code: string): Promise<string> => {
+      await page.evaluate(async (source) => {
+        const notebook = (await window.lessonPage!.notebook) as Cells;
+        notebook.cells[0].setCode(source);
+        notebook.cells[0].runButton.click();
+      }, code);
+      await expect.poll(() => page.locator('.nb-cell').first().getAttribute('data-state'), { timeout: 60_000 }).toBe('');
+      return page.locator('.nb-cell').first().locator('.nb-cell__output').innerText();
+    };
+    expect(await runFirstCell('await models.trained()')).toMatch(/models\.trained: the trainer on this page has no model yet .*press its Train button first/);
+    // The trainer's lab takes a checkpoint (as its Load button does); the kernel then gets its bytes.
+    // A string, so the test runner leaves the page's own dynamic import alone.
+    await page.evaluate(`(async () => {
+      const { getLab } = await import('/src/lab/browser/lab-client.ts');
+      await getLab().loadCheckpoint({ url: '/assets/checkpoints/mnist-small/' });
+    })()`);
+    const out = await runFirstCell('const m = await models.trained();\nconst e = tf.tidy(() => m.eps(tf.zeros([2, 28, 28, 1]), [10, 900], 7));\nprint(m.config.numTrainTimesteps);\ne.shape');
+    // (Lesson 5's first cell is an exercise, so its check report follows.)
+    expect(out).toMatch(/^1000\n\[2,28,28,1\]\n/);
+    expect(out).not.toContain('tensors in memory');
+    await page.close();
+  }, 90_000);
+
   it('carries edits in a link that never runs by itself, and hides solutions in classroom mode', async () => {
     const page = await browser.newPage();
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
