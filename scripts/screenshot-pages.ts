@@ -99,7 +99,7 @@ const PAGE_HELPERS = String.raw`
 `;
 
 /**
- * Where node_modules really is, when it is a link out of the repository (git worktrees sharing one
+ * Where node_modules really is, when it is a link out of the repository (several checkouts sharing one
  * install). Vite then asks for files such as KaTeX's fonts by their real path (/@fs/…) and refuses
  * them as outside its allowed folders, so the maths would be drawn in fallback fonts; the browser
  * gets the refused files from disk instead (what Vite does serve, such as its client, is kept).

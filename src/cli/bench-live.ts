@@ -108,7 +108,14 @@ export async function runLiveBench(options: LiveBenchOptions, emit: Emit): Promi
         if (progress?.state === 'error' || progress?.state === 'done') break;
         await page.waitForTimeout(Math.min(250, (mark - now) * 1000));
       }
-      await page.evaluate(() => window.getLab().pauseTraining());
+      const before = await page.evaluate(() => window.getLab().trainProgress());
+      if (!before) throw new Error('the trainer has no run: "Start training" did not start one');
+      if (before.state === 'error') {
+        const status = (await page.locator('diffusion-trainer [part~="status"]').textContent()) ?? '';
+        emit({ what: 'error', host: 'browser', minute, step: before.step, message: `training stopped: ${status.trim() || 'see the page'}` });
+        break;
+      }
+      if (before.state !== 'done') await page.evaluate(() => window.getLab().pauseTraining());
       trained += (performance.now() - runningSince) / 1000;
       const progress = (await page.evaluate(() => window.getLab().trainProgress()))!;
       const { json, weights } = await page.evaluate(async () => {
@@ -146,7 +153,7 @@ export async function runLiveBench(options: LiveBenchOptions, emit: Emit): Promi
         floorFid: Math.round(quality.floorFid * 10) / 10,
         fidRatio: Math.round(quality.fidRatio * 100) / 100,
         scoreSeconds: Math.round((performance.now() - scoredFrom) / 100) / 10,
-        ...(minute === 1 && firstStepSeconds !== null ? { firstStepSeconds: Math.round(firstStepSeconds * 10) / 10 } : {}),
+        ...(minute === 1 ? { firstStepSeconds: firstStepSeconds === null ? null : Math.round(firstStepSeconds * 10) / 10 } : {}),
         ...(progress.notice ? { notice: progress.notice } : {}),
       });
       if (progress.state === 'done' || progress.state === 'error') break;

@@ -55,7 +55,8 @@ describe('the measured backend choice', () => {
     expect(choice.timings.find((t) => t.backend === choice.backend && t.workers === choice.workers)?.msPerStep).toBe(quickest);
     expect(choice.timings.map((t) => t.backend)).toEqual(expect.arrayContaining(['webgpu', 'webgl']));
     const line = await figuresLine(page);
-    expect(line).toMatch(/^Timed training step: wasm \d+ ms\/step .*→ wasm/);
+    expect(line).toMatch(/^Timed training step: wasm \d+ ms\/step .*→ \S+/);
+    expect(line.endsWith(`→ ${choice.workers > 1 ? `${choice.backend} ×${choice.workers} workers` : choice.backend}`)).toBe(true);
     expect(line).toContain('webgpu');
     expect(await page.locator('diffusion-trainer .backend-reason').textContent()).toContain('chosen by a timed training step');
     await screenshot(page, 'backend-choice-measured');

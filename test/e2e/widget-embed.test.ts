@@ -134,7 +134,7 @@ describe('the Embed button', () => {
     await page.keyboard.press('Escape');
     await expect.poll(() => dialog.evaluate((d: HTMLDialogElement) => d.open)).toBe(false);
     expect(await page.evaluate(() => document.querySelector('diffusion-forward')!.shadowRoot!.activeElement?.className)).toBe('embed-button');
-    // (A worktree's symlinked node_modules answers the lesson's KaTeX fonts with 403: not this test's business.)
+    // (A node_modules linked from outside the repository answers the lesson's KaTeX fonts with 403: not this test's business.)
     expect(errors.filter((e) => !/Failed to load resource: the server responded with a status of 403/.test(e))).toEqual([]);
 
     // The kit snippet on a blank page of another origin, with the kit built from this tree.

@@ -148,13 +148,18 @@ export async function probeTrainingBackends(options: ProbeOptions): Promise<Step
     timings.push({ backend, workers: workers.length, msPerStep: best });
   };
   try {
-    // One candidate at a time, so no figure is slowed by another's work. WebAssembly first: its
-    // workers start, run an untimed step at the shapes timed later, then time 1 and N workers.
-    const wasm = open('wasm', wasmCount);
-    const shares = splitBatch(batchSize, wasmCount).map(([a, b]) => b - a);
-    await figure('wasm', wasm.slice(0, 1), [batchSize], wasmStartMs);
-    if (wasmCount > 1 && timings[0].msPerStep !== null) await figure('wasm', wasm, shares, wasmStartMs);
-    for (const w of wasm) w.port.terminate();
+    // One candidate at a time, so no figure is slowed by another's work (a worker starting up
+    // included). WebAssembly first: one worker starts, runs an untimed step, and is timed; then
+    // the others start, all run an untimed step at their shares, and the N are timed together.
+    const first = open('wasm', 1);
+    await figure('wasm', first, [batchSize], wasmStartMs);
+    if (wasmCount > 1 && timings[0].msPerStep !== null) {
+      const wasm = [...first, ...open('wasm', wasmCount - 1)];
+      const shares = splitBatch(batchSize, wasmCount).map(([a, b]) => b - a);
+      await figure('wasm', wasm, shares, wasmStartMs);
+      for (const w of wasm) w.port.terminate();
+    }
+    for (const w of first) w.port.terminate();
     // Then each GPU backend, warmed on one row (its shaders compile at first use; a software GPU
     // that cannot finish even that in time has lost already).
     for (const backend of options.gpuBackends) {

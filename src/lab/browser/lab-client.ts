@@ -93,7 +93,8 @@ class LabClient implements Lab {
   ready(): Promise<LabStatus> {
     if (!this.status) {
       const status = this.call('init', [this.options]).then((status) => {
-        if (status.choice && !status.choice.remembered) storeChoice(status.choice);
+        // Kept only when the winner started here: a choice that failed is measured again next time.
+        if (status.choice && !status.choice.remembered && status.choice.backend === status.backend) storeChoice(status.choice);
         this.events.dispatchEvent(new CustomEvent('backend', { detail: status }));
         return status;
       });

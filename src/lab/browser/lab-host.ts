@@ -111,10 +111,19 @@ export class LabHost implements LabHostMethods {
 
   /** 'auto' trains on the backend that ran a real training step fastest here (measured-backend.ts). */
   private async startBackend(options: WorkerInit): Promise<LabStatus> {
-    const choice = options.backend === 'auto' ? await measuredBackend(options) : null;
+    let choice: Awaited<ReturnType<typeof measuredBackend>> = null;
+    let unmeasured = '';
+    if (options.backend === 'auto') {
+      try {
+        choice = await measuredBackend(options);
+      } catch (error) {
+        // The timing could not run (a worker that would not start, say): the usual order decides.
+        unmeasured = ` (no backend could be timed: ${error instanceof Error ? error.message : String(error)})`;
+      }
+    }
     const s = await setupBackend(choice?.backend ?? options.backend, { wasmBaseUrl: options.wasmBase });
     const tried = s.tried.map((t) => ({ ...t }));
-    if (!choice) return { backend: s.backend, reason: s.reason, tried };
+    if (!choice) return { backend: s.backend, reason: `${s.reason}${unmeasured}`, tried };
     const how = choice.remembered ? 'measured here before' : 'a timed training step';
     const reason = s.backend === choice.backend ? `${s.backend} chosen by ${how}` : `${s.reason} (${choice.backend} won by ${how} but did not start)`;
     return { backend: s.backend, reason, tried, choice };
