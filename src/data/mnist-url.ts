@@ -16,12 +16,21 @@ import type { MnistDataset } from './mnist';
 export interface UrlLoadOptions extends AssetLoadOptions {
   /** fetch to use (defaults to the global one), e.g. to add caching or progress. */
   fetch?: typeof fetch;
+  /** Waits before each new try after a failure that may pass (defaults to RETRY_DELAYS_MS). */
+  retryDelaysMs?: readonly number[];
 }
+
+/**
+ * Waits before the second and third tries. A first visit's downloads can meet a moment when the
+ * connection drops or the server is swamped; a try made at once lands in the same moment and
+ * fails the same way, so the tries are spread over a few seconds.
+ */
+export const RETRY_DELAYS_MS: readonly number[] = [500, 2000];
 
 /** Reads and checks `index.json` under `baseUrl` (a folder URL, trailing slash optional). */
 export async function fetchMnistIndex(baseUrl: string | URL, options: UrlLoadOptions = {}): Promise<MnistAssetIndex> {
   const url = new URL(MNIST_ASSET_INDEX_FILE, folderUrl(baseUrl));
-  const bytes = await fetchBytes(url, options.fetch ?? fetch);
+  const bytes = await fetchBytes(url, options.fetch ?? fetch, options.retryDelaysMs ?? RETRY_DELAYS_MS);
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder().decode(bytes));
@@ -40,7 +49,8 @@ export async function loadMnistFromUrl(
   const base = folderUrl(baseUrl);
   const doFetch = options.fetch ?? fetch;
   const index = await fetchMnistIndex(base, options);
-  return datasetFromAssets(index, split, (file) => fetchBytes(new URL(file, base), doFetch), options);
+  const delays = options.retryDelaysMs ?? RETRY_DELAYS_MS;
+  return datasetFromAssets(index, split, (file) => fetchBytes(new URL(file, base), doFetch, delays), options);
 }
 
 /** Resolves relative URLs against the page when there is one, and ensures a trailing slash. */
@@ -55,18 +65,19 @@ function folderUrl(baseUrl: string | URL): URL {
 class TransientFetchError extends Error {}
 
 /**
- * Fetches a file, asking a second time after a failure that may pass. On a first visit the page
- * downloads its files while the service worker caches the whole site (about 10 MiB), and on a
- * busy machine one dropped request would otherwise leave every widget of the page without
- * digits, since the shared load is not retried until assets-base changes. A 404 or a bad file
- * fails at once: the same request would get the same answer.
+ * Fetches a file, asking again after a failure that may pass, with a wait before each new try
+ * (`delays`). Every widget of a page shares one load of the digits, which is not retried until
+ * assets-base changes, so giving up early leaves the whole page without digits. A 404 or a bad
+ * file fails at once: the same request would get the same answer.
  */
-async function fetchBytes(url: URL, doFetch: typeof fetch): Promise<Uint8Array> {
-  try {
-    return await fetchBytesOnce(url, doFetch);
-  } catch (error) {
-    if (!(error instanceof TransientFetchError)) throw error;
-    return fetchBytesOnce(url, doFetch);
+async function fetchBytes(url: URL, doFetch: typeof fetch, delays: readonly number[]): Promise<Uint8Array> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fetchBytesOnce(url, doFetch);
+    } catch (error) {
+      if (!(error instanceof TransientFetchError) || attempt >= delays.length) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delays[attempt]));
+    }
   }
 }
 
