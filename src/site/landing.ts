@@ -7,6 +7,7 @@ import { renderLessonList } from './lesson-list';
 import { renderNoiseStrip } from './noise-strip';
 import { createProgressStore } from './progress';
 import { registerServiceWorker } from './offline';
+import { setUpOfflinePanel } from './offline-panel';
 
 const learnerProgress = createProgressStore().all();
 const lessonSlot = document.getElementById('lesson-list');
@@ -30,4 +31,4 @@ function doneNote(done: number): string {
   return ` You have finished ${done} of them (remembered in this browser only).`;
 }
 
-registerServiceWorker();
+setUpOfflinePanel(registerServiceWorker());

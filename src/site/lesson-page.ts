@@ -12,6 +12,7 @@ import type { EmbedViewRequest } from '../components/base/embed-control';
 import { viewUrl } from '../components/base/embed-snippet';
 import { defineLessonPredict } from './lesson-predict';
 import { registerServiceWorker } from './offline';
+import { setUpOfflinePanel } from './offline-panel';
 import { createProgressStore, type ProgressStore } from './progress';
 import {
   applyHiddenParts,
@@ -177,4 +178,4 @@ setUpEmbedViews(tracker, widgetSettings);
 setUpContentsHighlight();
 window.lessonPage = { urlState, widgets: loadWidgets(document), notebook: setUpNotebook(urlState) };
 
-registerServiceWorker();
+setUpOfflinePanel(registerServiceWorker());

@@ -146,6 +146,7 @@ ${rendered.html}
 
     <footer class="site-footer">
       <div class="wrap">
+        <section class="offline-panel" data-keep-offline hidden></section>
         <p>Diffusion Lab · open source, MIT licence · runs entirely in your browser.</p>
       </div>
     </footer>
