@@ -1,13 +1,19 @@
 /**
- * "The site works offline once it is loaded": the production build (site, then the widget bundle
- * step, which writes sw.js) in a temporary folder, served by a plain static server. A lesson page
- * is loaded once with the service worker registered; then the server is shut down and the browser
- * set offline, and the lesson still reloads with its widget and digits, and another lesson never
+ * "A page read once works offline; Keep this course offline makes the rest work too": the
+ * production build (site, then the widget bundle step, which writes sw.js) in a temporary folder,
+ * served by a plain static server. A fresh browser reads one lesson: only that page's files are
+ * downloaded, and the lesson then reloads offline with its widget and digits. The footer's
+ * "Keep this course offline" states the size, survives a failed file with a message, then fetches
+ * the rest with a progress bar; with the server gone and the browser offline, a lesson never
  * opened before loads and samples the shipped checkpoint.
  */
 import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { AxeResults } from 'axe-core';
+import type { Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStaticServer, type StaticServer } from '../../examples/serve';
@@ -32,8 +38,8 @@ beforeAll(async () => {
   } finally {
     process.env.NODE_ENV = nodeEnv;
   }
-  // The site build copies assets/ to the repository's dist/; a deployment has them next to the pages.
-  await cp(join(repoRoot, 'assets'), join(siteDir, 'assets'), { recursive: true });
+  // The site build copies assets/ next to the pages, as a deployment has them.
+  if (!existsSync(join(siteDir, 'assets'))) await cp(join(repoRoot, 'assets'), join(siteDir, 'assets'), { recursive: true });
   // The last step of `npm run build`: the widget bundle, and with it the service worker.
   await buildWidgetBundle(repoRoot, join(siteDir, 'widgets'));
   server = await startStaticServer({ mounts: { '/': siteDir } });
@@ -47,38 +53,89 @@ afterAll(async () => {
   if (root) await rm(root, { recursive: true, force: true });
 });
 
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's violations inside the "Keep this course offline" panel, as "rule: selectors" lines. */
+async function panelViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
+  const results = await page.evaluate(() =>
+    (window as unknown as { axe: { run(context: unknown, options: unknown): Promise<AxeResults> } }).axe.run({ include: [['[data-keep-offline]']] }, { resultTypes: ['violations'] }),
+  );
+  return results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+/** Waits until the server has had no new request for `quietMs`. */
+async function quiet(quietMs = 2500): Promise<void> {
+  let seen = -1;
+  while (seen !== server.requests.length) {
+    seen = server.requests.length;
+    await new Promise((resolve) => setTimeout(resolve, quietMs));
+  }
+}
+
 describe('the site offline', () => {
-  it('the build writes sw.js with the pages, scripts and assets to keep', async () => {
+  it('the build writes sw.js, a classic script listing the course files it may keep', async () => {
     const sw = await readFile(join(siteDir, 'sw.js'), 'utf8');
-    for (const path of ['./', 'lessons/forward-process.html', 'lessons/ddim.html', 'assets/mnist/index.json', 'assets/checkpoints/mnist-small/weights.bin']) {
-      expect(sw).toContain(JSON.stringify(path));
+    for (const path of ['index.html', 'lessons/forward-process.html', 'lessons/ddim.html', 'assets/mnist/index.json', 'assets/checkpoints/mnist-small/weights.bin']) {
+      expect(sw).toContain(`"url":${JSON.stringify(path)}`);
     }
     expect(sw).not.toMatch(/\.map"|"widgets\//);
+    expect(sw).not.toContain('__WB_MANIFEST');
     expect(sw).not.toMatch(/^\s*(import|export)\b/m);
   });
 
-  it('a lesson loaded once reloads offline, and an unvisited lesson samples offline', async () => {
+  it('a first visit downloads that page alone and reads offline; Keep offline fetches the rest, and an unvisited lesson samples offline', async () => {
     const page = await browser.newPage();
     const errors = collectConsoleErrors(page);
     await page.goto(`${server.url}lessons/forward-process.html`, { waitUntil: 'load' });
-    // Registering again is harmless when the page has registered the worker itself.
-    await page.evaluate(async () => {
-      await navigator.serviceWorker.register('/sw.js');
-      await navigator.serviceWorker.ready;
-    });
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 60_000 });
+    await page.waitForFunction(() => window.widgetEvents.some((e) => e.type === 'diffusion-ready'), null, { timeout: 60_000 });
+    await quiet();
+    // Only this page's files: no other lesson, no checkpoint, each file once.
+    const firstVisit = [...server.requests];
+    expect(firstVisit.filter((path) => path.startsWith('/lessons/'))).toEqual(['/lessons/forward-process.html']);
+    expect(firstVisit.filter((path) => path.includes('/checkpoints/'))).toEqual([]);
+    expect(new Set(firstVisit).size).toBe(firstVisit.length);
 
-    // No network at all from here on: the server is gone and the browser is offline.
-    await server.close();
+    // Offline: the page read once reloads with its widget and digits.
     await browser.context.setOffline(true);
-
     await page.reload({ waitUntil: 'load' });
     await expect.poll(() => page.locator('h1').first().textContent()).toBeTruthy();
     await page.waitForFunction(() => window.widgetEvents.some((e) => e.type === 'diffusion-ready'), null, { timeout: 60_000 });
     const forwardDrawn = await page.evaluate(() => (document.querySelector('diffusion-forward')?.shadowRoot?.querySelectorAll('canvas').length ?? 0) > 0);
     expect(forwardDrawn).toBe(true);
     await screenshot(page, 'offline-forward-process');
+    await browser.context.setOffline(false);
 
+    // Keep this course offline: the size first, then one failed file, then the rest.
+    const panel = page.locator('[data-keep-offline]');
+    const button = panel.getByRole('button', { name: 'Keep this course offline' });
+    await expect.poll(() => panel.locator('p').first().textContent(), { timeout: 30_000 }).toMatch(/^Pages you read are kept .* \d+ files, [\d.]+ MB in all, of which [\d.]+ MB \(\d+ files\) are still to download\.$/);
+    expect(await panelViolations(page)).toEqual([]);
+    let failedOnce = false;
+    await browser.context.route('**/assets/mnist/train-images-idx3-ubyte.gz', (route) => {
+      if (failedOnce) return route.continue();
+      failedOnce = true;
+      return route.abort('connectionreset');
+    });
+    await button.focus();
+    await page.keyboard.press('Enter');
+    const message = panel.getByRole('status');
+    await expect.poll(() => message.textContent(), { timeout: 120_000 }).toMatch(/^Stopped: \/assets\/mnist\/train-images-idx3-ubyte\.gz could not be downloaded \(.+\)\. \d+ of \d+ files were kept and stay kept; check the connection/);
+    expect(await panel.getByRole('progressbar', { name: /^Downloading: \d+ of \d+ files, / }).count()).toBe(1);
+    expect(await panelViolations(page)).toEqual([]);
+    await screenshot(page, 'offline-keep-failed');
+
+    await button.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => message.textContent(), { timeout: 120_000 }).toMatch(/^Done: the whole course \(\d+ files, [\d.]+ MB\) now works offline in this browser\.$/);
+    await expect.poll(() => panel.locator('p').first().textContent()).toMatch(/^The whole course \(\d+ files, [\d.]+ MB\) works offline in this browser\.$/);
+    expect(await panelViolations(page)).toEqual([]);
+    await screenshot(page, 'offline-keep-done');
+
+    // No network at all from here on: the server is gone and the browser is offline.
+    await server.close();
+    await browser.context.setOffline(true);
     await page.goto(`${server.url}lessons/ddim.html`, { waitUntil: 'load' });
     await page.waitForFunction(() => !!customElements.get('diffusion-sampler') && !!document.querySelector('diffusion-sampler')?.shadowRoot?.querySelector('.panel'));
     const sampled = await sampleShipped(page.mainFrame());
