@@ -71,11 +71,10 @@ export function setUpOfflinePanel(worker: OfflineWorker | null, doc: Document = 
     parts.button.hidden = true;
     return;
   }
-  let status: StatusReply | null = null;
   let running: AbortController | null = null;
 
   const showStatus = (reply: StatusReply): void => {
-    status = reply;
+    if (running) return;
     const missing = reply.missing.reduce((sum, file) => sum + file.bytes, 0);
     parts.button.textContent = 'Keep this course offline';
     parts.button.disabled = false;
@@ -97,9 +96,18 @@ export function setUpOfflinePanel(worker: OfflineWorker | null, doc: Document = 
     });
 
   const start = async (): Promise<void> => {
-    const current = status;
-    if (!current) return;
     running = new AbortController();
+    parts.button.disabled = true;
+    // Asked afresh: pages read since the panel was filled are kept already.
+    let current: StatusReply;
+    try {
+      current = await worker.status();
+    } catch (error) {
+      running = null;
+      parts.message.textContent = `The offline copy is unavailable: ${error instanceof Error ? error.message : String(error)}.`;
+      return;
+    }
+    parts.button.disabled = false;
     parts.button.textContent = 'Cancel';
     parts.progressRow.hidden = false;
     parts.message.textContent = `Keeping the course offline: ${formatBytes(current.missing.reduce((s, f) => s + f.bytes, 0))} to download.`;
@@ -131,4 +139,10 @@ export function setUpOfflinePanel(worker: OfflineWorker | null, doc: Document = 
     void start();
   });
   void refresh();
+  // The footer is read last: by then this page's own files are kept, so the size is told again.
+  if (typeof IntersectionObserver !== 'undefined') {
+    new IntersectionObserver((entries) => {
+      if (entries.some((entry) => entry.isIntersecting) && !running) void refresh();
+    }).observe(section);
+  }
 }
