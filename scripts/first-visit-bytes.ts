@@ -37,6 +37,8 @@ async function servedBytes(siteDir: string, path: string): Promise<number> {
 interface Visit {
   page: string;
   requests: number;
+  /** Paths answered more than once in this visit. */
+  repeated: string[];
   bytes: number;
   byFolder: Record<string, number>;
 }
@@ -66,7 +68,7 @@ async function firstVisit(siteDir: string, pagePath: string): Promise<Visit> {
       const folder = path.split('/').slice(0, -1).slice(0, 3).join('/') || '/';
       byFolder[folder] = (byFolder[folder] ?? 0) + size;
     }
-    return { page: pagePath, requests, bytes, byFolder };
+    return { page: pagePath, requests, repeated: server.requests.filter((path, i) => server.requests.indexOf(path) !== i), bytes, byFolder };
   } finally {
     await browser.close();
     await server.close();
@@ -86,7 +88,7 @@ async function main(): Promise<void> {
   for (const pagePath of pages.length > 0 ? pages : ['lessons/forward-process.html', 'lessons/conditioning.html']) {
     const visit = await firstVisit(siteDir, pagePath);
     const kib = (n: number): string => `${(n / 1024).toFixed(0)} KiB`;
-    console.log(`${visit.page}: ${visit.requests} responses, ${visit.bytes} bytes (${(visit.bytes / 2 ** 20).toFixed(2)} MiB)`);
+    console.log(`${visit.page}: ${visit.requests} responses (${visit.repeated.length} for a path asked before${visit.repeated.length > 0 && visit.repeated.length <= 3 ? `: ${visit.repeated.join(', ')}` : ''}), ${visit.bytes} bytes (${(visit.bytes / 2 ** 20).toFixed(2)} MiB)`);
     for (const [folder, bytes] of Object.entries(visit.byFolder).sort((a, b) => b[1] - a[1])) console.log(`  ${folder.padEnd(28)} ${kib(bytes)}`);
   }
 }

@@ -193,7 +193,7 @@ describe('MNIST digits on a first visit to a production page', () => {
       expectDigits(await settledWidgets(page));
       expect(failed.length).toBeGreaterThan(0);
       console.log(`connection drop: ${failed.length} tries failed (at ${failed.join(', ')} ms), then the digits loaded`);
-    }, /Failed to load resource: net::ERR_CONNECTION_RESET/));
+    }, /Failed to load resource: net::ERR_(CONNECTION_RESET|FAILED)$/));
 
   it('the preview server sends the .gz files of the folder it serves as raw bytes', async () => {
     // A name only the temporary build holds, so the answer cannot come from the repository's dist/.
