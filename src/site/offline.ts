@@ -21,17 +21,24 @@ export interface OfflineWorker {
 export function registerServiceWorker(scriptUrl = `${import.meta.env.BASE_URL}sw.js`): OfflineWorker | null {
   if (!import.meta.env.PROD || typeof navigator === 'undefined' || !('serviceWorker' in navigator)) return null;
   const workbox = new Workbox(scriptUrl);
+  let unavailable: (reason: Error) => void = () => undefined;
+  const failed = new Promise<never>((_, reject) => (unavailable = reject));
+  failed.catch(() => undefined);
   workbox.register().catch((error: unknown) => {
+    const reason = error instanceof Error ? error.message : String(error);
     // Offline use is a convenience: the page works without it, so a warning is enough.
-    console.warn(`The offline copy of the course is unavailable: ${error instanceof Error ? error.message : String(error)}`);
+    console.warn(`The offline copy of the course is unavailable: ${reason}`);
+    unavailable(new Error(`its service worker could not be registered (${reason})`));
   });
+  /** The worker once active; fails where it could not be registered, instead of waiting forever. */
+  const active = (): Promise<unknown> => Promise.race([workbox.active, failed]);
   const worker: OfflineWorker = {
     status: async () => {
-      await workbox.active;
+      await active();
       return (await workbox.messageSW({ type: 'status' } satisfies StatusMessage)) as StatusReply;
     },
     keep: async (urls, fromHttpCache) => {
-      await workbox.active;
+      await active();
       return (await workbox.messageSW({ type: 'keep', urls, fromHttpCache } satisfies KeepMessage)) as KeepReply;
     },
   };
