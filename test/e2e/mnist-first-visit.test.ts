@@ -53,7 +53,8 @@ beforeAll(async () => {
   }
   await buildWidgetBundle(repoRoot, join(siteDir, 'widgets'));
   server = await startStaticServer({ mounts: { '/': siteDir } });
-});
+  // Two builds (the site, then the widget kit and sw.js): minutes on a busy two-core machine.
+}, 600_000);
 
 afterAll(async () => {
   await server?.close();

@@ -45,7 +45,8 @@ beforeAll(async () => {
   server = await startStaticServer({ mounts: { '/': siteDir } });
   browser = await launchBrowser({ viewport: { width: 1280, height: 900 } });
   await recordEvents(browser.context);
-});
+  // Two builds (the site, then the widget kit and sw.js): minutes on a busy two-core machine.
+}, 600_000);
 
 afterAll(async () => {
   await browser?.close();
