@@ -88,7 +88,7 @@ async function main(): Promise<void> {
   for (const pagePath of pages.length > 0 ? pages : ['lessons/forward-process.html', 'lessons/conditioning.html']) {
     const visit = await firstVisit(siteDir, pagePath);
     const kib = (n: number): string => `${(n / 1024).toFixed(0)} KiB`;
-    console.log(`${visit.page}: ${visit.requests} responses (${visit.repeated.length} for a path asked before${visit.repeated.length > 0 && visit.repeated.length <= 3 ? `: ${visit.repeated.join(', ')}` : ''}), ${visit.bytes} bytes (${(visit.bytes / 2 ** 20).toFixed(2)} MiB)`);
+    console.log(`${visit.page}: ${visit.requests} responses (${visit.repeated.length} for a path asked before${visit.repeated.length > 0 && visit.repeated.length <= 8 ? `: ${visit.repeated.join(', ')}` : ''}), ${visit.bytes} bytes (${(visit.bytes / 2 ** 20).toFixed(2)} MiB)`);
     for (const [folder, bytes] of Object.entries(visit.byFolder).sort((a, b) => b[1] - a[1])) console.log(`  ${folder.padEnd(28)} ${kib(bytes)}`);
   }
 }
