@@ -142,7 +142,7 @@ describe('MNIST digits on a first visit to a production page', () => {
       await screenshot(page, 'mnist-first-visit-controlled');
     }));
 
-  it('load when the page is reloaded at once, while the worker is still caching the site', () =>
+  it('load when the page is reloaded at once, while the worker installs', () =>
     onFreshPage(async (page) => {
       await page.goto(`${server.url}${LESSON}`, { waitUntil: 'load' });
       // The worker registers on `load`: these reloads land in the middle of its install. The first
