@@ -6,8 +6,6 @@ import { lessons } from './catalogue';
 import { renderLessonList } from './lesson-list';
 import { renderNoiseStrip } from './noise-strip';
 import { createProgressStore } from './progress';
-import { registerServiceWorker } from './offline';
-import { setUpOfflinePanel } from './offline-panel';
 
 const learnerProgress = createProgressStore().all();
 const lessonSlot = document.getElementById('lesson-list');
@@ -31,4 +29,8 @@ function doneNote(done: number): string {
   return ` You have finished ${done} of them (remembered in this browser only).`;
 }
 
-setUpOfflinePanel(registerServiceWorker());
+// The offline copy (service worker and "Keep this course offline") is not part of the first load.
+import('./offline-panel').then(
+  ({ startOfflineCopy }) => startOfflineCopy(),
+  (error: unknown) => console.warn(`The offline copy of the course is unavailable: ${error instanceof Error ? error.message : String(error)}`),
+);

@@ -11,8 +11,6 @@
 import type { EmbedViewRequest } from '../components/base/embed-control';
 import { viewUrl } from '../components/base/embed-snippet';
 import { defineLessonPredict } from './lesson-predict';
-import { registerServiceWorker } from './offline';
-import { setUpOfflinePanel } from './offline-panel';
 import { createProgressStore, type ProgressStore } from './progress';
 import {
   applyHiddenParts,
@@ -178,4 +176,8 @@ setUpEmbedViews(tracker, widgetSettings);
 setUpContentsHighlight();
 window.lessonPage = { urlState, widgets: loadWidgets(document), notebook: setUpNotebook(urlState) };
 
-setUpOfflinePanel(registerServiceWorker());
+// The offline copy (service worker and "Keep this course offline") is not part of the first load.
+import('./offline-panel').then(
+  ({ startOfflineCopy }) => startOfflineCopy(),
+  (error: unknown) => console.warn(`The offline copy of the course is unavailable: ${error instanceof Error ? error.message : String(error)}`),
+);

@@ -5,7 +5,7 @@
  * worker), shows files and bytes on a labelled <progress>, can be cancelled, stops with a message
  * naming the file that failed, and says when the whole course works offline.
  */
-import type { OfflineWorker } from './offline';
+import { registerServiceWorker, type OfflineWorker } from './offline';
 import { formatBytes } from './offline/course-files';
 import { keepCourse, type KeepOutcome, type KeepProgress, type MissingFile } from './offline/keep-course';
 import type { StatusReply } from './offline/messages';
@@ -58,6 +58,15 @@ function outcomeText(outcome: KeepOutcome, status: StatusReply): string {
     case 'failed':
       return `Stopped: ${new URL(outcome.url).pathname} could not be downloaded (${outcome.reason}). ${kept}; check the connection and press the button again to fetch the rest.`;
   }
+}
+
+/**
+ * What every page of the site runs once it has loaded: registers the service worker and fills the
+ * panel. Imported lazily by the pages' entry scripts, so none of it (Workbox's window module
+ * included) is part of a page's first load.
+ */
+export function startOfflineCopy(): void {
+  setUpOfflinePanel(registerServiceWorker());
 }
 
 /** Fills the panel and wires it to the worker; `worker` is null where there is no service worker. */
