@@ -18,7 +18,9 @@ import { imagesOutput, plotOutput, tableOutput, type ShowOptions } from './outpu
 import type { CellOutput, FromKernel, ToKernel } from './protocol';
 import { runCell } from './run-cell';
 
-const post = (message: FromKernel, transfer: Transferable[] = []): void => self.postMessage(message, { transfer });
+// Taken once at load: a cell's globals live on `self`, so nothing a cell does can cut the line to the page.
+const postToPage = self.postMessage.bind(self);
+const post = (message: FromKernel, transfer: Transferable[] = []): void => postToPage(message, { transfer });
 
 let currentRun = 0;
 let data: KernelData | null = null;
@@ -123,7 +125,8 @@ self.addEventListener('message', (event: MessageEvent<ToKernel>) => {
       (error: unknown) => emit({ kind: 'error', name: 'Error', message: `tfjs could not start: ${String(error)}`, line: null }),
     );
   } else if (message.type === 'run') {
-    queue = queue.then(() => run(message));
+    // One run that fails must never keep the later ones from starting.
+    queue = queue.then(() => run(message)).catch(() => {});
   } else if (message.type === 'trained-model') {
     const pending = pendingTrained.get(message.requestId);
     pendingTrained.delete(message.requestId);

@@ -33,7 +33,7 @@ export function lineFromStack(stack: string | undefined, tag: string): number | 
 }
 
 function describe(error: unknown, tag: string): CellError {
-  if (error instanceof CellSyntaxError) return { name: 'SyntaxError', message: error.message, line: error.line };
+  if (error instanceof CellSyntaxError) return { name: error.name, message: error.message, line: error.line };
   if (error instanceof Error && error.name === 'EvalError' && /Content.Security.Policy/i.test(error.message)) {
     return {
       name: 'EvalError',

@@ -29,10 +29,21 @@ export class CellSyntaxError extends Error {
     message: string,
     /** 1-based line in the cell. */
     readonly line: number,
+    name = 'SyntaxError',
   ) {
     super(message);
-    this.name = 'SyntaxError';
+    this.name = name;
   }
+}
+
+function refuseReserved(names: string[], source: string, at: number): void {
+  const reserved = names.find((name) => RESERVED_NAMES.has(name));
+  if (reserved === undefined) return;
+  throw new CellSyntaxError(
+    `"${reserved}" is a name the kernel keeps for itself (see the kernel's list in the course notes); pick another name, e.g. "my${reserved[0].toUpperCase()}${reserved.slice(1)}"`,
+    lineAt(source, at),
+    'ReservedNameError',
+  );
 }
 
 interface Edit {
@@ -42,6 +53,37 @@ interface Edit {
   to: number;
   text: string;
 }
+
+/**
+ * Names a cell may not declare at top level. Declarations land on the worker's global object, so
+ * `const self = 1` would replace what the kernel itself uses to talk to the page, and a read-only
+ * global such as `name` would silently keep its own value; redefining `show` or `print` would
+ * break every later cell's output. lessons/README.md (The kernel) lists them.
+ */
+export const RESERVED_NAMES: ReadonlySet<string> = new Set([
+  // The worker's own globals.
+  'self',
+  'globalThis',
+  'postMessage',
+  'onmessage',
+  'onerror',
+  'close',
+  'importScripts',
+  'name',
+  'location',
+  'navigator',
+  'origin',
+  // The kernel's API (src/notebook/kernel/kernel-worker.ts).
+  'tf',
+  'diffusion',
+  'mnist',
+  'models',
+  'show',
+  'plot',
+  'table',
+  'print',
+  'console',
+]);
 
 const COMMENTS = new Set(['LineComment', 'BlockComment']);
 /** Nodes whose inner names are not the declaration's own (default values, computed keys). */
@@ -113,11 +155,15 @@ export function rewriteCell(source: string): RewrittenCell {
   const statements = children(top).filter((node) => !COMMENTS.has(node.name));
   for (const statement of statements) {
     if (statement.name === 'VariableDeclaration') {
-      rewriteVariables(statement, source, edits, declared);
+      const names: string[] = [];
+      rewriteVariables(statement, source, edits, names);
+      refuseReserved(names, source, statement.from);
+      declared.push(...names);
     } else if (statement.name === 'FunctionDeclaration') {
       const name = statement.getChild('VariableDefinition');
       if (name) {
         const text = source.slice(name.from, name.to);
+        refuseReserved([text], source, statement.from);
         declared.push(text);
         hoisted.push(`globalThis[${JSON.stringify(text)}]=${text};`);
       }
@@ -125,6 +171,7 @@ export function rewriteCell(source: string): RewrittenCell {
       const name = statement.getChild('VariableDefinition');
       if (name) {
         const text = source.slice(name.from, name.to);
+        refuseReserved([text], source, statement.from);
         declared.push(text);
         edits.push({ from: statement.from, to: statement.from, text: `;${text} = ` });
         edits.push({ from: statement.to, to: statement.to, text: ';' });

@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCell } from '../../../src/notebook/kernel/run-cell';
-import { CellSyntaxError, rewriteCell } from '../../../src/notebook/kernel/scope-rewrite';
+import { CellSyntaxError, RESERVED_NAMES, rewriteCell } from '../../../src/notebook/kernel/scope-rewrite';
 
 const g = globalThis as Record<string, unknown>;
 const created: string[] = [];
@@ -93,5 +93,26 @@ describe('scope rewrite', () => {
     }
     const thrown = await run('const nbX = 1;\nif (nbX) {\n  throw new RangeError("too big")\n}', 'cell-8.js');
     expect(thrown.ok === false && thrown.error).toEqual({ name: 'RangeError', message: 'too big', line: 3 });
+  });
+
+  it('refuses a top-level declaration of a name the kernel keeps, with its line', async () => {
+    for (const source of ['const nbA = 1;\nconst self = 1', 'let x = 0;\nlet { name } = { name: "Ada" }', 'const a = 1\nfunction show() {}', 'let b\nclass print {}', 'var [tf] = [1]']) {
+      const result = await run(source);
+      expect(result.ok, source).toBe(false);
+      if (!result.ok) {
+        expect(result.error.name).toBe('ReservedNameError');
+        expect(result.error.line).toBe(source.split('\n').length);
+        expect(result.error.message).toMatch(/keeps for itself/);
+      }
+    }
+    expect('nbA' in g).toBe(false);
+    for (const name of ['self', 'postMessage', 'location', 'navigator', 'origin', 'close', 'onmessage', 'importScripts', 'globalThis', 'mnist', 'models', 'plot', 'table']) {
+      expect(RESERVED_NAMES.has(name), name).toBe(true);
+    }
+  });
+
+  it('lets a cell use reserved names inside its own functions and blocks', async () => {
+    expect(await value('function nbInner() { const name = "Ada"; return name }\nnbInner()')).toBe('Ada');
+    expect(await value('{ let show = 2; }\n3')).toBe(3);
   });
 });
