@@ -113,6 +113,24 @@ async function run(message: Extract<ToKernel, { type: 'run' }>): Promise<void> {
   post({ type: 'done', runId: message.runId, ok });
 }
 
+/**
+ * An error a cell throws after its run ended (in a timer, a callback) or a promise it rejects that
+ * nothing awaits: a warning under the cell that ran last, or on the page before any run. Without
+ * preventDefault the page's Worker would see an `error` event and take the kernel for dead.
+ */
+function reportLate(what: string, error: unknown): void {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  emit({ kind: 'warning', text: `${what} after the cell's run: ${text}` });
+}
+self.addEventListener('error', (event: ErrorEvent) => {
+  event.preventDefault();
+  reportLate('An error was thrown', event.error ?? event.message);
+});
+self.addEventListener('unhandledrejection', (event: PromiseRejectionEvent) => {
+  event.preventDefault();
+  reportLate('A promise was rejected and nothing awaited it', event.reason);
+});
+
 // Cells run one after another, in the order the page sends them.
 let queue: Promise<void> = Promise.resolve();
 

@@ -22,6 +22,8 @@ export interface KernelHooks {
   onReady?(backend: string): void;
   /** The worker failed to load or crashed. */
   onCrash?(message: string): void;
+  /** Output the kernel sent for no run the page still shows (before the first run): a warning. */
+  onStrayOutput?(output: CellOutput): void;
 }
 
 interface InFlight {
@@ -33,6 +35,8 @@ export class NotebookKernel {
   private worker: Worker | null = null;
   private nextRun = 1;
   private readonly inFlight = new Map<number, InFlight>();
+  /** The run that ended last: a late error of its cell (a timer that throws) is shown under it. */
+  private lastEnded: { runId: number; request: RunRequest } | null = null;
 
   constructor(
     private readonly init: KernelInit,
@@ -61,6 +65,7 @@ export class NotebookKernel {
   stop(): void {
     this.worker?.terminate();
     this.worker = null;
+    this.lastEnded = null;
     const runs = [...this.inFlight.values()];
     this.inFlight.clear();
     for (const run of runs) run.finish('stopped');
@@ -89,12 +94,16 @@ export class NotebookKernel {
   private receive(worker: Worker, message: FromKernel): void {
     if (worker !== this.worker) return;
     switch (message.type) {
-      case 'output':
-        this.inFlight.get(message.runId)?.request.onOutput(message.output);
+      case 'output': {
+        const request = this.inFlight.get(message.runId)?.request ?? (this.lastEnded?.runId === message.runId ? this.lastEnded.request : null);
+        if (request) request.onOutput(message.output);
+        else this.hooks.onStrayOutput?.(message.output);
         break;
+      }
       case 'done': {
         const run = this.inFlight.get(message.runId);
         this.inFlight.delete(message.runId);
+        if (run) this.lastEnded = { runId: message.runId, request: run.request };
         run?.finish(message.ok ? 'ok' : 'error');
         break;
       }

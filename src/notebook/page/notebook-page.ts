@@ -208,6 +208,7 @@ export async function startNotebook(options: NotebookOptions): Promise<Notebook 
       trainedModel: () => trainedCheckpoint(doc),
       onReady: (backend) => say(`Kernel ready (tfjs on ${backend}).`),
       onCrash: (message) => say(message),
+      onStrayOutput: (output) => say(output.kind === 'warning' || output.kind === 'text' ? output.text : output.kind === 'error' ? `${output.name}: ${output.message}` : ''),
     },
   );
   let running: NotebookCell | null = null;
