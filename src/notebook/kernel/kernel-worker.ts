@@ -138,10 +138,14 @@ self.addEventListener('message', (event: MessageEvent<ToKernel>) => {
   const message = event.data;
   if (message.type === 'init') {
     installGlobals(message.init.assetsBase);
+    // A start-up failure is kept: every run awaits `backend` and reports it as its own error.
     backend = setupBackend('wasm').then(
       (setup) => post({ type: 'ready', backend: setup.backend, reason: setup.reason }),
-      (error: unknown) => emit({ kind: 'error', name: 'Error', message: `tfjs could not start: ${String(error)}`, line: null }),
+      (error: unknown) => {
+        throw new Error(`tfjs could not start: ${error instanceof Error ? error.message : String(error)}`);
+      },
     );
+    backend.catch(() => {});
   } else if (message.type === 'run') {
     // One run that fails must never keep the later ones from starting.
     queue = queue.then(() => run(message)).catch(() => {});
