@@ -7,6 +7,10 @@ export const CELLS_HASH_KEY = 'cells';
 const VERSION = '1';
 /** Most characters a link may carry for its cells (browsers accept far more; people do not). */
 export const MAX_ENCODED_LENGTH = 16_000;
+/** Most bytes a link's cells may inflate to: a small link must not unpack into hundreds of MB. */
+export const MAX_DECODED_BYTES = 1_000_000;
+
+class TooLargeError extends Error {}
 
 export type CellEdits = Record<number, string>;
 
@@ -26,6 +30,30 @@ async function pipeBytes(bytes: Uint8Array<ArrayBuffer>, transform: CompressionS
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
+/** Inflates raw-deflated `bytes`, giving up as soon as the output passes `limit` bytes. */
+async function inflateCapped(bytes: Uint8Array<ArrayBuffer>, limit: number): Promise<Uint8Array> {
+  const reader = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate-raw')).getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel().catch(() => {});
+      throw new TooLargeError(`the link's cells unpack to more than ${limit / 1_000_000} MB, far more code than a lesson's cells hold; they were not loaded`);
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return out;
+}
+
 export async function encodeCellEdits(edits: CellEdits): Promise<string> {
   const json = new TextEncoder().encode(JSON.stringify(edits));
   return VERSION + toBase64Url(await pipeBytes(json, new CompressionStream('deflate-raw')));
@@ -34,11 +62,15 @@ export async function encodeCellEdits(edits: CellEdits): Promise<string> {
 /** The edits a link carries; throws an Error saying what is wrong with a damaged link. */
 export async function decodeCellEdits(code: string): Promise<CellEdits> {
   if (!code.startsWith(VERSION)) throw new Error(`the link's cells are in an unknown format ("${code.slice(0, 1)}…"); it may come from a newer version of the course`);
+  if (code.length > MAX_ENCODED_LENGTH) {
+    throw new Error(`the link's cells are ${code.length.toLocaleString('en')} characters long, more than the ${MAX_ENCODED_LENGTH.toLocaleString('en')} a link may carry; they were not loaded`);
+  }
   let parsed: unknown;
   try {
-    const bytes = await pipeBytes(fromBase64Url(code.slice(VERSION.length)), new DecompressionStream('deflate-raw'));
+    const bytes = await inflateCapped(fromBase64Url(code.slice(VERSION.length)), MAX_DECODED_BYTES);
     parsed = JSON.parse(new TextDecoder().decode(bytes));
-  } catch {
+  } catch (error) {
+    if (error instanceof TooLargeError) throw error;
     throw new Error('the link\'s cells cannot be read: the link was cut short or changed on the way');
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('the link\'s cells are not a list of cells');

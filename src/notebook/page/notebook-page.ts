@@ -4,7 +4,7 @@
  * toolbar (Run all, Stop, Restart, Copy link). Edits are kept per lesson and cell; code from a
  * link is marked and never runs without the learner's say-so.
  */
-import { cellsFromHash, decodeCellEdits, linkWithEdits, type CellEdits } from './cell-link';
+import { cellsFromHash, decodeCellEdits, linkWithEdits, MAX_ENCODED_LENGTH, type CellEdits } from './cell-link';
 import { createCellStore, type CellStore } from './cell-store';
 import type { CellEditor } from './editor';
 import { NotebookKernel, type RunEnd } from './kernel-client';
@@ -310,6 +310,11 @@ export async function startNotebook(options: NotebookOptions): Promise<Notebook 
     for (const cell of cells) if (cell.getCode() !== cell.original) edits[cell.index] = cell.getCode();
     const href = await linkWithEdits(location.href, edits);
     const count = Object.keys(edits).length;
+    const carried = cellsFromHash(new URL(href).hash)?.length ?? 0;
+    if (carried > MAX_ENCODED_LENGTH) {
+      say(`Your edited cells make a link of ${carried.toLocaleString('en')} characters, more than the ${MAX_ENCODED_LENGTH.toLocaleString('en')} a link may carry; no link was copied. Reset the cells you do not need to share.`);
+      return;
+    }
     linkButton.dataset.link = href;
     try {
       await navigator.clipboard.writeText(href);

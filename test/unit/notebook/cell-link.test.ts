@@ -1,6 +1,6 @@
 /** Edited cells travel in a link: encoded compactly, decoded exactly, and damage is explained. */
 import { describe, expect, it } from 'vitest';
-import { cellsFromHash, decodeCellEdits, encodeCellEdits, linkWithEdits } from '../../../src/notebook/page/cell-link';
+import { cellsFromHash, decodeCellEdits, encodeCellEdits, linkWithEdits, MAX_DECODED_BYTES, MAX_ENCODED_LENGTH } from '../../../src/notebook/page/cell-link';
 
 describe('cells in a link', () => {
   it('round-trips edits, including non-ASCII code, in URL-safe characters', async () => {
@@ -31,5 +31,19 @@ describe('cells in a link', () => {
     await expect(decodeCellEdits(`9${code.slice(1)}`)).rejects.toThrow(/unknown format/);
     const notCells = await encodeCellEdits({ x: 1 } as unknown as Record<number, string>);
     await expect(decodeCellEdits(notCells)).rejects.toThrow(/cell "x"/);
+  });
+
+  it('refuses a link whose cells are longer than a link may carry', async () => {
+    const code = '1' + 'A'.repeat(MAX_ENCODED_LENGTH);
+    await expect(decodeCellEdits(code)).rejects.toThrow(/more than the 16,000 a link may carry/);
+  });
+
+  it('stops inflating a small link that would unpack past the byte cap', async () => {
+    // Two million spaces deflate to a few kB: a short link, a huge page.
+    const bomb = await encodeCellEdits({ 0: ' '.repeat(2 * MAX_DECODED_BYTES) });
+    expect(bomb.length).toBeLessThan(MAX_ENCODED_LENGTH);
+    await expect(decodeCellEdits(bomb)).rejects.toThrow(/unpack to more than 1 MB/);
+    const fits = await encodeCellEdits({ 0: ' '.repeat(MAX_DECODED_BYTES / 2) });
+    expect((await decodeCellEdits(fits))[0]).toHaveLength(MAX_DECODED_BYTES / 2);
   });
 });
