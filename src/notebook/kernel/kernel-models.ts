@@ -143,7 +143,6 @@ export function kernelData(assetsBase: string, askPage: () => Promise<{ json: st
   };
   let shipped: Promise<KernelModel> | null = null;
   let autoencoder: Promise<KernelAutoencoder> | null = null;
-  let trained: KernelModel | null = null;
 
   return {
     owned: () => ownedTensors,
@@ -205,11 +204,9 @@ export function kernelData(assetsBase: string, askPage: () => Promise<{ json: st
       async trained() {
         const files = await askPage();
         return owning(async () => {
-          const model = modelFrom(await parseCheckpoint(files.json, files.weights));
-          // The trainer's model as it is now replaces the one fetched before, whose weights are freed.
-          trained?.dispose();
-          trained = model;
-          return model;
+          // The trainer's model as it is now. One fetched before stays usable (an earlier cell's
+          // variable may hold it); Restart frees them all with the worker.
+          return modelFrom(await parseCheckpoint(files.json, files.weights));
         });
       },
     },
