@@ -223,6 +223,18 @@ describe('notebook cells', () => {
     expect(await answer).toBe('cancelled');
     expect(await other.evaluate(() => window.notebookFixture.notebook!.kernel.started)).toBe(false);
     expect(await outputText(other, 0)).toBe('');
+    // The cell's own Run asks the same question; once agreed, the page does not ask again.
+    await cell(other, 0).locator('.nb-cell__run').click();
+    await other.waitForSelector('dialog.nb-dialog[open]');
+    expect(await other.locator('.nb-dialog__run').innerText()).toBe('Run');
+    await other.locator('.nb-dialog__cancel').click();
+    expect(await other.evaluate(() => window.notebookFixture.notebook!.kernel.started)).toBe(false);
+    await cell(other, 0).locator('.nb-cell__run').click();
+    await other.locator('.nb-dialog__run').click();
+    await expect.poll(() => outputText(other, 0), { timeout: 30_000 }).toContain('from a friend');
+    await cell(other, 0).locator('.nb-cell__run').click();
+    await expect.poll(() => cell(other, 0).getAttribute('data-state'), { timeout: 30_000 }).toBe('');
+    expect(await other.locator('dialog.nb-dialog').count()).toBe(0);
     await other.close();
   }, 60_000);
 });

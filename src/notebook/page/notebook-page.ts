@@ -157,7 +157,7 @@ function addSolution(cell: NotebookCell, hide: boolean): void {
   cell.root.querySelector('.nb-cell__bar')!.after(details);
 }
 
-function confirmLinkCode(doc: Document, count: number): Promise<boolean> {
+function confirmLinkCode(doc: Document, count: number, runLabel: string): Promise<boolean> {
   const dialog = doc.createElement('dialog');
   dialog.className = 'nb-dialog';
   dialog.setAttribute('aria-labelledby', 'nb-dialog-title');
@@ -167,7 +167,7 @@ function confirmLinkCode(doc: Document, count: number): Promise<boolean> {
   title.textContent = `This link changed ${count} cell${count === 1 ? '' : 's'}; run someone else's code?`;
   const note = doc.createElement('p');
   note.textContent = 'The code runs in a worker of this site, with no access to the page. Read the marked cells first if you do not know who sent the link.';
-  const run = button(doc, 'Run all', 'nb-dialog__run');
+  const run = button(doc, runLabel, 'nb-dialog__run');
   const cancel = button(doc, 'Cancel', 'nb-dialog__cancel');
   const actions = doc.createElement('p');
   actions.className = 'nb-dialog__actions';
@@ -213,6 +213,20 @@ export async function startNotebook(options: NotebookOptions): Promise<Notebook 
   );
   let running: NotebookCell | null = null;
   let stopRequested = false;
+  /** Whether the learner agreed, on this page load, to run the code a link brought. */
+  let linkCodeAccepted = false;
+
+  /** Asks once per page load before any code from a link runs; true when it may run. */
+  const mayRunLinkCode = async (runLabel: string): Promise<boolean> => {
+    const fromLink = cells.filter((cell) => cell.fromLink);
+    if (linkCodeAccepted || fromLink.length === 0) return true;
+    if (!(await confirmLinkCode(doc, fromLink.length, runLabel))) {
+      say('Nothing was run. The cells marked "Changed by the link" hold the link\'s code.');
+      return false;
+    }
+    linkCodeAccepted = true;
+    return true;
+  };
 
   const runCell = async (cell: NotebookCell): Promise<RunEnd> => {
     cell.output.replaceChildren();
@@ -232,7 +246,12 @@ export async function startNotebook(options: NotebookOptions): Promise<Notebook 
     return end;
   };
 
-  const cells = roots.map((root) => new NotebookCell(root, store, (cell) => void runCell(cell), () => stop()));
+  // A cell's own Run (or Shift+Enter) asks first too when the cell holds a link's code.
+  const runOne = async (cell: NotebookCell): Promise<void> => {
+    if (cell.fromLink && !(await mayRunLinkCode('Run'))) return;
+    await runCell(cell);
+  };
+  const cells = roots.map((root) => new NotebookCell(root, store, (cell) => void runOne(cell), () => stop()));
   for (const cell of cells) addSolution(cell, options.hideSolutions === true);
 
   // Saved edits first; a link's cells replace them on the page (and are saved only once edited).
@@ -270,14 +289,7 @@ export async function startNotebook(options: NotebookOptions): Promise<Notebook 
   };
 
   const runAll = async (): Promise<RunEnd | 'cancelled'> => {
-    const fromLink = cells.filter((cell) => cell.fromLink);
-    if (fromLink.length > 0) {
-      if (!(await confirmLinkCode(doc, fromLink.length))) {
-        say('Nothing was run. The cells marked "Changed by the link" hold the link\'s code.');
-        return 'cancelled';
-      }
-      for (const cell of fromLink) cell.fromLink = false;
-    }
+    if (!(await mayRunLinkCode('Run all'))) return 'cancelled';
     stopRequested = false;
     runAllButton.disabled = true;
     try {
