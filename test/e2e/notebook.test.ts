@@ -235,6 +235,13 @@ describe('notebook cells', () => {
     await cell(other, 0).locator('.nb-cell__run').click();
     await expect.poll(() => cell(other, 0).getAttribute('data-state'), { timeout: 30_000 }).toBe('');
     expect(await other.locator('dialog.nb-dialog').count()).toBe(0);
+    // Reset drops the link's code only: the learner's own saved edit of the cell stays saved.
+    const mine = JSON.stringify({ 0: 'print("mine")' });
+    await other.evaluate((edits) => localStorage.setItem('diffusion-lab:cells:notebook-fixture', edits), mine);
+    await cell(other, 0).locator('.nb-cell__reset').click();
+    expect(await cell(other, 0).locator('.nb-cell__badge').isVisible()).toBe(false);
+    expect(await cell(other, 0).locator('.nb-cell__source, .cm-content').first().innerText()).toBe(await other.evaluate(() => window.notebookFixture.notebook!.cells[0].original));
+    expect(await other.evaluate(() => localStorage.getItem('diffusion-lab:cells:notebook-fixture'))).toBe(mine);
     await other.close();
   }, 60_000);
 });

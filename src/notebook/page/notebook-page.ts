@@ -102,9 +102,14 @@ export class NotebookCell {
     this.refresh();
   }
 
+  /**
+   * Back to the lesson's code. On a cell showing a link's code only the link's version goes: the
+   * learner's own saved edit stays saved (it is back on the next visit without the link).
+   */
   reset(): void {
+    const showedLinkCode = this.fromLink;
     this.setCode(this.original);
-    this.store.forget(this.index);
+    if (!showedLinkCode) this.store.forget(this.index);
     this.output.replaceChildren();
   }
 
