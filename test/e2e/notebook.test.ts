@@ -119,6 +119,32 @@ describe('notebook cells', () => {
     await page.close();
   }, 60_000);
 
+  it('survives a cell that declares a reserved name, throws late or rejects unawaited, keeping its state', async () => {
+    const page = await browser.newPage();
+    await openFixture(page, server.url);
+    await page.evaluate(() => {
+      const cells = window.notebookFixture.notebook!.cells;
+      cells[0].setCode('const kept = 41;\nsetTimeout(() => { throw new Error("late one") }, 0);\nkept');
+      cells[1].setCode('let x = 1;\nconst self = 1');
+      cells[2].setCode('Promise.reject(new Error("nobody awaits me"));\n2');
+      // Assigning (not declaring) the worker's own names must not cut the kernel off from the page.
+      cells[3].setCode('self = 1;\npostMessage = null;\nkept + 1');
+    });
+    await cell(page, 0).locator('.nb-cell__run').click();
+    await expect.poll(() => outputText(page, 0), { timeout: 30_000 }).toContain('late one');
+    expect(await cell(page, 0).locator('.nb-out--warning').innerText()).toContain('An error was thrown after the cell\'s run: Error: late one');
+    await cell(page, 1).locator('.nb-cell__run').click();
+    await expect.poll(() => outputText(page, 1), { timeout: 30_000 }).toMatch(/^ReservedNameError \(line 2\): "self" is a name the kernel keeps/);
+    await cell(page, 2).locator('.nb-cell__run').click();
+    await expect.poll(() => outputText(page, 2), { timeout: 30_000 }).toContain('nobody awaits me');
+    await cell(page, 3).locator('.nb-cell__run').click();
+    await expect.poll(() => outputText(page, 3), { timeout: 30_000 }).toBe('42');
+    await cell(page, 4).locator('.nb-cell__run').click();
+    await expect.poll(() => cell(page, 4).getAttribute('data-state'), { timeout: 30_000 }).toBe('');
+    expect(await page.evaluate(() => window.notebookFixture.notebook!.kernel.started)).toBe(true);
+    await page.close();
+  }, 60_000);
+
   it('stops an endless loop within 1 s, says the state was lost, and starts a fresh kernel', async () => {
     const page = await browser.newPage();
     await openFixture(page, server.url);
