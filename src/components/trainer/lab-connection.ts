@@ -9,15 +9,12 @@ import { getLab } from '../../lab/browser/lab-client';
 import type { Lab, LabStatus } from '../../lab/lab-api';
 import type { ParseResult, RawAttr } from '../base/attributes';
 import { backendSetting, parseLabAssetsBase } from '../base/settings-table';
+import { SHIPPED_CHECKPOINT_DIR } from '../../lab/asset-folders';
 
-/**
- * Where the shipped checkpoint lives inside the assets folder; the lab worker reads it from the
- * same place (SHIPPED_CHECKPOINT_DIR in src/lab/browser/lab-host.ts, which the page cannot import
- * without bringing tfjs along; a unit test keeps the two equal).
- */
-export const SHIPPED_CHECKPOINT_DIR = 'checkpoints/mnist-small/';
+/** Where the shipped checkpoint lives inside the assets folder, as the lab worker reads it. */
+export { SHIPPED_CHECKPOINT_DIR };
 
-/** `backend`: "auto" (the default) lets the lab choose webgpu → webgl → wasm → cpu. */
+/** `backend`: "auto" (the default) lets the lab choose by timing a training step on each backend. */
 export const parseBackend = (raw: RawAttr): ParseResult<BackendPreference> => backendSetting().parse(raw);
 
 /** `assets-base`: a folder URL (relative to the page), or null for the lab's default (the site's assets/). */

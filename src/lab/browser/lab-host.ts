@@ -49,9 +49,10 @@ import { TrainingSession, type SessionEvents } from './training-session';
 import { makeYield } from '../../io/event-loop';
 import { replicaSourceFor, type ReplicaSource } from './training-workers';
 import { measuredBackend } from './measured-backend';
+import { SHIPPED_CHECKPOINT_DIR } from '../asset-folders';
 
 /** Where the shipped checkpoint lives inside the assets folder. */
-export const SHIPPED_CHECKPOINT_DIR = 'checkpoints/mnist-small/';
+export { SHIPPED_CHECKPOINT_DIR };
 export const CLASSIFIER_DIR = 'classifier/';
 /** Most images one sample request may ask for (memory of a phone's GPU). */
 export const MAX_SAMPLES_PER_REQUEST = 400;

@@ -16,10 +16,11 @@ import { autoencoderFromCheckpoint } from '../../latent/autoencoder-checkpoint';
 import type { UNet } from '../../model/unet';
 import { parseCheckpoint, type Checkpoint } from '../../training/checkpoint';
 
-/** Where the shipped checkpoint lives inside the assets folder (as in src/lab/browser/lab-host.ts). */
-const SHIPPED_CHECKPOINT_DIR = 'checkpoints/mnist-small/';
-/** The latent-diffusion autoencoder (as in src/latent/latent-api.ts). */
-const AUTOENCODER_DIR = 'checkpoints/latent-autoencoder/';
+import { SHIPPED_CHECKPOINT_DIR } from '../../lab/asset-folders';
+import { LATENT_CHECKPOINT_DIRS } from '../../latent/latent-api';
+
+/** The latent-diffusion autoencoder. */
+const AUTOENCODER_DIR = LATENT_CHECKPOINT_DIRS.autoencoder;
 const MAX_DIGITS = 1000;
 
 export interface ModelConfig {
