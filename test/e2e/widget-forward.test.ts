@@ -373,11 +373,11 @@ describe('<diffusion-forward>', () => {
     await screenshot(page, 'widget-forward-drawing');
     await page.locator('diffusion-forward button.done').click();
 
-    // Tab order: digit controls, t, animation, mode.
+    // Tab order: the Embed button in the header, digit controls, t, animation, mode.
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await page.locator('h1').click();
     const order: string[] = [];
-    for (let i = 0; i < 9; i++) {
+    for (let i = 0; i < 10; i++) {
       await page.keyboard.press('Tab');
       order.push(
         await page.evaluate(() => {
@@ -388,7 +388,7 @@ describe('<diffusion-forward>', () => {
       );
     }
     // The last stop is the checked mode radio (arrow keys move within the group).
-    expect(order).toEqual(['prev', 'next', 'random', 'draw', 't-slider', 'play', 'step-back', 'step-forward', 'closed-form']);
+    expect(order).toEqual(['embed-button', 'prev', 'next', 'random', 'draw', 't-slider', 'play', 'step-back', 'step-forward', 'closed-form']);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -292,11 +292,11 @@ describe('<diffusion-schedule>', () => {
     await page.close();
   });
 
-  it('keyboard focus goes: schedules, settings, the three chart cursors, then the copy buttons', async () => {
+  it('keyboard focus goes: Embed, schedules, settings, the three chart cursors, then the copy buttons', async () => {
     const { page, errors } = await open(browser, server.url + PAGE);
     await page.locator('h1').click();
     const order: string[] = [];
-    for (let i = 0; i < 14; i++) {
+    for (let i = 0; i < 15; i++) {
       await page.keyboard.press('Tab');
       order.push(
         await page.evaluate(() => {
@@ -311,6 +311,7 @@ describe('<diffusion-schedule>', () => {
       );
     }
     expect(order).toEqual([
+      'embed-button',
       'checkbox:linear',
       'checkbox:scaled_linear',
       'checkbox:squaredcos_cap_v2',

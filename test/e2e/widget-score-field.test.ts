@@ -405,7 +405,7 @@ describe('<diffusion-score-field>', () => {
     const { page, errors } = await open(browser, server.url + PAGE);
     await page.locator('h1').click();
     const order: string[] = [];
-    for (let i = 0; i < 9; i++) {
+    for (let i = 0; i < 10; i++) {
       await page.keyboard.press('Tab');
       order.push(
         await page.evaluate((tag) => {
@@ -415,7 +415,7 @@ describe('<diffusion-score-field>', () => {
         }, TAG),
       );
     }
-    expect(order).toEqual(['dataset', 'vp', 'train', 'reset', 'field', 'sampler', 'run-particles', 't-slider', 'chart-cursor']);
+    expect(order).toEqual(['embed-button', 'dataset', 'vp', 'train', 'reset', 'field', 'sampler', 'run-particles', 't-slider', 'chart-cursor']);
     expect(errors).toEqual([]);
     await page.close();
 

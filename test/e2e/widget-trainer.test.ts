@@ -347,11 +347,12 @@ describe('<diffusion-trainer>', () => {
     await p.locator('h1').click();
     const hasAdvice = (await trainer(p, '[part~="advice"]').count()) > 0;
     const order: string[] = [];
-    for (let i = 0; i < (hasAdvice ? 9 : 8); i++) {
+    for (let i = 0; i < (hasAdvice ? 10 : 9); i++) {
       await p.keyboard.press('Tab');
       order.push(await p.evaluate(() => (document.querySelector('diffusion-trainer')!.shadowRoot!.activeElement as HTMLElement | null)?.className.split(' ')[0] ?? 'outside'));
     }
     expect(order).toEqual([
+      'embed-button',
       'preset',
       'batch-size',
       'learning-rate',
