@@ -14,12 +14,15 @@
  *
  * A replica that fails (it crashed, ran out of memory, was terminated) is dropped: its share of the
  * step in flight is computed here, so that step is the one it would have been, and later batches
- * are split among the replicas left. Nothing trained is lost, as replica 0 holds the state.
+ * are split among the replicas left. Nothing trained is lost, as replica 0 holds the state. A
+ * replica that stops without a word is dropped the same way once its gradient is overdue
+ * (replica-watchdog.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import { Trainer, type BatchSource, type Denoiser, type NoisingScheduler, type TrainerOptions } from './trainer';
 import { readFlat, sliceBatch, type SliceGradient, type TrainingBatch } from './batch-gradient';
 import { splitBatch, type FromReplica, type ReplicaPort, type ReplicaSetup } from './replica-protocol';
+import { AnswerTimes, DEFAULT_WATCHDOG_LIMITS, formatWait, type WatchdogLimits } from './replica-watchdog';
 
 export interface DataParallelEvents {
   /** A replica stopped answering; training goes on with `workers` workers. */
@@ -29,15 +32,25 @@ export interface DataParallelEvents {
 class RemoteReplica {
   alive = true;
   synced = false;
-  private waiting: { resolve(g: SliceGradient): void; reject(e: Error): void } | null = null;
+  private waiting: { resolve(g: SliceGradient): void; reject(e: Error): void; postedAt: number } | null = null;
   private failureReason: string | null = null;
+  private readonly answers: AnswerTimes;
+  private watchdog: ReturnType<typeof setTimeout> | null = null;
 
-  constructor(readonly index: number, readonly port: ReplicaPort, private readonly lost: (replica: RemoteReplica, reason: string) => void) {
+  constructor(
+    readonly index: number,
+    readonly port: ReplicaPort,
+    limits: WatchdogLimits,
+    private readonly lost: (replica: RemoteReplica, reason: string) => void,
+  ) {
+    this.answers = new AnswerTimes(limits);
     port.onMessage((message: FromReplica) => {
       if (message.type === 'error') this.fail(`it reported: ${message.message}`);
       else if (message.type === 'gradient' && this.waiting) {
         const waiting = this.waiting;
         this.waiting = null;
+        this.stopWatchdog();
+        this.answers.record(performance.now() - waiting.postedAt);
         waiting.resolve({ loss: message.loss, gradient: message.gradient });
       }
     });
@@ -48,7 +61,7 @@ class RemoteReplica {
   gradient(step: number, batch: TrainingBatch): Promise<SliceGradient> {
     if (!this.alive) return Promise.reject(new Error(this.failureReason ?? 'replica is gone'));
     return new Promise((resolve, reject) => {
-      this.waiting = { resolve, reject };
+      this.waiting = { resolve, reject, postedAt: performance.now() };
       // Copies that own their buffers: posting a view would clone the whole batch's buffer.
       const share = {
         count: batch.count,
@@ -68,10 +81,36 @@ class RemoteReplica {
     });
   }
 
+  /**
+   * Starts the wait for the gradient in flight, called once this process's own share is done: a
+   * replica that has not answered within its limit (replica-watchdog.ts) fails.
+   */
+  watch(): void {
+    if (!this.waiting || this.watchdog !== null) return;
+    const limit = this.answers.limitMs();
+    this.watchdog = setTimeout(() => {
+      this.watchdog = null;
+      this.fail(`it sent no gradient within ${formatWait(limit)}`);
+    }, limit);
+  }
+
+  /** Ends the replica without reporting it lost (the run is over). */
+  close(): void {
+    this.alive = false;
+    this.stopWatchdog();
+    this.port.terminate();
+  }
+
+  private stopWatchdog(): void {
+    if (this.watchdog !== null) clearTimeout(this.watchdog);
+    this.watchdog = null;
+  }
+
   fail(reason: string): void {
     if (!this.alive) return;
     this.alive = false;
     this.failureReason = reason;
+    this.stopWatchdog();
     try {
       this.port.terminate();
     } catch {
@@ -105,14 +144,23 @@ export class DataParallelTrainer extends Trainer {
     scheduler: NoisingScheduler,
     batches: BatchSource,
     options: Partial<TrainerOptions> & Pick<TrainerOptions, 'batchSize' | 'numClasses' | 'seed'>,
-    /** The replicas, what they build (the image shape and class count are this trainer's), and what to tell of them. */
-    replicas: { ports: ReplicaPort[]; setup: Pick<ReplicaSetup, 'model' | 'scheduler'>; events?: DataParallelEvents },
+    /**
+     * The replicas, what they build (the image shape and class count are this trainer's), what to
+     * tell of them, and how long to wait for a silent one (replica-watchdog.ts; tests shorten it).
+     */
+    replicas: { ports: ReplicaPort[]; setup: Pick<ReplicaSetup, 'model' | 'scheduler'>; events?: DataParallelEvents; watchdog?: Partial<WatchdogLimits> },
   ) {
     super(model, ema, scheduler, batches, options);
+    const started = 1 + replicas.ports.length;
     const lost = (replica: RemoteReplica, reason: string): void => {
-      replicas.events?.replicaLost?.(`worker ${replica.index} stopped (${reason}); training goes on with ${this.workers}`, this.workers);
+      const left = this.workers;
+      replicas.events?.replicaLost?.(
+        `Worker ${replica.index} of ${started} stopped (${reason}); training goes on with ${left} worker${left === 1 ? '' : 's'}, and no step was lost.`,
+        left,
+      );
     };
-    this.remotes = replicas.ports.map((port, i) => new RemoteReplica(i + 1, port, lost));
+    const limits = { ...DEFAULT_WATCHDOG_LIMITS, ...replicas.watchdog };
+    this.remotes = replicas.ports.map((port, i) => new RemoteReplica(i + 1, port, limits, lost));
     const setup: ReplicaSetup = { ...replicas.setup, imageShape: this.options.imageShape, numClasses: this.options.numClasses };
     for (const r of this.remotes) {
       try {
@@ -141,10 +189,7 @@ export class DataParallelTrainer extends Trainer {
   }
 
   override dispose(): void {
-    for (const r of this.remotes) {
-      r.alive = false;
-      r.port.terminate();
-    }
+    for (const r of this.remotes) r.close();
     super.dispose();
   }
 
@@ -179,6 +224,7 @@ export class DataParallelTrainer extends Trainer {
     // Remote shares first, so they compute while this process computes its own.
     const requests = shares.slice(1).map(([start, end], i) => ({
       share: [start, end] as const,
+      replica: remotes[i],
       result: remotes[i].gradient(step, sliceBatch(batch, start, end)),
     }));
     for (const r of requests) r.result.catch(() => undefined);
@@ -188,6 +234,7 @@ export class DataParallelTrainer extends Trainer {
     results.push({ rows: end0 - start0, value: await this.sliceGradient(batch, start0, end0) });
     const waitStart = performance.now();
     this.timings.ownShare += waitStart - ownStart;
+    for (const { replica } of requests) replica.watch();
     for (const { share, result } of requests) {
       let value: SliceGradient;
       try {

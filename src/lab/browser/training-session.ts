@@ -288,7 +288,7 @@ export class TrainingSession {
       setup: { model: { ...this.config }, scheduler: { ...this.scheduler.config } },
       events: {
         replicaLost: (message) => {
-          this.notice = `Training ${message}.`;
+          this.notice = message;
           console.warn(this.notice);
           events.progress(this.progress());
         },

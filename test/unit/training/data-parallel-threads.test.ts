@@ -107,7 +107,7 @@ describe('DataParallelTrainer over worker_threads (wasm, tiny preset)', () => {
     await single.train({ steps: STEPS });
     await parallel.train({ steps: STEPS });
     expect(lost).toHaveLength(1);
-    expect(lost[0][0]).toMatch(/^worker 2 stopped \(.*memory.*\); training goes on with 2$/i);
+    expect(lost[0][0]).toMatch(/^Worker 2 of 3 stopped \(.*memory.*\); training goes on with 2 workers, and no step was lost\.$/i);
     expect(parallel.workers).toBe(2);
     expect(parallel.step).toBe(STEPS);
     const ls = single.losses.map((p) => p.loss);

@@ -12,6 +12,7 @@ import { splitBatch, type ReplicaPort } from '../../../src/training/replica-prot
 import type { ReplicaBuilder } from '../../../src/training/replica';
 import { parseLossWeighting, UNIFORM_WEIGHTING, type LossWeighting } from '../../../src/diffusion/loss-weighting';
 import { inProcessReplica, type InProcessReplica } from './in-process-replica';
+import type { WatchdogLimits } from '../../../src/training/replica-watchdog';
 
 let data: MnistDataset;
 /** Not a multiple of 2 or 3: the shares differ in size, so their weights nᵢ / B matter. */
@@ -58,13 +59,18 @@ function single(lossWeighting?: LossWeighting) {
   return { trainer, model, ema };
 }
 
-function parallel(ports: ReplicaPort[], events?: { replicaLost?(message: string, workers: number): void }, lossWeighting?: LossWeighting) {
+function parallel(
+  ports: ReplicaPort[],
+  events?: { replicaLost?(message: string, workers: number): void },
+  lossWeighting?: LossWeighting,
+  watchdog?: Partial<WatchdogLimits>,
+) {
   const config = presetConfig('tiny');
   const model = new UNet(config, 7);
   const ema = new UNet(config, 7);
   const scheduler = new DDPMScheduler({ numTrainTimesteps: 1000 });
   const setup = { model: { ...config }, scheduler: { ...scheduler.config } };
-  const trainer = new DataParallelTrainer(model, ema, scheduler, new Batcher(data, BATCH, 7), options(config, lossWeighting), { ports, setup, events });
+  const trainer = new DataParallelTrainer(model, ema, scheduler, new Batcher(data, BATCH, 7), options(config, lossWeighting), { ports, setup, events, watchdog });
   cleanup.push(() => {
     trainer.dispose();
     model.dispose();
@@ -125,6 +131,19 @@ function expectSameWeights(actual: Float32Array, expected: Float32Array, initial
   expect(movedNorm).toBeGreaterThan(1e-2);
   expect(norm(apart) / movedNorm).toBeLessThan(1e-4);
   expect(maxAbsDiff(actual, expected)).toBeLessThan(LEARNING_RATE / 20);
+}
+
+/** Rejects when `work` has not settled within `ms`, so a stalled step fails the test instead of hanging it. */
+async function finishesWithin<T>(work: Promise<T> | void, ms: number): Promise<T | void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`still waiting after ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 describe('splitBatch', () => {
@@ -203,7 +222,7 @@ describe('DataParallelTrainer (wasm, tiny preset, in-process replicas)', () => {
     };
     await p.trainer.runStep();
     expect(p.trainer.workers).toBe(2);
-    expect(lost).toEqual([['worker 1 stopped (out of memory); training goes on with 2', 2]]);
+    expect(lost).toEqual([['Worker 1 of 3 stopped (out of memory); training goes on with 2 workers, and no step was lost.', 2]]);
     await p.trainer.train({ steps: 1 });
     expect(p.trainer.step).toBe(STEPS);
     expect(replicas[0].received.get('gradient')).toBe(3);
@@ -231,6 +250,56 @@ describe('DataParallelTrainer (wasm, tiny preset, in-process replicas)', () => {
     const la = a.trainer.losses.map((x) => x.loss);
     const lp = p.trainer.losses.map((x) => x.loss);
     for (let i = 0; i < 2; i++) expect(Math.abs(lp[i] - la[i]) / la[i]).toBeLessThan(LOSS_TOLERANCE);
+  });
+
+  it('drops a replica that stops answering without a word, computing its share here', async () => {
+    const a = single();
+    const silent = inProcessReplica(build);
+    // After step 2 it goes quiet, as a Web Worker that called close(): nothing comes back, no failure is reported.
+    let quiet = false;
+    const listen = silent.onMessage.bind(silent);
+    silent.onMessage = (handler) => listen((message) => !quiet && handler(message));
+    let terminated = false;
+    const terminate = silent.terminate.bind(silent);
+    silent.terminate = () => {
+      terminated = true;
+      terminate();
+    };
+    const lost: Array<[string, number]> = [];
+    const p = parallel([silent], { replicaLost: (message, workers) => lost.push([message, workers]) }, undefined, { minimumMs: 300, factor: 3 });
+    await a.trainer.train({ steps: 3 });
+    await p.trainer.train({ steps: 2 });
+    expect(lost).toEqual([]);
+    quiet = true;
+    const started = performance.now();
+    // Without the watchdog this step never ends.
+    await finishesWithin(p.trainer.runStep(), 10_000);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+    expect(lost).toHaveLength(1);
+    expect(lost[0][0]).toMatch(/^Worker 1 of 2 stopped \(it sent no gradient within [\d.]+ m?s\); training goes on with 1 worker, and no step was lost\.$/);
+    expect(lost[0][1]).toBe(1);
+    expect(terminated).toBe(true);
+    expect(p.trainer.workers).toBe(1);
+    expect(p.trainer.step).toBe(3);
+    const la = a.trainer.losses.map((x) => x.loss);
+    const lp = (await p.trainer.flushLosses(), p.trainer.losses.map((x) => x.loss));
+    expect(lp).toHaveLength(3);
+    for (let i = 0; i < 3; i++) expect(Math.abs(lp[i] - la[i]) / la[i], `loss of step ${i + 1}`).toBeLessThan(LOSS_TOLERANCE);
+    expect(maxAbsDiff(await flat(p.model), await flat(a.model))).toBeLessThan(LEARNING_RATE / 20);
+  });
+
+  it('keeps a replica that answers slowly but within the limit its own answer times set', async () => {
+    const slow = inProcessReplica(build);
+    // Every answer 400 ms late: four times the 100 ms minimum, within 3× its slowest answer.
+    const listen = slow.onMessage.bind(slow);
+    slow.onMessage = (handler) => listen((message) => setTimeout(() => handler(message), 400));
+    const lost: string[] = [];
+    const p = parallel([slow], { replicaLost: (message) => lost.push(message) }, undefined, { minimumMs: 100, factor: 3, firstAnswerMs: 5_000 });
+    await finishesWithin(p.trainer.train({ steps: 4 }), 30_000);
+    expect(lost).toEqual([]);
+    expect(p.trainer.workers).toBe(2);
+    expect(slow.received.get('gradient')).toBe(4);
+    expect(p.trainer.timings.waiting / 4).toBeGreaterThan(300);
   });
 
   it('resumes: the replicas take over a restored state', async () => {
