@@ -14,7 +14,8 @@
  * wasm workers here (README, "Live training"), waits about 130 times a share before giving up,
  * and a bigger preset whose share takes 2 s gets 20 s. A replica's first answer also includes
  * starting its backend and building its network, seconds or more on a cold cache and a busy
- * machine, so until it has answered once it gets firstAnswerMs.
+ * machine, so until it has answered once it gets firstAnswerMs, and that answer is not counted
+ * among its step times (it would stretch the limit of the next `window` steps).
  */
 
 export interface WatchdogLimits {
@@ -33,19 +34,24 @@ export const DEFAULT_WATCHDOG_LIMITS: Readonly<WatchdogLimits> = { minimumMs: 10
 /** One replica's recent answer times, and the wait they allow for its next answer. */
 export class AnswerTimes {
   private readonly recent: number[] = [];
+  private started = false;
 
   constructor(private readonly limits: WatchdogLimits) {}
 
   /** A gradient came back `ms` after its share was posted. */
   record(ms: number): void {
+    if (!this.started) {
+      this.started = true;
+      return;
+    }
     this.recent.push(ms);
     if (this.recent.length > this.limits.window) this.recent.shift();
   }
 
   /** How long to wait for the next answer once this process's own share is done (ms). */
   limitMs(): number {
-    if (this.recent.length === 0) return this.limits.firstAnswerMs;
-    return Math.max(this.limits.minimumMs, this.limits.factor * Math.max(...this.recent));
+    if (!this.started) return this.limits.firstAnswerMs;
+    return Math.max(this.limits.minimumMs, this.limits.factor * Math.max(0, ...this.recent));
   }
 }
 

@@ -288,18 +288,24 @@ describe('DataParallelTrainer (wasm, tiny preset, in-process replicas)', () => {
     expect(maxAbsDiff(await flat(p.model), await flat(a.model))).toBeLessThan(LEARNING_RATE / 20);
   });
 
-  it('keeps a replica that answers slowly but within the limit its own answer times set', async () => {
+  it('keeps a replica that slows down step by step: its limit follows its own answer times', async () => {
     const slow = inProcessReplica(build);
-    // Every answer 400 ms late: four times the 100 ms minimum, within 3× its slowest answer.
+    // Each answer after the first two comes later than the one before, ending at 1.6 s: three
+    // times the 500 ms minimum, yet never more than twice its previous answer.
+    const delays = [0, 0, 200, 400, 800, 1600];
+    let answers = 0;
     const listen = slow.onMessage.bind(slow);
-    slow.onMessage = (handler) => listen((message) => setTimeout(() => handler(message), 400));
+    slow.onMessage = (handler) =>
+      listen((message) => {
+        if (message.type !== 'gradient') return handler(message);
+        setTimeout(() => handler(message), delays[answers++]);
+      });
     const lost: string[] = [];
-    const p = parallel([slow], { replicaLost: (message) => lost.push(message) }, undefined, { minimumMs: 100, factor: 3, firstAnswerMs: 5_000 });
-    await finishesWithin(p.trainer.train({ steps: 4 }), 30_000);
+    const p = parallel([slow], { replicaLost: (message) => lost.push(message) }, undefined, { minimumMs: 500, factor: 3, firstAnswerMs: 20_000 });
+    await finishesWithin(p.trainer.train({ steps: delays.length }), 30_000);
     expect(lost).toEqual([]);
     expect(p.trainer.workers).toBe(2);
-    expect(slow.received.get('gradient')).toBe(4);
-    expect(p.trainer.timings.waiting / 4).toBeGreaterThan(300);
+    expect(slow.received.get('gradient')).toBe(delays.length);
   });
 
   it('resumes: the replicas take over a restored state', async () => {

@@ -4,12 +4,16 @@ import { AnswerTimes, DEFAULT_WATCHDOG_LIMITS, formatWait } from '../../../src/t
 describe('AnswerTimes', () => {
   const limits = { minimumMs: 1_000, factor: 10, window: 3, firstAnswerMs: 60_000 };
 
-  it('waits firstAnswerMs for a first answer, which includes the replica\'s start-up', () => {
-    expect(new AnswerTimes(limits).limitMs()).toBe(60_000);
+  it('waits firstAnswerMs for a first answer, which includes the replica\'s start-up and is not a step time', () => {
+    const times = new AnswerTimes(limits);
+    expect(times.limitMs()).toBe(60_000);
+    times.record(8_000);
+    expect(times.limitMs()).toBe(1_000);
   });
 
   it('waits factor × the slowest recent answer, and never less than the minimum', () => {
     const times = new AnswerTimes(limits);
+    times.record(5_000); // the first answer
     times.record(40);
     expect(times.limitMs()).toBe(1_000);
     times.record(300);
@@ -24,6 +28,7 @@ describe('AnswerTimes', () => {
 
   it('defaults give the live preset\'s 75 ms steps more than 100× their time', () => {
     const times = new AnswerTimes(DEFAULT_WATCHDOG_LIMITS);
+    times.record(3_000);
     times.record(75);
     expect(times.limitMs() / 75).toBeGreaterThan(100);
   });
