@@ -125,10 +125,13 @@ export interface WorkersLine {
   imagesPerSecond: number;
   /** imagesPerSecond / that of one worker. */
   ratio: number;
+  /** Present when each worker had this many rows (--batch-per-worker), so `batch` grew with the workers. */
+  batchPerWorker?: number;
   /** Node only: process CPU time per step, every thread included (median round). */
   cpuStepMs?: number;
   /**
-   * workers × cpuStepMs(1 worker) / cpuStepMs: the speed-up that many otherwise idle cores would
+   * workers × CPU time per image of 1 worker / that of this count (with one batch for every count,
+   * workers × cpuStepMs(1 worker) / cpuStepMs): the speed-up that many otherwise idle cores would
    * give if the shares took equal time and no one waited on a message. On a loaded shared machine
    * the wall-clock ratio mostly measures the scheduler; this one measures the work added per step.
    * Node only.
@@ -156,6 +159,11 @@ export interface BenchSettings {
   warmup: number;
   /** Skip a preset when its estimated time (at a quarter of the matMul speed) exceeds this. */
   maxSeconds: number;
+  /**
+   * The workers lines' batch: false keeps `batch` for every worker count (the same step shared);
+   * true gives each worker `batch` rows, so n workers train batch × n (the live recipe's rule).
+   */
+  batchPerWorker: boolean;
 }
 
 export const DEFAULT_BENCH_SETTINGS: BenchSettings = {
@@ -165,6 +173,7 @@ export const DEFAULT_BENCH_SETTINGS: BenchSettings = {
   steps: 5,
   warmup: 2,
   maxSeconds: 120,
+  batchPerWorker: false,
 };
 
 function median(values: number[]): number {

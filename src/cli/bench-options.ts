@@ -11,6 +11,8 @@ export interface RawBenchSettings {
   batch?: string;
   warmup?: string;
   maxSeconds?: string;
+  /** "true" for a batch that grows with the workers (--batch-per-worker). */
+  batchPerWorker?: string;
 }
 
 function positiveInt(name: string, raw: string | undefined, fallback: number, min = 1): number {
@@ -36,6 +38,7 @@ export function parseBenchSettings(raw: RawBenchSettings): BenchSettings {
     batch: positiveInt('batch', raw.batch, DEFAULT_BENCH_SETTINGS.batch),
     warmup: positiveInt('warmup', raw.warmup, DEFAULT_BENCH_SETTINGS.warmup, 0),
     maxSeconds,
+    batchPerWorker: raw.batchPerWorker === 'true',
   };
 }
 
@@ -49,6 +52,7 @@ export function benchSettingsQuery(settings: BenchSettings, backends: readonly s
     batch: String(settings.batch),
     warmup: String(settings.warmup),
     maxSeconds: String(settings.maxSeconds),
+    batchPerWorker: String(settings.batchPerWorker),
   });
   return q.toString();
 }

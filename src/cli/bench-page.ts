@@ -31,6 +31,7 @@ async function main(): Promise<void> {
     step: params.get('step') ?? undefined,
     steps: params.get('steps') ?? undefined,
     batch: params.get('batch') ?? undefined,
+    batchPerWorker: params.get('batchPerWorker') ?? undefined,
     warmup: params.get('warmup') ?? undefined,
     maxSeconds: params.get('maxSeconds') ?? undefined,
   });

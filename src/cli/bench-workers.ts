@@ -98,7 +98,9 @@ export async function measureWorkers(
   emit: (line: BenchLine) => void,
 ): Promise<void> {
   for (const preset of settings.presets) {
-    const contenders = counts.map((n) => contender(preset, n, backend, settings.batch, host));
+    // The same batch shared by every count, or (--batch-per-worker) `batch` rows for each worker.
+    const batchOf = (n: number): number => (settings.batchPerWorker ? settings.batch * n : settings.batch);
+    const contenders = counts.map((n) => contender(preset, n, backend, batchOf(n), host));
     try {
       for (const c of contenders) {
         await time(c.trainer, Math.max(1, settings.warmup), host.cpuClock);
@@ -116,16 +118,17 @@ export async function measureWorkers(
       }
       const stepMs = (n: number): number => median(ms.get(n)!);
       const cpuStepMs = (n: number): number => median(cpuMs.get(n)!);
-      const base = counts.includes(1) ? settings.batch / (stepMs(1) / 1000) : NaN;
+      const base = counts.includes(1) ? batchOf(1) / (stepMs(1) / 1000) : NaN;
       for (const c of contenders) {
         if (c.trainer.workers !== c.workers) throw new Error(`a worker of the ${c.workers}-worker run stopped`);
-        const imagesPerSecond = settings.batch / (stepMs(c.workers) / 1000);
+        const imagesPerSecond = batchOf(c.workers) / (stepMs(c.workers) / 1000);
         const line: WorkersLine = {
           what: 'workers',
           host: host.host,
           backend,
           preset,
-          batch: settings.batch,
+          batch: batchOf(c.workers),
+          ...(settings.batchPerWorker ? { batchPerWorker: settings.batch } : {}),
           workers: c.workers,
           stepMs: Math.round(stepMs(c.workers) * 10) / 10,
           imagesPerSecond: Math.round(imagesPerSecond * 10) / 10,
@@ -140,7 +143,9 @@ export async function measureWorkers(
         }
         if (host.cpuClock) {
           line.cpuStepMs = Math.round(cpuStepMs(c.workers) * 10) / 10;
-          if (counts.includes(1)) line.cpuRatio = Math.round(((c.workers * cpuStepMs(1)) / cpuStepMs(c.workers)) * 1000) / 1000;
+          // CPU time per image, one worker's against n's, times n (the batch may differ between them).
+          const cpuPerImage = (n: number): number => cpuStepMs(n) / batchOf(n);
+          if (counts.includes(1)) line.cpuRatio = Math.round(((c.workers * cpuPerImage(1)) / cpuPerImage(c.workers)) * 1000) / 1000;
         }
         emit(line);
       }

@@ -1,7 +1,7 @@
 /**
  * npm run bench -- [--hosts node,browser] [--backends wasm,cpu,webgl,webgpu] [--presets tiny,small]
  *                  [--step trainer|adam] [--steps 5] [--warmup 2] [--batch 64] [--max-seconds 120]
- *                  [--isolated]
+ *                  [--isolated] [--workers 1,2] [--batch-per-worker]
  *
  * A benchmark, not a test: prints one JSON object per line on stdout.
  * - {"what":"matmul",...}: float32 1024×1024 matMul throughput of a backend (on wasm with the
@@ -37,12 +37,13 @@ import { availableParallelism } from 'node:os';
 
 const USAGE = `Usage: npm run bench -- [--hosts node,browser] [--backends NAMES] [--presets tiny,small,base]
                         [--step trainer|adam] [--steps N] [--warmup N] [--batch B] [--max-seconds S] [--isolated]
-                        [--workers 1,2,...]
+                        [--workers 1,2,...] [--batch-per-worker]
        npm run bench -- --live [--minutes 3] [--every 60] [--n 200] [--out DIR]
 Defaults: all hosts; Node: wasm,cpu; browser: webgpu,webgl,wasm; presets tiny,small; the Trainer step; 5 steps after
 2 warm-up steps; batch 64; presets estimated to take longer than 120 s on a backend are skipped.
 --workers lists the worker counts of the data-parallel lines (wasm; default 1 up to the cores,
-at most 4; 0 leaves them out).
+at most 4; 0 leaves them out). With --batch-per-worker each worker gets --batch rows, so n workers
+train a batch n times as large (the live recipe's rule) and the ratio compares images/s.
 --isolated serves the browser page with COOP/COEP headers (cross-origin isolated), so wasm may
 use its threaded build.
 --live trains the trainer widget's default run in headless Chromium from a cold start and prints a
@@ -90,6 +91,7 @@ async function main(): Promise<void> {
       warmup: { type: 'string' },
       batch: { type: 'string' },
       'max-seconds': { type: 'string' },
+      'batch-per-worker': { type: 'boolean' },
       isolated: { type: 'boolean' },
       workers: { type: 'string' },
       live: { type: 'boolean' },
@@ -132,6 +134,7 @@ async function main(): Promise<void> {
     warmup: values.warmup,
     batch: values.batch,
     maxSeconds: values['max-seconds'],
+    batchPerWorker: values['batch-per-worker'] === true ? 'true' : undefined,
   });
 
   const workerCounts = parseWorkerCounts(values.workers);

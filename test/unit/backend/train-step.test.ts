@@ -73,6 +73,8 @@ describe('bench helpers', () => {
     expect(() => parseBenchSettings({ steps: '0' })).toThrow(/--steps/);
     expect(parseBenchSettings({}).step).toBe('trainer');
     expect(parseBenchSettings({ step: 'adam' }).step).toBe('adam');
+    expect(parseBenchSettings({}).batchPerWorker).toBe(false);
+    expect(parseBenchSettings({ batchPerWorker: 'true' }).batchPerWorker).toBe(true);
     expect(() => parseBenchSettings({ step: 'sgd' })).toThrow(/--step must be one of trainer, adam/);
   });
 });
