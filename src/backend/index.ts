@@ -22,3 +22,4 @@ export { setSimdKernelsEnabled, simdKernelsEnabled, simdKernelProblem } from './
 export { checkSimdKernels } from './kernels/simd/all-kernels';
 export { FusedAdam, FUSED_ADAM_DEFAULTS, adamUpdate, type FusedAdamConfig } from './ops/adam';
 export type { AdamAttrs } from './kernels/adam-kernels';
+export { splitFlat } from './ops/split-flat';

@@ -13,6 +13,7 @@ import { cpuElementwiseKernelConfigs } from './cpu-elementwise-kernels';
 import { cpuKernelConfigs } from './cpu-kernels';
 import { groupNormKernelConfigs } from './group-norm-kernels';
 import { siluKernelConfigs } from './silu-kernels';
+import { splitFlatKernelConfigs } from './split-flat-kernels';
 import { wasmBinaryKernelConfigs } from './wasm-binary-kernels';
 import { webgpuAdamKernelConfigs } from './webgpu-adam-kernels';
 import { webgpuAddNKernelConfigs } from './webgpu-addn-kernel';
@@ -75,6 +76,7 @@ export function registerTrainingKernels(): readonly RegisteredKernel[] {
     ...webgpuGroupNormKernelConfigs(),
     ...emaKernelConfigs(),
     ...siluKernelConfigs(),
+    ...splitFlatKernelConfigs(),
   ];
   const base = wasmBaseKernels();
   if (base) configs.push(...wasmKernelConfigs(base), ...wasmCopyKernelConfigs(base), ...wasmBinaryKernelConfigs(base));
