@@ -46,11 +46,15 @@ export function serveReplica(endpoint: ReplicaEndpoint, build: ReplicaBuilder): 
         const names = [...parts.model.variables.keys()];
         if (names.join('\n') !== message.names.join('\n')) throw new Error('replica: the coordinator\'s parameters differ from this network\'s');
         optimizer?.dispose();
-        optimizer = new Adam(parts.model.variables, message.adam);
+        optimizer = null;
         const variables = parts.model.variables;
         tf.tidy(() => {
           const weights = unflattenGradient(message.weights, variables);
           for (const [name, v] of variables) v.assign(weights[name]);
+        });
+        // Made after the weights are in place, so its flat copy of them is gathered once.
+        optimizer = new Adam(variables, message.adam);
+        tf.tidy(() => {
           optimizer!.setState(
             { ...prefixed('adam.m/', unflattenGradient(message.m, variables)), ...prefixed('adam.v/', unflattenGradient(message.v, variables)) },
             message.adamStep,
@@ -76,9 +80,9 @@ export function serveReplica(endpoint: ReplicaEndpoint, build: ReplicaBuilder): 
         if (!parts || !optimizer) throw new Error('replica: apply before sync');
         optimizer.config.learningRate = message.learningRate;
         const opt = optimizer;
-        const variables = parts.model.variables;
+        if (message.gradient.length !== opt.size) throw new RangeError(`replica: the gradient has ${message.gradient.length} values, the network ${opt.size} parameters`);
         tf.tidy(() => {
-          opt.apply(unflattenGradient(message.gradient, variables));
+          opt.applyFlat(tf.tensor1d(message.gradient));
         });
         return;
       }

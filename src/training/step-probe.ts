@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Adam } from './adam';
-import { readSliceGradient, unflattenGradient, type BatchShape, type GradientModel, type TargetScheduler, type TrainingBatch } from './batch-gradient';
+import { readSliceGradient, type BatchShape, type GradientModel, type TargetScheduler, type TrainingBatch } from './batch-gradient';
 
 /** A batch of `count` rows of uniform pixels in [−1, 1], random labels and timesteps, Gaussian noise. */
 export function syntheticBatch(count: number, shape: BatchShape, numTrainTimesteps: number, seed = 1): TrainingBatch {
@@ -54,7 +54,7 @@ export class StepProbe {
     const { gradient } = await readSliceGradient(this.model, this.scheduler, batch, this.shape);
     const variables = this.model.variables;
     tf.tidy(() => {
-      this.optimizer.apply(unflattenGradient(gradient, variables));
+      this.optimizer.applyFlat(tf.tensor1d(gradient));
     });
     // The update is queued on a GPU backend: wait for it, so the time covers the whole step.
     const first = variables.values().next().value;
