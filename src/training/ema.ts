@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { emaUpdate } from '../backend/ops/ema';
+import { FlatVariables } from './flat-variables';
 
 /**
  * Exponential moving average of the weights (Polyak & Juditsky 1992), as used for sampling in
@@ -14,18 +15,31 @@ export function emaDecayAt(maxDecay: number, update: number): number {
   return Math.min(maxDecay, (1 + update) / (10 + update));
 }
 
-export function updateEma(
-  shadow: ReadonlyMap<string, tf.Variable>,
-  live: ReadonlyMap<string, tf.Variable>,
-  decay: number,
-): void {
-  tf.tidy(() => {
-    for (const [name, s] of shadow) {
-      const w = live.get(name);
-      if (!w) throw new Error(`EMA: the live model has no parameter "${name}"`);
-      s.assign(emaUpdate(s, w, decay));
-    }
-  });
+/**
+ * The shadow weights of a model, updated from the live weights as one flat tensor: one fused
+ * kernel per step over every weight, and one write-back into the shadow model's variables (see
+ * flat-variables.ts), instead of a kernel per weight tensor. The write-back runs every step, so
+ * the shadow model is always current for whoever samples from it or saves it.
+ */
+export class FlatEma {
+  private readonly shadow: FlatVariables;
+
+  /** `liveNames` are the live model's parameter names, in the order of its flat parameters. */
+  constructor(shadow: ReadonlyMap<string, tf.Variable>, liveNames: readonly string[]) {
+    const names = [...shadow.keys()];
+    const differs = names.length !== liveNames.length || names.some((n, i) => n !== liveNames[i]);
+    if (differs) throw new Error(`EMA: the shadow model's parameters (${names.length}) differ from the live model's (${liveNames.length}) or their order`);
+    this.shadow = new FlatVariables([...shadow.values()]);
+  }
+
+  /** shadow ← decay·shadow + (1 − decay)·live, where `live` holds every live weight in order. */
+  update(live: tf.Tensor, decay: number): void {
+    tf.tidy(() => this.shadow.write(emaUpdate(this.shadow.flat(), live, decay)));
+  }
+
+  dispose(): void {
+    this.shadow.dispose();
+  }
 }
 
 /** Copies every live weight into the shadow (used at initialisation). */

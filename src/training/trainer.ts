@@ -1,14 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../data/rng';
 import { Adam, type AdamConfig } from './adam';
-import { emaDecayAt, updateEma, copyWeights } from './ema';
+import { emaDecayAt, copyWeights, FlatEma } from './ema';
 import { lossWeights, UNIFORM_WEIGHTING, type LossWeighting } from '../diffusion/loss-weighting';
 import type { PredictionType } from '../diffusion/config';
 import {
   batchLoss,
   readSliceGradient,
   sliceBatch,
-  unflattenGradient,
   type SliceGradient,
   type TrainingBatch,
 } from './batch-gradient';
@@ -118,6 +117,8 @@ export class Trainer {
   private pending: Array<{ step: number; loss: tf.Scalar | number }> = [];
   /** Per-timestep loss weights, or null for the plain mean. */
   private readonly timestepWeights: Float32Array | null;
+  /** Updates the EMA model's weights from the optimiser's flat parameters. */
+  private readonly shadow: FlatEma;
 
   constructor(
     readonly model: Denoiser,
@@ -131,6 +132,7 @@ export class Trainer {
     this.rng = new Rng(this.options.seed);
     this.optimizer = new Adam(model.variables, this.options.adam);
     copyWeights(ema.variables, model.variables);
+    this.shadow = new FlatEma(ema.variables, [...model.variables.keys()]);
     const w = this.options.lossWeighting;
     this.timestepWeights = w.kind === 'uniform' ? null : lossWeights(scheduler.alphasCumprod, scheduler.config.predictionType, w);
   }
@@ -177,7 +179,7 @@ export class Trainer {
     const batch = this.drawBatch();
     const loss = tf.tidy(() => {
       const value = this.optimizer.minimize(batchLoss(this.model, this.scheduler, batch, this.shapeOf()));
-      updateEma(this.ema.variables, this.model.variables, emaDecayAt(this.options.emaDecay, this.step));
+      this.updateEma();
       return value;
     });
     this.step += 1;
@@ -210,12 +212,19 @@ export class Trainer {
    * gradient clip, Adam and the EMA, and records `loss` as this step's loss.
    */
   applyFlatGradient(gradient: Float32Array, loss: number): void {
+    if (gradient.length !== this.optimizer.size) throw new RangeError(`flat gradient has ${gradient.length} values, the model ${this.optimizer.size} parameters`);
     tf.tidy(() => {
-      this.optimizer.apply(unflattenGradient(gradient, this.model.variables));
-      updateEma(this.ema.variables, this.model.variables, emaDecayAt(this.options.emaDecay, this.step));
+      // One upload of the whole gradient: the optimiser works on it flat.
+      this.optimizer.applyFlat(tf.tensor1d(gradient)).dispose();
+      this.updateEma();
     });
     this.step += 1;
     this.pending.push({ step: this.step, loss });
+  }
+
+  /** The EMA of the weights just updated (Polyak averaging, see ema.ts), for step `this.step`. */
+  private updateEma(): void {
+    this.shadow.update(this.optimizer.parameters(), emaDecayAt(this.options.emaDecay, this.step));
   }
 
   private shapeOf(): { imageShape: [number, number, number]; numClasses: number } {
@@ -350,5 +359,6 @@ export class Trainer {
     for (const p of this.pending) if (typeof p.loss !== 'number') p.loss.dispose();
     this.pending = [];
     this.optimizer.dispose();
+    this.shadow.dispose();
   }
 }
