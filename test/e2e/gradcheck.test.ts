@@ -73,6 +73,10 @@ describe.each(['webgl', 'webgpu', 'wasm'])('%s gradients match cpu', (backend) =
     expect(result.addNMany).toEqual({ got: 465, expected: 465 });
     expect(result.emaUpdate!.fused).toBe(backend !== 'webgl');
     expect(result.emaUpdate!.maxError, JSON.stringify(result.emaUpdate)).toBeLessThan(1e-5);
+    // The flat state's write-back (buffer copies on WebGPU), and Adam over flat state end to end.
+    expect(result.splitFlat!.fused).toBe(backend !== 'webgl');
+    expect(result.splitFlat!.maxError, JSON.stringify(result.splitFlat)).toBe(0);
+    expect(result.flatAdam!.maxError, JSON.stringify(result.flatAdam)).toBeLessThan(1e-4);
     // On wasm the fast paths are generated SIMD kernels: every one must compile here too.
     if (backend === 'wasm') expect(result.simd).toEqual({ failed: [], problem: null });
     expect(errors).toEqual([]);

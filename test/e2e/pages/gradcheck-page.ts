@@ -13,6 +13,8 @@ import { adamUpdate } from '../../../src/backend/ops/adam';
 import { ADAM_KERNEL } from '../../../src/backend/kernels/adam-kernels';
 import { EMA_KERNEL } from '../../../src/backend/kernels/ema-kernels';
 import { emaUpdate } from '../../../src/backend/ops/ema';
+import { SPLIT_FLAT_KERNEL } from '../../../src/backend/kernels/split-flat-kernels';
+import { splitFlat } from '../../../src/backend/ops/split-flat';
 
 export interface GradcheckResult {
   backend: string;
@@ -37,6 +39,10 @@ export interface GradcheckResult {
   addNMany?: { got: number; expected: number };
   /** With model=1: the EMA update (emaUpdate, decay 0.999) of the same tensors, likewise. */
   emaUpdate?: { fused: boolean; maxError: number };
+  /** With model=1: splitFlat of a flat tensor into pieces used by later kernels, likewise. */
+  splitFlat?: { fused: boolean; maxError: number };
+  /** With model=1: the tiny U-Net's weights after three Adam.apply steps over flat state, against cpu. */
+  flatAdam?: { maxError: number };
   error?: string;
 }
 
@@ -77,6 +83,8 @@ async function run(): Promise<GradcheckResult> {
     adamUpdate: model ? await compareAdamUpdates(backend) : undefined,
     emaUpdate: model ? await compareEmaUpdates(backend) : undefined,
     addNMany: model ? await addNOfMany() : undefined,
+    splitFlat: model ? { fused: tf.getKernel(SPLIT_FLAT_KERNEL, backend) !== undefined, maxError: await compareOnBackends(backend, splitAndUse) } : undefined,
+    flatAdam: model ? { maxError: await compareOnBackends(backend, threeFlatAdamSteps) } : undefined,
   };
 }
 
@@ -132,6 +140,39 @@ async function threeEmaUpdates(shapes: number[][]): Promise<Float32Array[]> {
 
 async function compareEmaUpdates(backend: string): Promise<NonNullable<GradcheckResult['emaUpdate']>> {
   return { fused: tf.getKernel(EMA_KERNEL, backend) !== undefined, maxError: await compareOnBackends(backend, threeEmaUpdates) };
+}
+
+/**
+ * The pieces of a seeded flat tensor, each doubled by a later kernel after the flat tensor is
+ * disposed (on WebGPU the copies must be recorded before that kernel and survive the disposal).
+ */
+async function splitAndUse(shapes: number[][]): Promise<Float32Array[]> {
+  const flat = tf.randomNormal([shapes.reduce((sum, s) => sum + tf.util.sizeFromShape(s), 0)], 0, 1, 'float32', 30);
+  const pieces = splitFlat(flat, shapes);
+  flat.dispose();
+  const doubled = pieces.map((p) => tf.mul(p, 2));
+  const results = await Promise.all(doubled.map(async (t) => (await t.data()) as Float32Array));
+  tf.dispose([...pieces, ...doubled]);
+  return results;
+}
+
+/** The tiny U-Net's weights after three Adam steps on made-up gradients, one weight reassigned midway. */
+async function threeFlatAdamSteps(): Promise<Float32Array[]> {
+  const unet = new UNet(PRESETS.tiny, 5);
+  const adam = new Adam(unet.variables, { warmupSteps: 0, learningRate: 0.01, gradClipNorm: 1 });
+  const grads: tf.NamedTensorMap = {};
+  [...unet.variables].forEach(([name, p], i) => (grads[name] = tf.randomNormal(p.shape, 0, 0.1, 'float32', 40 + i)));
+  for (let step = 0; step < 3; step++) {
+    // A weight assigned from outside (as a restore does): the flat copy must pick it up.
+    const bias = unet.variables.get('out.conv.bias')!;
+    if (step === 1) tf.tidy(() => bias.assign(tf.fill(bias.shape, 0.5)));
+    adam.apply(grads).dispose();
+  }
+  const results = await Promise.all([...unet.variables.values()].map(async (v) => (await v.data()) as Float32Array));
+  tf.dispose(Object.values(grads));
+  adam.dispose();
+  unet.dispose();
+  return results;
 }
 
 /** The largest difference between `run` on cpu and on `backend`, each tensor relative to its largest value. */
