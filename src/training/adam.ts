@@ -47,8 +47,7 @@ export class Adam {
     this.internalNames = new Map([...params].map(([name, v]) => [v.name, name]));
     this.flatParams = new FlatVariables([...params.values()]);
     // Unnamed variables: tfjs names must be unique per process, and several trainers may exist.
-    this.m = tf.variable(tf.zeros([this.flatParams.size]), false);
-    this.v = tf.variable(tf.zeros([this.flatParams.size]), false);
+    [this.m, this.v] = tf.tidy(() => [tf.variable(tf.zeros([this.flatParams.size]), false), tf.variable(tf.zeros([this.flatParams.size]), false)]);
   }
 
   /** The learning rate used for update number `step` (0-based). */
@@ -148,6 +147,7 @@ export class Adam {
   }
 
   dispose(): void {
+    if (this.m.isDisposed) return;
     this.m.dispose();
     this.v.dispose();
     this.flatParams.dispose();

@@ -22,7 +22,8 @@ export class FlatVariables {
     this.shapes = variables.map((v) => [...v.shape]);
     this.size = variables.reduce((sum, v) => sum + v.size, 0);
     for (const v of variables) if (v.dtype !== 'float32') throw new TypeError(`FlatVariables: "${v.name}" is ${v.dtype}, not float32`);
-    this.flatCopy = tf.variable(this.concatenated(), false);
+    // tf.variable shares the initial tensor's data; tidy frees the initial tensor itself.
+    this.flatCopy = tf.tidy(() => tf.variable(this.concatenated(), false));
     this.remember();
   }
 

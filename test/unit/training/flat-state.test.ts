@@ -127,14 +127,17 @@ describe('Adam over flat state', () => {
   it('costs the same kernels for 10 parameter tensors as for 120, and leaves none behind', async () => {
     const kernelsFor = async (count: number): Promise<string[]> => {
       const params = randomParams(count, 2);
+      const atStart = tf.memory().numTensors;
       const adam = new Adam(params, CONFIG);
       const grads = randomGrads(params, new Rng(3), 1);
       adam.apply(grads).dispose();
       const before = tf.memory().numTensors;
       const profile = await tf.profile(() => adam.apply(grads).dispose());
       expect(tf.memory().numTensors).toBe(before);
+      tf.dispose(Object.values(grads));
       adam.dispose();
-      tf.dispose([...params.values(), ...Object.values(grads)]);
+      expect(tf.memory().numTensors).toBe(atStart);
+      tf.dispose([...params.values()]);
       // The gradients' reshapes are one per tensor but copy nothing (on WebGPU they dispatch nothing).
       return profile.kernels.map((k) => k.name).filter((name) => name !== 'Reshape');
     };
@@ -190,10 +193,11 @@ describe('Trainer over flat state', () => {
     const [model, ema, refModel, refEma] = [new UNet(config, 7), new UNet(config, 8), new UNet(config, 7), new UNet(config, 9)];
     const adam = { ...CONFIG, epsilon: 1e-3, gradClipNorm: 0.05 };
     const emaDecay = 0.9;
-    const trainer = new Trainer(model, ema, scheduler, randomBatches(4, 11), { batchSize: 4, numClasses: config.numClasses, seed: 12, adam, emaDecay });
     for (const [name, v] of refEma.variables) v.assign(refModel.variables.get(name)!);
     const old = new PerTensorAdam(refModel.variables, adam);
     const shape = { imageShape: [28, 28, 1] as [number, number, number], numClasses: config.numClasses };
+    const atStart = tf.memory().numTensors;
+    const trainer = new Trainer(model, ema, scheduler, randomBatches(4, 11), { batchSize: 4, numClasses: config.numClasses, seed: 12, adam, emaDecay });
     const before = tf.memory().numTensors;
     for (let step = 0; step < 4; step++) {
       const batch = trainer.drawBatch();
@@ -214,6 +218,8 @@ describe('Trainer over flat state', () => {
     expect(await worstDifference(prefixedMap(state, 'adam.v/'), old.v)).toBeLessThan(1e-5);
     tf.dispose(Object.values(state));
     trainer.dispose();
+    // The flat copies go with the trainer.
+    expect(tf.memory().numTensors).toBe(atStart);
     old.dispose();
     for (const m of [model, ema, refModel, refEma]) m.dispose();
   });
