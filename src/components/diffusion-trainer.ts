@@ -10,7 +10,8 @@
  * widget on a page, so `backend` only counts for the widget that starts it.
  *
  * A setting changed during a run applies to the same run from its next step (batch size, learning
- * rate, label dropout, steps, preview interval); while paused, from Resume. A new preset needs a
+ * rate, label dropout, steps, preview interval); while paused, from Resume. batch-size="auto" (the
+ * default) is 32 per worker: the lab fixes it when a run starts and knows its workers. A new preset needs a
  * new model: the lab refuses it until the run is reset, and the widget shows that message. Reset
  * and loading a checkpoint over a trained model ask for confirmation first.
  *
