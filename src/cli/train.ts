@@ -15,7 +15,7 @@ import { PRESETS, validateUNetConfig, type UNetConfig } from '../model/config';
 import { UNet } from '../model/unet';
 import { DDPMScheduler } from '../diffusion';
 import { formatLossWeighting, parseLossWeighting } from '../diffusion/loss-weighting';
-import { LIVE_RECIPE } from '../training/live-recipe';
+import { LIVE_RECIPE, liveBatchSize } from '../training/live-recipe';
 import { loadMnistFromNode } from '../data/node-mnist';
 import { Batcher } from '../data/mnist';
 import { Trainer, TrainingDivergedError, type TrainerProgress } from '../training/trainer';
@@ -29,9 +29,10 @@ import { ProgressBar, formatDuration } from './progress';
 import { runCli, UsageError } from './run-cli';
 
 const USAGE = `Usage: npm run train -- --preset NAME --steps N --batch B --out DIR [options]
-       npm run train -- --live --minutes M --out DIR [--seed K]
+       npm run train -- --live --minutes M --out DIR [--seed K] [--workers N]
   --live                 train what the trainer widget trains by default (src/training/live-recipe.ts:
-                         preset, batch, learning rate, schedule, data: the course's MNIST subset)
+                         preset, learning rate, schedule, data: the course's MNIST subset, and a
+                         batch of ${LIVE_RECIPE.batchPerWorker} per worker, so --workers sets it too)
   --minutes M            stop after M minutes of training time (with or without --steps)
   --preset NAME          model preset (${Object.keys(PRESETS).join(', ')})
   --steps N              total training steps to reach
@@ -50,7 +51,8 @@ const USAGE = `Usage: npm run train -- --preset NAME --steps N --batch B --out D
   --checkpoint-every N   steps between checkpoints (default 250)
   --workers N            processes that share each batch (worker threads, data-parallel; default 1,
                          with --live the widget's default for this machine's cores); any count
-                         trains the same model up to float32 rounding
+                         trains the same model up to float32 rounding (with --live, the batch
+                         grows with the count: ${LIVE_RECIPE.batchPerWorker} per worker)
   --beta-schedule NAME   scheduler beta schedule (default linear)
   --prediction-type NAME epsilon | v_prediction | sample (default epsilon)
   --train-timesteps T    number of diffusion steps (default 1000)
@@ -101,7 +103,11 @@ async function main(): Promise<void> {
   const backendInfo = await setupBackend((values.backend ?? 'auto') as never);
   process.stderr.write(`backend: ${backendInfo.backend} (${backendInfo.reason})\n`);
 
-  // Settings: from the flags for a new run, from the saved state for --resume.
+  // A live run shares its batches as the widget would on this machine; other runs use one worker.
+  const workersFor = (live: boolean | undefined): number =>
+    num('workers', values.workers, live ? defaultWorkerCount('wasm', { hardwareConcurrency: availableParallelism() }) : 1, (v) => Number.isInteger(v) && v >= 1 && v <= 64, 'an integer from 1 to 64');
+
+  // Settings: from the flags for a new run, from the saved state for --resume (which keeps its batch).
   let resumeCkpt = null;
   let settings: RunSettings;
   if (values.resume) {
@@ -129,7 +135,8 @@ async function main(): Promise<void> {
       preset: LIVE_RECIPE.preset,
       model: PRESETS[LIVE_RECIPE.preset],
       scheduler: { ...LIVE_RECIPE.scheduler },
-      batchSize: LIVE_RECIPE.batchSize,
+      // The widget's "auto" batch: the recipe's share for each of this run's workers.
+      batchSize: liveBatchSize(workersFor(true)),
       learningRate: LIVE_RECIPE.learningRate,
       warmupSteps: LIVE_RECIPE.warmupSteps,
       gradClipNorm: LIVE_RECIPE.gradClipNorm,
@@ -168,9 +175,7 @@ async function main(): Promise<void> {
       })(),
     };
   }
-  // A live run shares its batches as the widget would on this machine; other runs use one worker.
-  const defaultWorkers = settings.live ? defaultWorkerCount('wasm', { hardwareConcurrency: availableParallelism() }) : 1;
-  const workers = num('workers', values.workers, defaultWorkers, (v) => Number.isInteger(v) && v >= 1 && v <= 64, 'an integer from 1 to 64');
+  const workers = workersFor(settings.live);
   const checkpointEvery = num('checkpoint-every', values['checkpoint-every'], 250, (v) => Number.isInteger(v) && v >= 1, 'a positive integer');
 
   const scheduler = new DDPMScheduler(settings.scheduler);

@@ -10,7 +10,8 @@
  * widget on a page, so `backend` only counts for the widget that starts it.
  *
  * A setting changed during a run applies to the same run from its next step (batch size, learning
- * rate, label dropout, steps, preview interval); while paused, from Resume. A new preset needs a
+ * rate, label dropout, steps, preview interval); while paused, from Resume. batch-size="auto" (the
+ * default) is 32 per worker: the lab fixes it when a run starts and knows its workers. A new preset needs a
  * new model: the lab refuses it until the run is reset, and the widget shows that message. Reset
  * and loading a checkpoint over a trained model ask for confirmation first.
  *
@@ -41,7 +42,7 @@ import { RunCharts } from './trainer/run-charts';
 import { previewFigure, progressPanel } from './trainer/run-view';
 import { settingsControls, type ControlAttribute } from './trainer/settings-controls';
 import { trainerStyles } from './trainer/styles';
-import { TRAINER_DEFAULTS, TRAINER_SETTINGS, isTrainPreset, trainSettings, type TrainerValues } from './trainer/trainer-settings';
+import { TRAINER_DEFAULTS, TRAINER_SETTINGS, autoBatchHint, expectedWorkers, isTrainPreset, trainSettings, type TrainerValues } from './trainer/trainer-settings';
 import { TrainingRun, type PreviewSamples, type TrainerProgressDetail } from './trainer/training-run';
 
 export type { TrainerProgressDetail };
@@ -149,7 +150,7 @@ export class DiffusionTrainer extends DiffusionWidget {
     const v = this.values;
     const next: TrainerValues = { ...v };
     this.applyAttr('preset', S.preset.parse(this.preset), (x) => (next.preset = x), `"${v.preset}"`);
-    this.applyAttr('batch-size', S.batchSize.parse(this.batchSize), (x) => (next.batchSize = x), String(v.batchSize));
+    this.applyAttr('batch-size', S.batchSize.parse(this.batchSize), (x) => (next.batchSize = x), v.batchSize === 'auto' ? '"auto"' : String(v.batchSize));
     this.applyAttr('learning-rate', S.learningRate.parse(this.learningRate), (x) => (next.learningRate = x), String(v.learningRate));
     this.applyAttr('steps', S.steps.parse(this.steps), (x) => (next.steps = x), String(v.steps));
     this.applyAttr('label-dropout', S.labelDropout.parse(this.labelDropout), (x) => (next.labelDropout = x), String(v.labelDropout));
@@ -353,11 +354,13 @@ export class DiffusionTrainer extends DiffusionWidget {
   /** A control changed a setting: the attribute holds it (one source of truth), and the page hears of it. */
   private setSetting(name: ControlAttribute, raw: string): void {
     if (name === 'preset') this.preset = raw;
-    else if (name === 'batch-size') this.batchSize = raw;
+    // An emptied batch field means "auto", written out so the attribute says so.
+    else if (name === 'batch-size') this.batchSize = raw.trim() === '' ? 'auto' : raw;
     else if (name === 'learning-rate') this.learningRate = raw;
     else this.steps = raw;
-    const value = name === 'preset' ? raw : Number(raw);
-    this.emit<TrainerChangeDetail>('diffusion-change', { name, value: Number.isFinite(value) ? value : raw });
+    const text = name === 'batch-size' ? String(this.batchSize) : raw;
+    const value = name === 'preset' || text.trim() === '' ? NaN : Number(text);
+    this.emit<TrainerChangeDetail>('diffusion-change', { name, value: Number.isFinite(value) ? value : text });
   }
 
   // ------------------------------------------------------------------------------------------
@@ -417,7 +420,9 @@ export class DiffusionTrainer extends DiffusionWidget {
         v = √ᾱ·ε − √(1−ᾱ)·x₀ (Salimans &amp; Ho 2022). Watch the loss fall and the samples turn from noise into digits.
       </p>
       ${this.renderErrors()}
-      ${settingsControls(v, { busy, invalid: (name) => this.invalid(name) }, (name, raw) => this.setSetting(name, raw))}
+      ${settingsControls(v, { busy, invalid: (name) => this.invalid(name), autoBatch: autoBatchHint(p, expectedWorkers(this.labStatus, this.workersChoice)) }, (name, raw) =>
+        this.setSetting(name, raw),
+      )}
       <div part="actions" class="row" role="group" aria-label="Training">
         ${this.mainButton()}
         <button type="button" class="reset" ?disabled=${busy || !this.run.hasModel || this.confirmation !== null} @click=${() => this.askReset()}>

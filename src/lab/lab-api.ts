@@ -51,7 +51,11 @@ export interface ModelInfo {
 
 export interface TrainSettings {
   preset: 'live' | 'tiny' | 'small';
-  batchSize: number;
+  /**
+   * Images per step: a whole number, or 'auto' for the live recipe's share per worker
+   * (src/training/live-recipe.ts, liveBatchSize), resolved when the run starts and knows its workers.
+   */
+  batchSize: number | 'auto';
   learningRate: number;
   /** Total steps to reach. */
   steps: number;
@@ -62,6 +66,9 @@ export interface TrainSettings {
   /** Samples in that grid. */
   sampleCount: number;
 }
+
+/** The settings a run trains with: TrainSettings with the batch resolved to a number. */
+export type RunSettings = Omit<TrainSettings, 'batchSize'> & { batchSize: number };
 
 export type TrainState = 'idle' | 'running' | 'paused' | 'done' | 'error';
 
@@ -75,9 +82,14 @@ export interface TrainProgress {
   etaSeconds: number;
   /** New loss points since the last event: [step, loss]. */
   newLosses: Array<[number, number]>;
-  settings: TrainSettings;
+  settings: RunSettings;
   /** Workers sharing each batch (LabOptions.workers). */
   workers?: number;
+  /**
+   * What an 'auto' batch is for this run: 32 for each worker it started with (it keeps that batch
+   * if a worker stops). Absent before the run's first step.
+   */
+  autoBatchSize?: number;
   /** What happened to the run without stopping it, e.g. a worker that stopped (training went on). */
   notice?: string;
 }

@@ -18,9 +18,11 @@ export const MAX_PAGE_WORKERS = 16;
  * One worker per core (`hardwareConcurrency`), at most MAX_WORKERS and about one per GiB of
  * `deviceMemory` where the host tells it; 1 on a GPU backend, where workers would share one
  * device. Every worker runs all of a step's ~1,200 kernels on its share, so the per-step
- * JavaScript and garbage-collection work grows with the workers: on 2 cores (headless Chromium,
- * wasm, batch 32) a second worker gave 1.09–1.17× the images/s of one for the live preset, the
- * widget's default, but 0.79–0.84× for tiny (`npm run bench -- --workers 1,2`).
+ * JavaScript and garbage-collection work grows with the workers, and a worker pays only with
+ * enough rows: on 2 cores (`npm run bench`, wasm, live preset) two workers sharing a batch of 32
+ * gave 1.12× the images/s of one, but 1.6× with 32 rows each (batch 64), which is why the live
+ * batch grows with the workers (live-recipe.ts, liveBatchSize). For tiny, sharing 32 rows gave
+ * 0.79–0.84× (headless Chromium, `npm run bench -- --workers 1,2`).
  */
 export function defaultWorkerCount(backend: string, host: { hardwareConcurrency?: number; deviceMemory?: number }): number {
   if (backend !== 'wasm' && backend !== 'cpu') return 1;

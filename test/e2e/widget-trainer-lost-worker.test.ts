@@ -87,6 +87,10 @@ async function startTwoWorkerRun(): Promise<{ page: Page; errors: string[]; repl
   await trainer(page, 'button.main').click();
   await waitForLab(page, (p) => p?.state === 'running' && p.step >= 10 && p.workers === 2);
   expect(await text(page, 'dd.workers')).toBe('2');
+  // The default ("auto") batch: 32 per worker.
+  expect((await labProgress(page))!.settings.batchSize).toBe(64);
+  expect(await text(page, '.run-summary')).toContain('batch 64,');
+  expect(await text(page, '#batch-size-hint')).toBe('auto: 32 per worker → 64');
   const replicas = page.workers().filter((w) => w.url().includes('replica-worker'));
   expect(replicas).toHaveLength(1);
   return { page, errors, replica: replicas[0] };
@@ -105,6 +109,7 @@ async function expectTrainingWentOn(page: Page, diedAfter: number, name: string)
   // Training goes on with the lab's worker alone.
   await waitForLab(page, (p) => p?.state === 'running' && p.step >= lost.step + 15);
   expect(await text(page, 'dd.workers')).toBe('1');
+  expect(await text(page, '#batch-size-hint')).toBe('auto: 32 per worker → 64');
   await screenshot(page, `widget-trainer-lost-worker-${name}`);
 
   await trainer(page, 'button.main').click(); // pause
@@ -127,6 +132,9 @@ async function expectTrainingWentOn(page: Page, diedAfter: number, name: string)
   await expect.poll(() => saved.length, { timeout: 30_000 }).toBe(2);
   const manifest = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')).userDefinedMetadata.manifest;
   expect(manifest.training.steps).toBe(paused.step);
+  // The run keeps the batch it started with, though one worker now computes it all.
+  expect(manifest.training.batchSize).toBe(64);
+  expect(paused.settings.batchSize).toBe(64);
   expect(manifest.training.finalLoss).toBe((await page.evaluate(() => window.losses)).at(-1));
   return notice;
 }

@@ -1,7 +1,8 @@
 /**
  * <diffusion-trainer> in headless Chromium on the wasm backend: renders with defaults, trains a
  * live run (batch 8) with loss curve, preview grid, pause and resume and no long task on the page,
- * applies a setting to the running run and explains why a new preset needs a reset, saves and loads
+ * applies a setting to the running run and explains why a new preset needs a reset, runs the
+ * default ("auto") batch as 32 with one worker (2 workers: widget-trainer-lost-worker), saves and loads
  * checkpoints (files, IndexedDB, the shipped model or its absence), asks before a reset, explains
  * bad attributes and keeps keyboard focus in order. Screenshots: test-results/screenshots/widget-trainer-*.png.
  */
@@ -17,6 +18,7 @@ import { collectConsoleErrors, launchBrowser, repoRoot, screenshot, startServer,
 
 const PAGE = 'test/e2e/pages/widget-trainer.html';
 const BAD_PAGE = 'test/e2e/pages/widget-trainer-bad.html';
+const ONE_WORKER_PAGE = 'test/e2e/pages/widget-trainer-one-worker.html';
 const DOWNLOADS = join(repoRoot, 'test-results', 'trainer-e2e');
 const SHIPPED = existsSync(join(repoRoot, 'assets/checkpoints/mnist-small/model.json'));
 // The default run's model: the live preset, counted from its layer list.
@@ -120,7 +122,11 @@ describe('<diffusion-trainer>', () => {
     expect(await text(p, '.backend-name')).toBe('wasm');
     expect(await text(p, '.backend-reason')).toContain('wasm as requested');
     expect(await trainer(p, 'select.preset').inputValue()).toBe('live');
-    expect(await trainer(p, 'input.batch-size').inputValue()).toBe('32');
+    // The batch is "auto" (32 per worker): an empty field that says so, in its hint and its description.
+    expect(await trainer(p, 'input.batch-size').inputValue()).toBe('');
+    expect(await trainer(p, 'input.batch-size').getAttribute('placeholder')).toBe('auto');
+    expect(await trainer(p, 'input.batch-size').evaluate((el) => el.getRootNode() instanceof ShadowRoot && (el.getRootNode() as ShadowRoot).getElementById(el.getAttribute('aria-describedby') ?? '')?.textContent)).toBe('auto: 32 per worker');
+    expect(await trainer(p, '#batch-size-hint').isVisible()).toBe(true);
     expect(await trainer(p, 'input.learning-rate').inputValue()).toBe('0.008');
     expect(await trainer(p, 'input.steps').inputValue()).toBe('2000');
     expect(await text(p, 'button.main')).toBe('Start training');
@@ -213,6 +219,27 @@ describe('<diffusion-trainer>', () => {
     // The lab trains in its worker: no task on the page took more than 100 ms.
     expect((await page.evaluate(() => window.longTasks)).filter((d) => d > 100)).toEqual([]);
     expect(errors).toEqual([]);
+  });
+
+  it('with workers="1", the default ("auto") batch is 32, shown in the run summary; emptying the field brings "auto" back', async () => {
+    const { page: p, errors: errs } = await open(server.url + ONE_WORKER_PAGE);
+    await trainer(p, 'button.main').click();
+    const running = await waitForLab(p, (q) => q?.state === 'running' && q.step >= 2);
+    expect(running!.workers).toBe(1);
+    expect(running!.settings.batchSize).toBe(32);
+    await p.waitForFunction(() => /batch 32,/.test(document.querySelector('diffusion-trainer')!.shadowRoot!.querySelector('.run-summary')?.textContent ?? ''));
+    expect(await text(p, '#batch-size-hint')).toBe('auto: 32 per worker → 32');
+    await trainer(p, 'button.main').click(); // pause
+    await waitForLab(p, (q) => q?.state === 'paused');
+    // A number and back to "auto" by emptying the field: the attribute and the event say "auto".
+    await setControl(p, 'input.batch-size', '16');
+    expect(await p.locator('diffusion-trainer').getAttribute('batch-size')).toBe('16');
+    expect(await text(p, '#batch-size-hint')).toBe('empty for auto: 32 per worker → 32');
+    await setControl(p, 'input.batch-size', '');
+    expect(await p.locator('diffusion-trainer').getAttribute('batch-size')).toBe('auto');
+    expect((await events(p, 'diffusion-change')).map((e) => e.detail).slice(-2)).toEqual([{ name: 'batch-size', value: 16 }, { name: 'batch-size', value: 'auto' }]);
+    expect(errs).toEqual([]);
+    await p.close();
   });
 
   it('saves checkpoints as files and in the browser, and loads them back after asking', async () => {
@@ -317,7 +344,7 @@ describe('<diffusion-trainer>', () => {
     expect(messages.preset).toBe(
       'preset="base" is not valid: use one of "live", "tiny" or "small". The "base" preset needs a GPU and hours of training; the widget offers "live", "tiny" and "small". Keeping "live".',
     );
-    expect(messages['batch-size']).toBe('batch-size="0" is not valid: use a whole number from 1 to 512. Keeping 32.');
+    expect(messages['batch-size']).toBe('batch-size="0" is not valid: use "auto" (32 per worker) or a whole number from 1 to 512. Keeping "auto".');
     expect(messages['learning-rate']).toContain('a number greater than 0 and less than 1');
     expect(messages.steps).toContain('a whole number from 1 to 20000');
     expect(messages['label-dropout']).toContain('at least 0 and at most 1');
@@ -326,7 +353,7 @@ describe('<diffusion-trainer>', () => {
     expect(messages.backend).toContain('"webgpu" or "webgl"');
     expect(await trainer(p, '[part~="error"]').getAttribute('role')).toBe('alert');
     // Defaults in use, and the widget works.
-    expect(await trainer(p, 'input.batch-size').inputValue()).toBe('32');
+    expect(await trainer(p, 'input.batch-size').inputValue()).toBe('');
     expect(await trainer(p, 'input.steps').inputValue()).toBe('2000');
     expect(await trainer(p, 'button.main').isEnabled()).toBe(true);
     await screenshot(p, 'widget-trainer-bad-attributes');

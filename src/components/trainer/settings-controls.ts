@@ -1,7 +1,8 @@
 /**
  * The controls of <diffusion-trainer> for the settings a reader changes between runs: preset
  * (with each U-Net's size), batch size, learning rate and steps. A change goes to the widget,
- * which writes it to the attribute (one source of truth) and tells the page.
+ * which writes it to the attribute (one source of truth) and tells the page. The batch field is
+ * empty for "auto" (a number input cannot hold the word), with a hint saying what auto gives.
  */
 import { html, type TemplateResult } from 'lit';
 import { describeUNet } from '../../model/describe';
@@ -23,6 +24,8 @@ export interface ControlsState {
   busy: boolean;
   /** aria-invalid of the control for an attribute. */
   invalid(name: ControlAttribute): 'true' | 'false';
+  /** What an "auto" batch gives here (autoBatchHint). */
+  autoBatch: string;
 }
 
 export function settingsControls(values: TrainerValues, s: ControlsState, change: (name: ControlAttribute, raw: string) => void): TemplateResult {
@@ -36,9 +39,11 @@ export function settingsControls(values: TrainerValues, s: ControlsState, change
         </label>
         <label>
           Batch size
-          <input type="number" class="batch-size" min="1" max=${MAX_BATCH} step="1" .value=${String(values.batchSize)}
-            aria-invalid=${s.invalid('batch-size')}
+          <input type="number" class="batch-size" min="1" max=${MAX_BATCH} step="1" placeholder="auto"
+            .value=${values.batchSize === 'auto' ? '' : String(values.batchSize)}
+            aria-invalid=${s.invalid('batch-size')} aria-describedby="batch-size-hint"
             @change=${(e: Event) => change('batch-size', (e.target as HTMLInputElement).value)} />
+          <span class="hint" id="batch-size-hint" aria-hidden="true">${values.batchSize === 'auto' ? s.autoBatch : `empty for ${s.autoBatch}`}</span>
         </label>
         <label>
           Learning rate

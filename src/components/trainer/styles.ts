@@ -34,6 +34,17 @@ export const trainerStyles = [
       max-width: 100%;
     }
 
+    /* Fields aligned by their tops, so the batch hint below its field leaves the row level. */
+    [part~='controls'] {
+      align-items: start;
+    }
+
+    /* What an empty ("auto") batch field gives; the input reads it as its description. */
+    [part~='controls'] .hint {
+      font-size: 0.85em;
+      color: var(--_muted);
+    }
+
     select.preset {
       max-width: 100%;
     }

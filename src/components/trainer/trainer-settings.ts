@@ -4,9 +4,9 @@
  * the docs module and unit tests can use them too. The lab checks the same settings again in its
  * worker (src/lab/browser/train-settings.ts) and shares its limits.
  */
-import type { TrainSettings } from '../../lab/lab-api';
+import type { LabStatus, TrainSettings } from '../../lab/lab-api';
 import { MAX_BATCH, TRAIN_PRESETS } from '../../lab/browser/train-settings';
-import { LIVE_RECIPE } from '../../training/live-recipe';
+import { LIVE_RECIPE, liveBatchSize } from '../../training/live-recipe';
 import { MAX_PAGE_WORKERS } from '../../training/worker-count';
 import { backendSetting, customSetting, defaultOf, enumSetting, floatSetting, intSetting, labAssetsBaseSetting, seedSetting } from '../base/settings-table';
 
@@ -34,7 +34,20 @@ export const TRAINER_SETTINGS = {
     hints: PRESET_HINTS,
     doc: 'The U-Net: "live" (155k parameters run at 14×14, the fastest to learn), "tiny" (39k) or "small" (164k, the shipped model’s size). A new preset needs a reset first.',
   }),
-  batchSize: intSetting('batch-size', { min: 1, max: MAX_BATCH, default: LIVE_RECIPE.batchSize, doc: 'Images per training step.' }),
+  /** "auto": the live recipe's share per worker (liveBatchSize), resolved by the lab when a run starts. */
+  batchSize: customSetting<number | 'auto'>('batch-size', {
+    default: 'auto',
+    type: `"auto" | whole number 1 … ${MAX_BATCH}`,
+    doc: `Images per training step: "auto" is ${LIVE_RECIPE.batchPerWorker} per worker (${LIVE_RECIPE.batchPerWorker * 2} with 2 workers), fixed when a run starts; a number is the whole batch, shared by the workers.`,
+    parse: (raw, bounds = {}) => {
+      const text = raw === null || raw === undefined ? '' : String(raw).trim();
+      if (text === '') return { ok: true, value: bounds.default ?? 'auto' };
+      if (text === 'auto') return { ok: true, value: 'auto' };
+      const n = Number(text);
+      if (/^\d+$/.test(text) && n >= 1 && n <= MAX_BATCH) return { ok: true, value: n };
+      return { ok: false, message: `batch-size="${text}" is not valid: use "auto" (${LIVE_RECIPE.batchPerWorker} per worker) or a whole number from 1 to ${MAX_BATCH}.` };
+    },
+  }),
   /** Adam's peak learning rate (Kingma & Ba 2015), strictly between 0 and 1 as the lab requires. */
   learningRate: floatSetting('learning-rate', {
     min: 0,
@@ -98,6 +111,28 @@ export const TRAINER_DEFAULTS: Readonly<TrainerValues> = Object.freeze({
 /** The settings a run is started or continued with. */
 export function trainSettings(values: TrainerValues): TrainSettings {
   return { ...values, sampleCount: PREVIEW_SAMPLES };
+}
+
+/**
+ * The workers a run started now would most likely have, for the batch control's hint (null when
+ * not known yet): the lab trains on a GPU in one worker; on the CPU with the page's fixed count,
+ * or the count that won the timed step. The run's progress then reports the real count.
+ */
+export function expectedWorkers(status: LabStatus | null, asked: number | 'auto'): number | null {
+  if (!status) return null;
+  if (status.backend !== 'wasm' && status.backend !== 'cpu') return 1;
+  if (asked !== 'auto') return asked;
+  return status.choice?.backend === status.backend ? status.choice.workers : null;
+}
+
+/**
+ * What an "auto" batch means here: `auto: 32 per worker → 64` once the batch is known, that is the
+ * run's (TrainProgress.autoBatchSize) or else the one the expected workers would get.
+ */
+export function autoBatchHint(run: { state: string; autoBatchSize?: number } | null, workers: number | null): string {
+  const share = `auto: ${LIVE_RECIPE.batchPerWorker} per worker`;
+  const batch = run && run.state !== 'idle' && run.autoBatchSize !== undefined ? run.autoBatchSize : workers === null ? null : liveBatchSize(workers);
+  return batch === null ? share : `${share} → ${batch}`;
 }
 
 /** Whether `name` is one of the presets a run can be started with. */

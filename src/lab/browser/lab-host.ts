@@ -44,7 +44,7 @@ import { LatentHost } from './host-latent';
 import { SharedModel } from './model-lease';
 import type { EventMessage, LabHostMethods, StreamJob, WorkerInit } from './protocol';
 import { classifyImages, loadReferenceClassifier } from './reference-classifier';
-import { checkTrainSettings } from './train-settings';
+import { checkTrainSettings, resolveRunSettings } from './train-settings';
 import { TrainingSession, type SessionEvents } from './training-session';
 import { makeYield } from '../../io/event-loop';
 import { replicaSourceFor, type ReplicaSource } from './training-workers';
@@ -203,23 +203,26 @@ export class LabHost implements LabHostMethods {
 
   startTraining(raw: TrainSettings): Promise<void> {
     return this.serial(async () => {
-      const settings = checkTrainSettings(raw);
-      const config = presetConfig(settings.preset);
+      const asked = checkTrainSettings(raw);
+      const config = presetConfig(asked.preset);
       const existing = this.session;
       if (existing && !sameConfig(existing.config, config)) {
         throw new Error(
           `a "${existing.presetName}" model is already trained on this page (step ${existing.step}); ` +
-            `reset training first to start a "${settings.preset}" run, or keep the "${existing.presetName}" preset to continue it`,
+            `reset training first to start a "${asked.preset}" run, or keep the "${existing.presetName}" preset to continue it`,
         );
       }
       const data = await this.trainingData();
+      const replicas = await this.replicaSource();
+      // An 'auto' batch is 32 per worker: those the run started with, or those it starts with now.
+      const settings = resolveRunSettings(asked, existing?.startedWorkers ?? replicas.workers);
       if (settings.batchSize > data.count) throw new RangeError(`batchSize ${settings.batchSize} exceeds the ${data.count} training images`);
       if (existing) {
         existing.applySettings(settings);
       } else {
         this.session = TrainingSession.create(config, settings, this.yieldToEventLoop);
       }
-      this.session!.run(data, this.sessionEvents, await this.replicaSource());
+      this.session!.run(data, this.sessionEvents, replicas);
     });
   }
 

@@ -22,7 +22,10 @@ export async function measuredBackend(init: WorkerInit): Promise<(BackendChoice 
   const timings = await probeTrainingBackends({
     setup: { model: { ...config }, scheduler: { ...LIVE_RECIPE.scheduler }, imageShape: [28, 28, 1], numClasses: config.numClasses },
     numTrainTimesteps: LIVE_RECIPE.scheduler.numTrainTimesteps,
-    batchSize: LIVE_RECIPE.batchSize,
+    // Every candidate is timed at one worker's share of a live batch, whatever its worker count,
+    // so the ms/step figures compare like for like; the winner's worker count then sets the run's
+    // batch (liveBatchSize).
+    batchSize: LIVE_RECIPE.batchPerWorker,
     wasmWorkers,
     gpuBackends: usable,
     wasmBase: init.wasmBase,

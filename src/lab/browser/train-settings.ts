@@ -2,8 +2,8 @@
  * Checks of the training settings a page sends, with messages that name the setting, and the
  * fixed choices the page does not expose.
  */
-import type { TrainSettings } from '../lab-api';
-import { LIVE_RECIPE } from '../../training/live-recipe';
+import type { RunSettings, TrainSettings } from '../lab-api';
+import { LIVE_RECIPE, liveBatchSize } from '../../training/live-recipe';
 import { MAX_SEED } from '../../data/rng';
 
 /** The U-Nets a page trains: the live recipe's preset first (the default), then tiny and small. */
@@ -31,16 +31,16 @@ function fail(field: keyof TrainSettings, value: unknown, expected: string): nev
   throw new RangeError(`TrainSettings.${field} must be ${expected}, got ${JSON.stringify(value)}`);
 }
 
-function integer(s: TrainSettings, field: keyof TrainSettings, min: number, max: number): void {
+function integer(s: TrainSettings, field: keyof TrainSettings, min: number, max: number, expected = `an integer from ${min} to ${max}`): void {
   const v = s[field];
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) fail(field, v, `an integer from ${min} to ${max}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) fail(field, v, expected);
 }
 
 /** Throws a RangeError naming the first bad setting. */
 export function checkTrainSettings(s: TrainSettings): TrainSettings {
   if (typeof s !== 'object' || s === null) throw new RangeError('TrainSettings must be an object');
   if (!(TRAIN_PRESETS as readonly string[]).includes(s.preset)) fail('preset', s.preset, `one of ${TRAIN_PRESETS.join(', ')}`);
-  integer(s, 'batchSize', 1, MAX_BATCH);
+  if (s.batchSize !== 'auto') integer(s, 'batchSize', 1, MAX_BATCH, `'auto' or an integer from 1 to ${MAX_BATCH}`);
   if (typeof s.learningRate !== 'number' || !(s.learningRate > 0 && s.learningRate < 1)) fail('learningRate', s.learningRate, 'a number in (0, 1)');
   integer(s, 'steps', 1, 10_000_000);
   if (typeof s.labelDropout !== 'number' || !(s.labelDropout >= 0 && s.labelDropout <= 1)) fail('labelDropout', s.labelDropout, 'a number in [0, 1]');
@@ -48,4 +48,9 @@ export function checkTrainSettings(s: TrainSettings): TrainSettings {
   integer(s, 'sampleEvery', 0, 10_000_000);
   integer(s, 'sampleCount', 1, MAX_GRID_SAMPLES);
   return { ...s };
+}
+
+/** The settings of a run shared by `workers` workers: an 'auto' batch becomes the live recipe's share per worker. */
+export function resolveRunSettings(s: TrainSettings, workers: number): RunSettings {
+  return { ...s, batchSize: s.batchSize === 'auto' ? liveBatchSize(workers) : s.batchSize };
 }

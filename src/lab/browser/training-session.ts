@@ -9,14 +9,14 @@ import type { DDPMScheduler } from '../../diffusion';
 import type { UNetConfig } from '../../model/config';
 import { UNet } from '../../model/unet';
 import { CheckpointError, type Checkpoint, type CheckpointManifest, type TrainingRecord } from '../../training/checkpoint';
-import type { TrainProgress, TrainSettings, TrainState } from '../lab-api';
+import type { RunSettings, TrainProgress, TrainState } from '../lab-api';
 import { initialNoise, sample, schedulerFor, stepNoiseRng } from '../../diffusion/pipelines/sampling';
 import { Trainer, TrainingDivergedError, type BatchSource, type LossPoint } from '../../training/trainer';
 import { unetFromCheckpoint } from '../../model/unet-checkpoint';
 import { SharedModel } from './model-lease';
 import { EMA_DECAY, GRAD_CLIP_NORM, TRAIN_SCHEDULER, warmupStepsFor } from './train-settings';
 import { parseLossWeighting } from '../../diffusion/loss-weighting';
-import { LIVE_RECIPE } from '../../training/live-recipe';
+import { LIVE_RECIPE, liveBatchSize } from '../../training/live-recipe';
 // Data-parallel training across workers (training-workers.ts).
 import { DataParallelTrainer } from '../../training/data-parallel';
 import type { ReplicaSource } from './training-workers';
@@ -83,7 +83,9 @@ export class TrainingSession {
   /** The data the weights were trained on: this page's MNIST assets, or what a loaded checkpoint says. */
   dataset: CheckpointManifest['dataset'] | null = null;
   state: TrainState;
-  settings: TrainSettings;
+  settings: RunSettings;
+  /** Workers the run started with (null before its first step): an 'auto' batch stays theirs. */
+  startedWorkers: number | null = null;
   private readonly live: UNet;
   private trainer: Trainer | null = null;
   private batches: ResizableBatches | null = null;
@@ -103,7 +105,7 @@ export class TrainingSession {
     readonly scheduler: DDPMScheduler,
     live: UNet,
     ema: UNet,
-    settings: TrainSettings,
+    settings: RunSettings,
     state: TrainState,
     startStep: number,
     private readonly yieldToEventLoop: () => Promise<void>,
@@ -117,7 +119,7 @@ export class TrainingSession {
   }
 
   /** A new run: both U-Nets start from the same seeded weights. */
-  static create(config: UNetConfig, settings: TrainSettings, yieldToEventLoop: () => Promise<void>): TrainingSession {
+  static create(config: UNetConfig, settings: RunSettings, yieldToEventLoop: () => Promise<void>): TrainingSession {
     const scheduler = schedulerFor('ddpm', { ...TRAIN_SCHEDULER }) as DDPMScheduler;
     const live = new UNet(config, settings.seed);
     const ema = new UNet(config, settings.seed);
@@ -146,9 +148,9 @@ export class TrainingSession {
       throw e;
     }
     const steps = Number.isInteger(m.training?.steps) ? m.training.steps : 0;
-    const settings: TrainSettings = {
+    const settings: RunSettings = {
       // The checkpoint's preset name, which may be one the page cannot start a run with.
-      preset: (m.preset ?? 'custom') as TrainSettings['preset'],
+      preset: (m.preset ?? 'custom') as RunSettings['preset'],
       batchSize: m.training?.batchSize ?? 64,
       learningRate: m.training?.learningRate ?? 1e-3,
       steps,
@@ -187,6 +189,7 @@ export class TrainingSession {
       newLosses: newLosses.map((p) => [p.step, p.loss]),
       settings: { ...this.settings },
       workers: this.trainer?.workers ?? 1,
+      ...(this.startedWorkers !== null ? { autoBatchSize: liveBatchSize(this.startedWorkers) } : {}),
       ...(this.notice ? { notice: this.notice } : {}),
     };
   }
@@ -195,7 +198,7 @@ export class TrainingSession {
    * New settings for this run (same model): batch size, learning rate, label dropout, target steps
    * and the preview grid take effect from the next step. The seed belongs to the run and is kept.
    */
-  applySettings(next: TrainSettings): void {
+  applySettings(next: RunSettings): void {
     this.settings = { ...next, preset: this.settings.preset, seed: this.settings.seed };
     if (this.trainer && this.batches) {
       this.batches.resize(next.batchSize);
@@ -279,6 +282,7 @@ export class TrainingSession {
         : new Trainer(this.live, this.ema.model, this.scheduler, this.batches, options);
     // A run continued from a checkpoint counts on from the checkpoint's steps.
     this.trainer.step = this.startStep;
+    this.startedWorkers = this.trainer.workers;
   }
 
   /** The trainer of a run shared by workers: a worker that stops is reported, and training goes on. */

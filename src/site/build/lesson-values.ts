@@ -4,7 +4,7 @@
  * count `describeUNet` gives for the shipped preset. Pure: no tfjs, no file system.
  */
 import { PRESETS, PRESET_NAMES, workingSize, type PresetName } from '../../model/config';
-import { LIVE_RECIPE } from '../../training/live-recipe';
+import { LIVE_RECIPE, liveBatchSize } from '../../training/live-recipe';
 import { describeUNet, type UNetDescription } from '../../model/describe';
 import { BETA_SCHEDULES } from '../../diffusion/config';
 import { scheduleCurves } from '../../diffusion/curves';
@@ -62,7 +62,8 @@ export const QUOTED_TIMESTEPS = [1, 10, 50, 100, 250, 500, 750, 1000] as const;
  *   unet.presets-table          Markdown table comparing the presets
  *   train.timesteps, train.ema-decay, train.grad-clip-norm, train.max-warmup-steps
  *                               the settings the in-page training uses (src/lab/browser/train-settings.ts)
- *   train.preset, train.batch-size, train.learning-rate, train.steps, train.beta-schedule,
+ *   train.batch-size            "32 per worker", the live batch (train.batch-size-2-workers: with two)
+ *   train.preset, train.learning-rate, train.steps, train.beta-schedule,
  *   train.prediction-type       the live recipe the trainer widget starts with (src/training/live-recipe.ts)
  */
 export function lessonValues(): LessonValues {
@@ -72,7 +73,8 @@ export function lessonValues(): LessonValues {
   values.set('train.grad-clip-norm', String(GRAD_CLIP_NORM));
   values.set('train.max-warmup-steps', String(warmupStepsFor(Number.MAX_SAFE_INTEGER)));
   values.set('train.preset', LIVE_RECIPE.preset);
-  values.set('train.batch-size', String(LIVE_RECIPE.batchSize));
+  values.set('train.batch-size', `${LIVE_RECIPE.batchPerWorker} per worker`);
+  values.set('train.batch-size-2-workers', String(liveBatchSize(2)));
   values.set('train.learning-rate', String(LIVE_RECIPE.learningRate));
   values.set('train.steps', formatCount(LIVE_RECIPE.steps));
   values.set('train.beta-schedule', LIVE_RECIPE.scheduler.betaSchedule);

@@ -53,3 +53,13 @@ describe('npm run train: resume and a changed label dropout', () => {
     expect(await trainingOf(join(dir, 'run', 'state'))).toMatchObject({ steps: 4, labelDropout: 0.3 });
   });
 });
+
+describe('npm run train -- --live: the widget’s batch of 32 per worker', () => {
+  it('trains on 32 rows per worker and records the resolved batch', { timeout: 180_000 }, async () => {
+    const out = join(dir, 'live');
+    const r = spawnSync('npx', ['tsx', 'src/cli/train.ts', '--live', '--out', out, '--backend', 'wasm', '--steps', '1', '--workers', '2'], { encoding: 'utf8', cwd: root });
+    expect(r.status, r.stderr.slice(-2000)).toBe(0);
+    expect(r.stderr).toContain('batch 64 over 2 workers');
+    expect(await trainingOf(out)).toMatchObject({ steps: 1, batchSize: 64, workers: 2, recipe: 'live' });
+  });
+});

@@ -7,10 +7,10 @@ import { slowDeviceAdvice } from '../../../src/components/trainer/device-advice'
 import { formatCount, formatDuration, formatRate } from '../../../src/components/trainer/format-time';
 import { SHIPPED_CHECKPOINT_DIR, describeBackend, errorSentence, parseAssetsBase, parseBackend } from '../../../src/components/trainer/lab-connection';
 import { LossHistory, SMOOTHING } from '../../../src/components/trainer/loss-history';
-import { TRAINER_DEFAULTS, TRAINER_SETTINGS, trainSettings } from '../../../src/components/trainer/trainer-settings';
+import { TRAINER_DEFAULTS, TRAINER_SETTINGS, autoBatchHint, expectedWorkers, trainSettings } from '../../../src/components/trainer/trainer-settings';
 import { TrainingRun } from '../../../src/components/trainer/training-run';
 import type { TrainProgress } from '../../../src/lab/lab-api';
-import { checkTrainSettings } from '../../../src/lab/browser/train-settings';
+import { checkTrainSettings, resolveRunSettings } from '../../../src/lab/browser/train-settings';
 
 const { batchSize, labelDropout, learningRate, preset, sampleEvery, steps } = TRAINER_SETTINGS;
 
@@ -29,7 +29,10 @@ describe('trainer settings', () => {
   it('rejects values the lab would refuse, saying what is allowed', () => {
     expect(message(preset.parse('base'))).toContain('"live", "tiny" or "small"');
     expect(message(preset.parse('base'))).toContain('needs a GPU');
-    expect(message(batchSize.parse('0'))).toBe('batch-size="0" is not valid: use a whole number from 1 to 512.');
+    expect(message(batchSize.parse('0'))).toBe('batch-size="0" is not valid: use "auto" (32 per worker) or a whole number from 1 to 512.');
+    expect(message(batchSize.parse('513'))).toContain('a whole number from 1 to 512');
+    expect(message(batchSize.parse('32.5'))).toContain('batch-size="32.5" is not valid');
+    expect(message(batchSize.parse('Auto'))).toContain('use "auto"');
     expect(message(learningRate.parse('1'))).toContain('a number greater than 0 and less than 1');
     expect(message(learningRate.parse('0'))).toContain('greater than 0');
     expect(message(steps.parse('abc'))).toContain('a whole number from 1 to 20000');
@@ -41,6 +44,44 @@ describe('trainer settings', () => {
     expect(TRAINER_SETTINGS.workers.parse('2')).toEqual({ ok: true, value: 2 });
     expect(message(TRAINER_SETTINGS.workers.parse('0'))).toBe('workers="0" is not valid: use "auto" or a whole number from 1 to 16.');
     expect(message(TRAINER_SETTINGS.workers.parse('two'))).toContain('use "auto" or a whole number');
+  });
+});
+
+describe('the batch size: "auto" or a number', () => {
+  it('defaults to "auto" and keeps a number as the whole batch', () => {
+    expect(TRAINER_DEFAULTS.batchSize).toBe('auto');
+    expect(batchSize.defaultText).toBe('auto');
+    expect(batchSize.parse(null)).toEqual({ ok: true, value: 'auto' });
+    expect(batchSize.parse('')).toEqual({ ok: true, value: 'auto' });
+    expect(batchSize.parse(' auto ')).toEqual({ ok: true, value: 'auto' });
+    expect(batchSize.parse('48')).toEqual({ ok: true, value: 48 });
+    expect(batchSize.parse(100)).toEqual({ ok: true, value: 100 });
+  });
+
+  it('is resolved by the lab to 32 per worker of the run; a number stays as it is', () => {
+    const auto = checkTrainSettings(trainSettings({ ...TRAINER_DEFAULTS }));
+    expect(resolveRunSettings(auto, 1).batchSize).toBe(32);
+    expect(resolveRunSettings(auto, 2).batchSize).toBe(64);
+    expect(resolveRunSettings({ ...auto, batchSize: 40 }, 2).batchSize).toBe(40);
+    expect(() => checkTrainSettings({ ...auto, batchSize: 'Auto' as never })).toThrow(`TrainSettings.batchSize must be 'auto' or an integer from 1 to 512, got "Auto"`);
+    expect(() => checkTrainSettings({ ...auto, batchSize: 0 })).toThrow('TrainSettings.batchSize must be');
+  });
+
+  it('tells what "auto" gives once the workers are known', () => {
+    const wasm = { backend: 'wasm' as const, reason: '', tried: [] };
+    expect(expectedWorkers(null, 'auto')).toBeNull();
+    expect(expectedWorkers(wasm, 'auto')).toBeNull();
+    expect(expectedWorkers(wasm, 3)).toBe(3);
+    expect(expectedWorkers({ ...wasm, backend: 'webgpu' }, 3)).toBe(1);
+    const choice = { backend: 'wasm' as const, workers: 2, timings: [], summary: '', device: 'd', measuredAt: 0, remembered: false };
+    expect(expectedWorkers({ ...wasm, choice }, 'auto')).toBe(2);
+    expect(expectedWorkers({ ...wasm, backend: 'cpu', choice }, 'auto')).toBeNull();
+    expect(autoBatchHint(null, null)).toBe('auto: 32 per worker');
+    expect(autoBatchHint(null, 2)).toBe('auto: 32 per worker → 64');
+    // A run keeps the batch its workers started with, even after one stops; a reset run does not count.
+    expect(autoBatchHint({ state: 'running', autoBatchSize: 64 }, 1)).toBe('auto: 32 per worker → 64');
+    expect(autoBatchHint({ state: 'idle', autoBatchSize: 64 }, 1)).toBe('auto: 32 per worker → 32');
+    expect(autoBatchHint({ state: 'running' }, null)).toBe('auto: 32 per worker');
   });
 });
 
@@ -174,7 +215,7 @@ describe('training run', () => {
     stepsPerSecond: 10,
     etaSeconds: 1,
     newLosses,
-    settings: trainSettings({ ...TRAINER_DEFAULTS }),
+    settings: { ...trainSettings({ ...TRAINER_DEFAULTS }), batchSize: 32 },
   });
 
   it('follows the lab from no model through running and done, offering the matching button', () => {
