@@ -140,9 +140,25 @@ export class Adam {
       m.dispose();
       throw error;
     }
-    this.m.assign(m);
-    this.v.assign(v);
-    tf.dispose([m, v]);
+    try {
+      this.setFlatState(m, v, step);
+    } finally {
+      tf.dispose([m, v]);
+    }
+  }
+
+  /**
+   * Restores moments given flat, in parameter order (as a replica receives them); the tensors are
+   * not disposed here. Throws, changing nothing, if a length is wrong.
+   */
+  setFlatState(m: tf.Tensor, v: tf.Tensor, step: number): void {
+    for (const [name, t] of [['m', m], ['v', v]] as const) {
+      if (t.size !== this.size) throw new RangeError(`Optimizer state ${name} has ${t.size} values, the parameters ${this.size}`);
+    }
+    tf.tidy(() => {
+      this.m.assign(tf.reshape(m, [-1]) as tf.Tensor1D);
+      this.v.assign(tf.reshape(v, [-1]) as tf.Tensor1D);
+    });
     this.step = step;
   }
 

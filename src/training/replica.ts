@@ -18,12 +18,6 @@ export interface ReplicaParts {
 /** Builds the network and scheduler a setup names (the host knows the model classes). */
 export type ReplicaBuilder = (setup: ReplicaSetup) => ReplicaParts | Promise<ReplicaParts>;
 
-function prefixed(prefix: string, named: tf.NamedTensorMap): tf.NamedTensorMap {
-  const out: tf.NamedTensorMap = {};
-  for (const [name, t] of Object.entries(named)) out[prefix + name] = t;
-  return out;
-}
-
 /**
  * Answers the coordinator's messages in the order they came, one at a time. A failure is reported
  * as an 'error' message; the coordinator then stops using this replica.
@@ -54,12 +48,7 @@ export function serveReplica(endpoint: ReplicaEndpoint, build: ReplicaBuilder): 
         });
         // Made after the weights are in place, so its flat copy of them is gathered once.
         optimizer = new Adam(variables, message.adam);
-        tf.tidy(() => {
-          optimizer!.setState(
-            { ...prefixed('adam.m/', unflattenGradient(message.m, variables)), ...prefixed('adam.v/', unflattenGradient(message.v, variables)) },
-            message.adamStep,
-          );
-        });
+        tf.tidy(() => optimizer!.setFlatState(tf.tensor1d(message.m), tf.tensor1d(message.v), message.adamStep));
         return;
       }
       case 'gradient': {
@@ -80,7 +69,6 @@ export function serveReplica(endpoint: ReplicaEndpoint, build: ReplicaBuilder): 
         if (!parts || !optimizer) throw new Error('replica: apply before sync');
         optimizer.config.learningRate = message.learningRate;
         const opt = optimizer;
-        if (message.gradient.length !== opt.size) throw new RangeError(`replica: the gradient has ${message.gradient.length} values, the network ${opt.size} parameters`);
         tf.tidy(() => {
           opt.applyFlat(tf.tensor1d(message.gradient));
         });

@@ -212,7 +212,6 @@ export class Trainer {
    * gradient clip, Adam and the EMA, and records `loss` as this step's loss.
    */
   applyFlatGradient(gradient: Float32Array, loss: number): void {
-    if (gradient.length !== this.optimizer.size) throw new RangeError(`flat gradient has ${gradient.length} values, the model ${this.optimizer.size} parameters`);
     tf.tidy(() => {
       // One upload of the whole gradient: the optimiser works on it flat.
       this.optimizer.applyFlat(tf.tensor1d(gradient)).dispose();

@@ -171,6 +171,27 @@ describe('Adam over flat state', () => {
     adam.dispose();
     tf.dispose([...params.values(), ...Object.values(grads)]);
   });
+
+  it('takes moments given flat (a replica sync) as the same state as named ones, and refuses a wrong length', async () => {
+    const params = randomParams(5, 4);
+    const adam = new Adam(params, CONFIG);
+    adam.apply(randomGrads(params, new Rng(8), 1)).dispose();
+    const named = adam.getState();
+    const names = [...params.keys()];
+    const flat = (prefix: string) => tf.concat(names.map((n) => tf.reshape(named[prefix + n], [-1])));
+    const [m, v] = [flat('adam.m/'), flat('adam.v/')];
+    const other = new Adam(params, CONFIG);
+    const before = tf.memory().numTensors;
+    other.setFlatState(m, v, 1);
+    expect(tf.memory().numTensors).toBe(before);
+    const restored = other.getState();
+    for (const key of Object.keys(named)) expect(await restored[key].data()).toEqual(await named[key].data());
+    const short = tf.zeros([m.size - 1]);
+    expect(() => other.setFlatState(m, short, 1)).toThrow(`Optimizer state v has ${m.size - 1} values, the parameters ${m.size}`);
+    tf.dispose([m, v, short, ...Object.values(named), ...Object.values(restored), ...params.values()]);
+    adam.dispose();
+    other.dispose();
+  });
 });
 
 /** Seeded random images and labels: enough for the loss, no data set to load. */
