@@ -1,18 +1,16 @@
 /**
  * Shared by the widget-bundle tests (embed*.test.ts, csp*.test.ts, cross-origin.test.ts,
- * package.test.ts): builds the bundle into a temporary folder (once per change of its sources),
+ * package.test.ts): builds the bundle into a temporary folder (once per change of its sources,
+ * build-cache.ts),
  * serves it with examples/ from a plain static server (examples/serve.ts, no Vite), records the
  * widgets' events in every frame, and drives the widgets of one frame.
  */
-import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Frame } from 'playwright-core';
 import { expect } from 'vitest';
 import { startStaticServer, type StaticServer } from '../../examples/serve';
 import { buildWidgetBundle, measureBundle, type FileSize } from '../../src/site/build/widget-bundle';
+import { keptBuild } from './build-cache';
 import { repoRoot } from './harness';
 
 export const WIDGET_TAGS = ['diffusion-forward', 'diffusion-schedule', 'diffusion-trainer', 'diffusion-sampler'] as const;
@@ -25,46 +23,21 @@ export interface BuiltKit {
   built: boolean;
 }
 
-/** What the bundle is built from: the files under src/ and assets/ (path, size, time), its config and the lock file. */
-async function kitInputsKey(): Promise<string> {
-  const hash = createHash('sha256');
-  for (const folder of ['src', 'assets']) {
-    const files = (await readdir(join(repoRoot, folder), { recursive: true })).sort();
-    for (const file of files) {
-      const info = await stat(join(repoRoot, folder, file));
-      if (info.isFile()) hash.update(`${folder}/${file}\0${info.size}\0${info.mtimeMs}\n`);
-    }
-  }
-  for (const file of ['vite.bundle.config.ts', 'package.json', 'package-lock.json']) {
-    const info = await stat(join(repoRoot, file));
-    hash.update(`${file}\0${info.size}\0${info.mtimeMs}\n`);
-  }
-  return hash.digest('hex').slice(0, 16);
-}
-
-/** Marks a cached build as finished (a build cut short leaves none). */
-const COMPLETE_MARK = '.complete';
+/** What the bundle is built from: the files under src/ and assets/, its config and the package files. */
+const KIT_INPUTS = ['src', 'assets', 'vite.bundle.config.ts', 'package.json', 'package-lock.json'];
 
 /**
  * The widget bundle built with vite.bundle.config.ts (about a minute here) into a temporary
- * folder. The build is kept, keyed by its inputs, so the other test files of a run (embed, csp,
- * cross-origin, package) reuse it instead of building again; a change to any input builds anew
- * and removes this checkout's older builds.
+ * folder, kept for the other test files of a run (embed, csp, cross-origin, package) by
+ * build-cache.ts.
  */
 export async function buildKit(): Promise<BuiltKit> {
-  const checkout = createHash('sha256').update(repoRoot).digest('hex').slice(0, 8);
-  const prefix = `diffusion-lab-kit-${checkout}-`;
-  const root = join(tmpdir(), `${prefix}${await kitInputsKey()}`);
+  let sizes: FileSize[] | null = null;
+  const { root, built } = await keptBuild('kit', KIT_INPUTS, async (folder) => {
+    sizes = await buildWidgetBundle(repoRoot, join(folder, 'widgets'));
+  });
   const dir = join(root, 'widgets');
-  if (existsSync(join(root, COMPLETE_MARK))) return { dir, sizes: await measureBundle(dir), built: false };
-  for (const old of await readdir(tmpdir())) {
-    if (old.startsWith(prefix)) await rm(join(tmpdir(), old), { recursive: true, force: true });
-  }
-  const building = `${root}.building-${process.pid}`;
-  const sizes = await buildWidgetBundle(repoRoot, join(building, 'widgets'));
-  await writeFile(join(building, COMPLETE_MARK), '');
-  await rename(building, root);
-  return { dir, sizes, built: true };
+  return { dir, sizes: sizes ?? (await measureBundle(dir)), built };
 }
 
 /** Serves examples/ at /examples/ and the built bundle at /dist/widgets/, as after `npm run build`. */

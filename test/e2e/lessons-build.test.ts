@@ -1,18 +1,18 @@
 /**
- * The production build of the lesson pages: `vite build` (into a temporary folder) renders every
+ * The production build of the lesson pages (site-fixture.ts): `vite build` renders every
  * lesson to static HTML, the first load of a lesson page is a few kilobytes of JavaScript with no
  * tfjs, Markdown or KaTeX code in it, and the built pages work in Chromium.
  */
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { build, preview, type PreviewServer } from 'vite';
+import { preview, type PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lessonSite, readLessonSources } from '../../src/site/build/lesson-source';
 import { collectConsoleErrors, launchBrowser, repoRoot } from './harness';
+import { buildSite } from './site-fixture';
 
 const sources = readLessonSources(lessonSite(repoRoot));
 const configFile = join(repoRoot, 'vite.config.ts');
@@ -24,7 +24,6 @@ const FIRST_LOAD_JS_BUDGET_GZIP = 12_000;
  * screen. The kernel worker (tfjs) loads on the first run only.
  */
 const NOTEBOOK_FIRST_LOAD_BUDGET_GZIP = 300_000;
-/** Widgets that train or sample bring tfjs (in the lab worker) once they load; the others never. */
 /** Widgets that never load tfjs: a lesson with only these must not download it. */
 const LIGHT_WIDGETS = new Set(['diffusion-forward', 'diffusion-schedule']);
 
@@ -41,10 +40,7 @@ describe('lesson pages in a production build', () => {
   let url: string;
 
   beforeAll(async () => {
-    outDir = await mkdtemp(join(tmpdir(), 'diffusion-lab-build-'));
-    await build({ root: repoRoot, configFile, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
-    // The MNIST assets the widgets read, next to the pages as in a deployment.
-    await cp(join(repoRoot, 'assets'), join(outDir, 'assets'), { recursive: true });
+    outDir = (await buildSite()).dir;
     server = await preview({
       root: repoRoot,
       configFile,
@@ -54,11 +50,11 @@ describe('lesson pages in a production build', () => {
     });
     const address = server.httpServer.address() as AddressInfo;
     url = `http://127.0.0.1:${address.port}/`;
-  });
+    // Two builds when none is kept (the site, then the widget kit and sw.js): minutes on a busy two-core machine.
+  }, 600_000);
 
   afterAll(async () => {
     await server?.close();
-    if (outDir) await rm(outDir, { recursive: true, force: true });
   });
 
   it('renders every lesson to a static page and writes nothing into lessons/', async () => {

@@ -1,7 +1,7 @@
 /**
  * The MNIST digits of a production page load on a reader's first visit, while the service worker
  * installs and takes over the page, and on later visits that the worker answers from what it kept. The site is
- * built once (site, then the widget bundle step that writes sw.js) into a temporary folder and
+ * built once (site, then the widget bundle step that writes sw.js; site-fixture.ts) and
  * served by a plain static server. Lesson 11 has two <diffusion-inpaint> widgets sharing one
  * download of the test split; each visit is a fresh browser, and every widget must report its
  * digits with no error banner and no console error.
@@ -13,22 +13,20 @@
  * folder it serves as raw bytes, or the loader's size and hash checks fail (the widgets then show
  * "Could not load the MNIST digits ... it arrived unzipped").
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
-import { build, preview } from 'vite';
+import { preview } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStaticServer, type StaticServer } from '../../examples/serve';
-import { buildWidgetBundle } from '../../src/site/build/widget-bundle';
 import { collectConsoleErrors, launchBrowser, repoRoot, screenshot, type LaunchedBrowser } from './harness';
+import { buildSite } from './site-fixture';
 
 const LESSON = 'lessons/conditioning.html';
 const configFile = join(repoRoot, 'vite.config.ts');
 
-let root: string;
 let siteDir: string;
 let server: StaticServer;
 
@@ -42,23 +40,13 @@ interface WidgetState {
 declare const window: Window & { mnistReady: string[]; mnistErrors: string[] };
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'diffusion-lab-first-visit-'));
-  siteDir = join(root, 'site');
-  const nodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
-  try {
-    await build({ root: repoRoot, configFile, mode: 'production', logLevel: 'warn', build: { outDir: siteDir, emptyOutDir: true } });
-  } finally {
-    process.env.NODE_ENV = nodeEnv;
-  }
-  await buildWidgetBundle(repoRoot, join(siteDir, 'widgets'));
+  siteDir = (await buildSite()).dir;
   server = await startStaticServer({ mounts: { '/': siteDir } });
-  // Two builds (the site, then the widget kit and sw.js): minutes on a busy two-core machine.
+  // Two builds when none is kept (the site, then the widget kit and sw.js): minutes on a busy two-core machine.
 }, 600_000);
 
 afterAll(async () => {
   await server?.close();
-  if (root) await rm(root, { recursive: true, force: true });
 });
 
 /** A fresh browser whose pages record which widgets announced their digits. */
@@ -199,7 +187,8 @@ describe('MNIST digits on a first visit to a production page', () => {
   it('the preview server sends the .gz files of the folder it serves as raw bytes', async () => {
     // A name only the temporary build holds, so the answer cannot come from the repository's dist/.
     const body = gzipSync(Buffer.from('probe'));
-    await writeFile(join(siteDir, 'assets', 'mnist', 'only-in-this-build.gz'), body);
+    const probe = join(siteDir, 'assets', 'mnist', 'only-in-this-build.gz');
+    await writeFile(probe, body);
     const previewServer = await preview({
       root: repoRoot,
       configFile,
@@ -215,6 +204,8 @@ describe('MNIST digits on a first visit to a production page', () => {
       expect(Buffer.from(await response.arrayBuffer()).equals(body)).toBe(true);
     } finally {
       await previewServer.close();
+      // The site is kept for other test files: leave it as it was built.
+      await rm(probe, { force: true });
     }
   });
 });

@@ -1,27 +1,24 @@
 /**
  * "A page read once works offline; Keep this course offline makes the rest work too": the
- * production build (site, then the widget bundle step, which writes sw.js) in a temporary folder,
+ * production build (site, then the widget bundle step, which writes sw.js; site-fixture.ts),
  * served by a plain static server. A fresh browser reads one lesson: only that page's files are
  * downloaded, and the lesson then reloads offline with its widget and digits. The footer's
  * "Keep this course offline" states the size, survives a failed file with a message, then fetches
  * the rest with a progress bar; with the server gone and the browser offline, a lesson never
  * opened before loads and samples the shipped checkpoint.
  */
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AxeResults } from 'axe-core';
 import type { Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStaticServer, type StaticServer } from '../../examples/serve';
-import { buildWidgetBundle } from '../../src/site/build/widget-bundle';
 import { recordEvents, sampleShipped } from './embed-fixture';
-import { collectConsoleErrors, launchBrowser, repoRoot, screenshot, type LaunchedBrowser } from './harness';
+import { collectConsoleErrors, launchBrowser, screenshot, type LaunchedBrowser } from './harness';
+import { buildSite } from './site-fixture';
 
-let root: string;
 let siteDir: string;
 let server: StaticServer;
 let browser: LaunchedBrowser;
@@ -29,29 +26,17 @@ let browser: LaunchedBrowser;
 declare const window: Window & { widgetEvents: { type: string }[] };
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'diffusion-lab-offline-'));
-  siteDir = join(root, 'site');
-  const nodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
-  try {
-    await build({ root: repoRoot, configFile: join(repoRoot, 'vite.config.ts'), mode: 'production', logLevel: 'warn', build: { outDir: siteDir, emptyOutDir: true } });
-  } finally {
-    process.env.NODE_ENV = nodeEnv;
-  }
-  // The site build copies assets/ next to the pages, as a deployment has them.
-  if (!existsSync(join(siteDir, 'assets'))) await cp(join(repoRoot, 'assets'), join(siteDir, 'assets'), { recursive: true });
-  // The last step of `npm run build`: the widget bundle, and with it the service worker.
-  await buildWidgetBundle(repoRoot, join(siteDir, 'widgets'));
+  const site = await buildSite();
+  siteDir = site.dir;
   server = await startStaticServer({ mounts: { '/': siteDir } });
   browser = await launchBrowser({ viewport: { width: 1280, height: 900 } });
   await recordEvents(browser.context);
-  // Two builds (the site, then the widget kit and sw.js): minutes on a busy two-core machine.
+  // Two builds when none is kept (the site, then the widget kit and sw.js): minutes on a busy two-core machine.
 }, 600_000);
 
 afterAll(async () => {
   await browser?.close();
   await server?.close();
-  if (root) await rm(root, { recursive: true, force: true });
 });
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');

@@ -1,0 +1,54 @@
+/**
+ * The whole site as `npm run build` leaves it, built once for the test files that serve it
+ * (lessons-build, offline, mnist-first-visit) and kept by build-cache.ts: the pages (vite.config.ts),
+ * the MNIST assets beside them as in a deployment, then the widget bundle, whose last step writes
+ * the service worker, sw.js.
+ */
+import { existsSync } from 'node:fs';
+import { cp } from 'node:fs/promises';
+import { join } from 'node:path';
+import { build } from 'vite';
+import { buildWidgetBundle } from '../../src/site/build/widget-bundle';
+import { keptBuild } from './build-cache';
+import { repoRoot } from './harness';
+
+/** Everything the pages and the bundle are built from. */
+const SITE_INPUTS = [
+  'src',
+  'assets',
+  'lessons',
+  'examples',
+  'demo',
+  'public',
+  'index.html',
+  'vite.config.ts',
+  'vite.bundle.config.ts',
+  'tsconfig.json',
+  'package.json',
+  'package-lock.json',
+];
+
+export interface BuiltSite {
+  /** The folder to serve: what dist/ holds after `npm run build`. */
+  dir: string;
+  /** Whether this call built it (false: an earlier test file's build of the same inputs). */
+  built: boolean;
+}
+
+export async function buildSite(): Promise<BuiltSite> {
+  const { root, built } = await keptBuild('site', SITE_INPUTS, async (folder) => {
+    const siteDir = join(folder, 'site');
+    // Vite picks production builds of dependencies only when NODE_ENV is 'production'; a test runner sets 'test'.
+    const nodeEnv = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      await build({ root: repoRoot, configFile: join(repoRoot, 'vite.config.ts'), mode: 'production', logLevel: 'warn', build: { outDir: siteDir, emptyOutDir: true } });
+    } finally {
+      if (nodeEnv === undefined) delete process.env.NODE_ENV;
+      else process.env.NODE_ENV = nodeEnv;
+    }
+    if (!existsSync(join(siteDir, 'assets'))) await cp(join(repoRoot, 'assets'), join(siteDir, 'assets'), { recursive: true });
+    await buildWidgetBundle(repoRoot, join(siteDir, 'widgets'));
+  });
+  return { dir: join(root, 'site'), built };
+}
