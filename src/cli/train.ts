@@ -16,6 +16,8 @@ import { UNet } from '../model/unet';
 import { DDPMScheduler } from '../diffusion';
 import { formatLossWeighting, parseLossWeighting } from '../diffusion/loss-weighting';
 import { LIVE_RECIPE, liveBatchSize } from '../training/live-recipe';
+import { DEFAULT_EMA_WARMUP } from '../training/ema';
+import { DEFAULT_ADAM } from '../training/adam';
 import { loadMnistFromNode } from '../data/node-mnist';
 import { Batcher } from '../data/mnist';
 import { Trainer, TrainingDivergedError, type TrainerProgress } from '../training/trainer';
@@ -44,8 +46,11 @@ const USAGE = `Usage: npm run train -- --preset NAME --steps N --batch B --out D
                          optional package "webgpu" and a GPU driver (README, "WebGPU in Node")
   --lr X                 peak learning rate (default 1e-3)
   --warmup N             warm-up steps (default 200)
+  --adam-beta2 B         Adam's β₂ (default 0.999)
   --clip X               gradient-norm clip (default 1)
   --ema X                EMA decay (default 0.999)
+  --ema-warmup K         the EMA decay rises as (1 + n) / (K + n) to its cap (default 10; larger
+                         follows the live weights more closely early on)
   --label-dropout P      probability of the null label (default 0.1)
   --seed K               seed (default 0)
   --checkpoint-every N   steps between checkpoints (default 250)
@@ -75,6 +80,8 @@ async function main(): Promise<void> {
     warmup: { type: 'string' },
     clip: { type: 'string' },
     ema: { type: 'string' },
+    'adam-beta2': { type: 'string' },
+    'ema-warmup': { type: 'string' },
     'label-dropout': { type: 'string' },
     seed: { type: 'string' },
     'checkpoint-every': { type: 'string' },
@@ -128,7 +135,7 @@ async function main(): Promise<void> {
     }
   } else if (values.live) {
     if (await checkpointExists(stateDir)) fail(`${out} already holds a run; pass --resume to continue it or choose another --out`);
-    const fixed = ['preset', 'batch', 'lr', 'warmup', 'clip', 'ema', 'label-dropout', 'beta-schedule', 'prediction-type', 'train-timesteps', 'loss-weighting'] as const;
+    const fixed = ['preset', 'batch', 'lr', 'warmup', 'clip', 'adam-beta2', 'ema', 'ema-warmup', 'label-dropout', 'beta-schedule', 'prediction-type', 'train-timesteps', 'loss-weighting'] as const;
     const clash = fixed.filter((name) => values[name] !== undefined);
     if (clash.length > 0) fail(`--live trains the widget's recipe, which sets ${clash.map((c) => `--${c}`).join(', ')}; drop ${clash.length === 1 ? 'it' : 'them'}`);
     settings = {
@@ -138,9 +145,11 @@ async function main(): Promise<void> {
       // The widget's "auto" batch: the recipe's share for each of this run's workers.
       batchSize: liveBatchSize(workersFor(true)),
       learningRate: LIVE_RECIPE.learningRate,
+      adamBeta2: LIVE_RECIPE.adamBeta2,
       warmupSteps: LIVE_RECIPE.warmupSteps,
       gradClipNorm: LIVE_RECIPE.gradClipNorm,
       emaDecay: LIVE_RECIPE.emaDecay,
+      emaWarmup: LIVE_RECIPE.emaWarmup,
       labelDropout: LIVE_RECIPE.labelDropout,
       seed: num('seed', values.seed, 0, (v) => Number.isInteger(v), 'an integer'),
       lossWeighting: LIVE_RECIPE.lossWeighting,
@@ -161,9 +170,11 @@ async function main(): Promise<void> {
       },
       batchSize: num('batch', values.batch, 64, (v) => Number.isInteger(v) && v >= 1, 'a positive integer'),
       learningRate: num('lr', values.lr, 1e-3, (v) => v > 0 && v < 1, 'in (0, 1)'),
+      adamBeta2: num('adam-beta2', values['adam-beta2'], DEFAULT_ADAM.beta2, (v) => v >= 0 && v < 1, 'in [0, 1)'),
       warmupSteps: num('warmup', values.warmup, 200, (v) => Number.isInteger(v) && v >= 0, 'an integer ≥ 0'),
       gradClipNorm: num('clip', values.clip, 1, (v) => v >= 0, '≥ 0'),
       emaDecay: num('ema', values.ema, 0.999, (v) => v >= 0 && v < 1, 'in [0, 1)'),
+      emaWarmup: num('ema-warmup', values['ema-warmup'], DEFAULT_EMA_WARMUP, (v) => v >= 1 && v <= 1e6, 'a number from 1 to 1,000,000'),
       labelDropout: num('label-dropout', values['label-dropout'], 0.1, (v) => v >= 0 && v <= 1, 'in [0, 1]'),
       seed: num('seed', values.seed, 0, (v) => Number.isInteger(v), 'an integer'),
       lossWeighting: (() => {
@@ -189,8 +200,9 @@ async function main(): Promise<void> {
     numClasses: settings.model.numClasses,
     seed: settings.seed,
     emaDecay: settings.emaDecay,
+    emaWarmup: settings.emaWarmup ?? DEFAULT_EMA_WARMUP,
     labelDropout: settings.labelDropout,
-    adam: { learningRate: settings.learningRate, warmupSteps: settings.warmupSteps, gradClipNorm: settings.gradClipNorm },
+    adam: { learningRate: settings.learningRate, beta2: settings.adamBeta2 ?? DEFAULT_ADAM.beta2, warmupSteps: settings.warmupSteps, gradClipNorm: settings.gradClipNorm },
     lossWeighting: parseLossWeighting(settings.lossWeighting ?? 'uniform'),
   };
   const trainer =
@@ -224,8 +236,10 @@ async function main(): Promise<void> {
       batchSize: settings.batchSize,
       learningRate: settings.learningRate,
       warmupSteps: settings.warmupSteps,
+      adamBeta2: settings.adamBeta2 ?? DEFAULT_ADAM.beta2,
       gradClipNorm: settings.gradClipNorm,
       emaDecay: settings.emaDecay,
+      emaWarmup: settings.emaWarmup ?? DEFAULT_EMA_WARMUP,
       labelDropout: settings.labelDropout,
       lossWeighting: settings.lossWeighting ?? 'uniform',
       ...(settings.live ? { recipe: 'live' } : {}),
@@ -333,9 +347,13 @@ interface RunSettings {
   scheduler: Record<string, unknown>;
   batchSize: number;
   learningRate: number;
+  /** Adam's β₂; absent in runs made before it could be set (0.999). */
+  adamBeta2?: number;
   warmupSteps: number;
   gradClipNorm: number;
   emaDecay: number;
+  /** K of the EMA's warm-up; absent in runs made before it could be set (10). */
+  emaWarmup?: number;
   labelDropout: number;
   seed: number;
   /** `uniform` or `min-snr:γ`; absent in runs made before it existed (uniform). */

@@ -18,8 +18,12 @@ export interface TrainingRecord {
   batchSize: number;
   learningRate: number;
   warmupSteps: number;
+  /** Adam's β₂; absent means 0.999. */
+  adamBeta2?: number;
   gradClipNorm: number;
   emaDecay: number;
+  /** K of the EMA's warm-up (1 + n) / (K + n) (ema.ts); absent means 10. */
+  emaWarmup?: number;
   labelDropout: number;
   /** Settings changed when a run was resumed, with the step each change took effect at. */
   settingChanges?: Array<{ step: number; setting: string; from: number; to: number }>;

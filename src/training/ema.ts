@@ -8,12 +8,19 @@ import { FlatVariables } from './flat-variables';
  * the same shape, so sampling simply calls that model.
  *
  * Early in training a fixed decay would average in the random initial weights for thousands of
- * steps; the warm-up min(decay, (1 + n) / (10 + n)) (the form used by TensorFlow's
- * ExponentialMovingAverage with num_updates) lets a short run already sample from useful weights.
+ * steps. The warm-up min(decay, (1 + n) / (K + n)), with K = 10 the form of TensorFlow's
+ * ExponentialMovingAverage with num_updates, lets a short run already sample from useful weights:
+ * it is 1 − (K − 1)/(K + n), close to the power-function average of Karras et al. 2024 (EDM2)
+ * with γ = K − 2, whose weights have a mean age of about n/K steps after n steps, until the decay
+ * reaches its cap. A larger K follows the live weights more closely.
  */
-export function emaDecayAt(maxDecay: number, update: number): number {
-  return Math.min(maxDecay, (1 + update) / (10 + update));
+export function emaDecayAt(maxDecay: number, update: number, warmup = DEFAULT_EMA_WARMUP): number {
+  if (!(warmup >= 1)) throw new RangeError(`the EMA warm-up must be ≥ 1, got ${warmup}`);
+  return Math.min(maxDecay, (1 + update) / (warmup + update));
 }
+
+/** K of the warm-up (1 + n) / (K + n) where a run sets none: TensorFlow's form. */
+export const DEFAULT_EMA_WARMUP = 10;
 
 /**
  * The shadow weights of a model, updated from the live weights as one flat tensor: one fused

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../data/rng';
 import { Adam, type AdamConfig } from './adam';
-import { emaDecayAt, copyWeights, FlatEma } from './ema';
+import { emaDecayAt, copyWeights, DEFAULT_EMA_WARMUP, FlatEma } from './ema';
 import { lossWeights, UNIFORM_WEIGHTING, type LossWeighting } from '../diffusion/loss-weighting';
 import type { PredictionType } from '../diffusion/config';
 import {
@@ -51,6 +51,8 @@ export interface TrainerOptions {
   adam: Partial<AdamConfig>;
   /** Upper bound of the EMA decay (warmed up, see ema.ts). */
   emaDecay: number;
+  /** K of the EMA's warm-up (1 + n) / (K + n) (ema.ts): larger follows the live weights more closely early on. */
+  emaWarmup: number;
   /** Probability of replacing a label by the null label (Ho & Salimans 2022 use 0.1–0.2). */
   labelDropout: number;
   /** Number of classes; label `numClasses` is the null label. 0 trains an unconditional model. */
@@ -66,6 +68,7 @@ export interface TrainerOptions {
 export const DEFAULT_TRAINER_OPTIONS: Omit<TrainerOptions, 'batchSize' | 'numClasses' | 'seed'> = {
   adam: {},
   emaDecay: 0.999,
+  emaWarmup: DEFAULT_EMA_WARMUP,
   labelDropout: 0.1,
   imageShape: [28, 28, 1],
   lossReadEvery: 10,
@@ -129,6 +132,7 @@ export class Trainer {
   ) {
     this.options = { ...DEFAULT_TRAINER_OPTIONS, ...options };
     checkBatchAndDropout(this.options.batchSize, this.options.labelDropout);
+    if (!(this.options.emaWarmup >= 1)) throw new Error(`emaWarmup must be ≥ 1, got ${this.options.emaWarmup}`);
     this.rng = new Rng(this.options.seed);
     this.optimizer = new Adam(model.variables, this.options.adam);
     copyWeights(ema.variables, model.variables);
@@ -223,7 +227,7 @@ export class Trainer {
 
   /** The EMA of the weights just updated (Polyak averaging, see ema.ts), for step `this.step`. */
   private updateEma(): void {
-    this.shadow.update(this.optimizer.parameters(), emaDecayAt(this.options.emaDecay, this.step));
+    this.shadow.update(this.optimizer.parameters(), emaDecayAt(this.options.emaDecay, this.step, this.options.emaWarmup));
   }
 
   private shapeOf(): { imageShape: [number, number, number]; numClasses: number } {

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Lab, LabStatus, TrainProgress, TrainSettings } from '../../src/lab/lab-api';
+import { LIVE_RECIPE } from '../../src/training/live-recipe';
 import { collectConsoleErrors, launchBrowser, repoRoot, startServer, type LaunchedBrowser, type RunningServer } from './harness';
 
 /** What lab-page.ts puts on window. */
@@ -265,7 +266,10 @@ describe('page lab (wasm)', () => {
       return { json: files.json, weights: Array.from(new Uint8Array(files.weights)) };
     });
     const steps = (await progressState(page))!.step;
-    expect(JSON.parse(saved.json).userDefinedMetadata.manifest.training.steps).toBe(steps);
+    const training = JSON.parse(saved.json).userDefinedMetadata.manifest.training;
+    expect(training.steps).toBe(steps);
+    // The page trains with the live recipe's optimiser and EMA settings, and says so.
+    expect(training).toMatchObject({ adamBeta2: LIVE_RECIPE.adamBeta2, emaDecay: LIVE_RECIPE.emaDecay, emaWarmup: LIVE_RECIPE.emaWarmup });
     expect(saved.weights.length).toBe(39289 * 4);
 
     const weights = Uint8Array.from(saved.weights);

@@ -18,6 +18,8 @@ export const TRAIN_SCHEDULER = LIVE_RECIPE.scheduler;
 export const TRAIN_TIMESTEPS = LIVE_RECIPE.scheduler.numTrainTimesteps;
 export const GRAD_CLIP_NORM = LIVE_RECIPE.gradClipNorm;
 export const EMA_DECAY = LIVE_RECIPE.emaDecay;
+export const EMA_WARMUP = LIVE_RECIPE.emaWarmup;
+export const ADAM_BETA2 = LIVE_RECIPE.adamBeta2;
 
 /**
  * Warm-up of the learning rate: the recipe's, but at most 10 % of the run, so a short run in a

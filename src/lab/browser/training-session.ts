@@ -14,7 +14,7 @@ import { initialNoise, sample, schedulerFor, stepNoiseRng } from '../../diffusio
 import { Trainer, TrainingDivergedError, type BatchSource, type LossPoint } from '../../training/trainer';
 import { unetFromCheckpoint } from '../../model/unet-checkpoint';
 import { SharedModel } from './model-lease';
-import { EMA_DECAY, GRAD_CLIP_NORM, TRAIN_SCHEDULER, warmupStepsFor } from './train-settings';
+import { ADAM_BETA2, EMA_DECAY, EMA_WARMUP, GRAD_CLIP_NORM, TRAIN_SCHEDULER, warmupStepsFor } from './train-settings';
 import { parseLossWeighting } from '../../diffusion/loss-weighting';
 import { LIVE_RECIPE, liveBatchSize } from '../../training/live-recipe';
 // Data-parallel training across workers (training-workers.ts).
@@ -243,8 +243,10 @@ export class TrainingSession {
       batchSize: this.settings.batchSize,
       learningRate: this.settings.learningRate,
       warmupSteps: this.warmupSteps,
+      adamBeta2: ADAM_BETA2,
       gradClipNorm: GRAD_CLIP_NORM,
       emaDecay: EMA_DECAY,
+      emaWarmup: EMA_WARMUP,
       labelDropout: this.settings.labelDropout,
       seed: this.settings.seed,
       ...(this.step > 0 && (this.trainer?.workers ?? 1) > 1 ? { workers: this.trainer!.workers } : {}),
@@ -272,8 +274,9 @@ export class TrainingSession {
       numClasses: this.config.numClasses,
       seed: this.settings.seed,
       emaDecay: EMA_DECAY,
+      emaWarmup: EMA_WARMUP,
       labelDropout: this.settings.labelDropout,
-      adam: { learningRate: this.settings.learningRate, warmupSteps: this.warmupSteps, gradClipNorm: GRAD_CLIP_NORM },
+      adam: { learningRate: this.settings.learningRate, beta2: ADAM_BETA2, warmupSteps: this.warmupSteps, gradClipNorm: GRAD_CLIP_NORM },
       lossWeighting: parseLossWeighting(LIVE_RECIPE.lossWeighting),
     };
     this.trainer =

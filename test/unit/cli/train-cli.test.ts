@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LIVE_RECIPE } from '../../../src/training/live-recipe';
 
 // The training CLI as a learner runs it: a tiny model, a few steps, stopped and resumed.
 const root = join(__dirname, '../../..');
@@ -28,9 +29,13 @@ afterAll(async () => {
 
 describe('npm run train: resume and a changed label dropout', () => {
   it('keeps the saved settings on resume, applies a new --label-dropout and records when it changed', { timeout: 120_000 }, async () => {
-    const first = train(['--preset', 'tiny', '--steps', '2', '--batch', '4', '--checkpoint-every', '2']);
+    const refused = train(['--preset', 'tiny', '--steps', '2', '--batch', '4', '--adam-beta2', '1']);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain('--adam-beta2 must be in [0, 1), got "1"');
+
+    const first = train(['--preset', 'tiny', '--steps', '2', '--batch', '4', '--checkpoint-every', '2', '--adam-beta2', '0.97', '--ema-warmup', '25']);
     expect(first.status, first.stderr.slice(-2000)).toBe(0);
-    expect(await trainingOf(join(dir, 'run'))).toMatchObject({ steps: 2, labelDropout: 0.1, batchSize: 4 });
+    expect(await trainingOf(join(dir, 'run'))).toMatchObject({ steps: 2, labelDropout: 0.1, batchSize: 4, adamBeta2: 0.97, emaWarmup: 25 });
     expect((await trainingOf(join(dir, 'run'))).settingChanges).toBeUndefined();
 
     const bad = train(['--resume', '--steps', '3', '--label-dropout', '1.5']);
@@ -48,7 +53,7 @@ describe('npm run train: resume and a changed label dropout', () => {
     const third = train(['--resume', '--steps', '4']);
     expect(third.status, third.stderr.slice(-2000)).toBe(0);
     const last = await trainingOf(join(dir, 'run'));
-    expect(last).toMatchObject({ steps: 4, labelDropout: 0.3 });
+    expect(last).toMatchObject({ steps: 4, labelDropout: 0.3, adamBeta2: 0.97, emaWarmup: 25 });
     expect(last.settingChanges).toEqual([{ step: 2, setting: 'labelDropout', from: 0.1, to: 0.3 }]);
     expect(await trainingOf(join(dir, 'run', 'state'))).toMatchObject({ steps: 4, labelDropout: 0.3 });
   });
@@ -60,6 +65,13 @@ describe('npm run train -- --live: the widget’s batch of 32 per worker', () =>
     const r = spawnSync('npx', ['tsx', 'src/cli/train.ts', '--live', '--out', out, '--backend', 'wasm', '--steps', '1', '--workers', '2'], { encoding: 'utf8', cwd: root });
     expect(r.status, r.stderr.slice(-2000)).toBe(0);
     expect(r.stderr).toContain('batch 64 over 2 workers');
-    expect(await trainingOf(out)).toMatchObject({ steps: 1, batchSize: 64, workers: 2, recipe: 'live' });
+    expect(await trainingOf(out)).toMatchObject({
+      steps: 1,
+      batchSize: 64,
+      workers: 2,
+      recipe: 'live',
+      adamBeta2: LIVE_RECIPE.adamBeta2,
+      emaWarmup: LIVE_RECIPE.emaWarmup,
+    });
   });
 });
