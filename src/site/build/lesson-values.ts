@@ -9,7 +9,7 @@ import { describeUNet, type UNetDescription } from '../../model/describe';
 import { BETA_SCHEDULES } from '../../diffusion/config';
 import { scheduleCurves } from '../../diffusion/curves';
 import { unetDiagram } from './unet-diagram';
-import { EMA_DECAY, GRAD_CLIP_NORM, TRAIN_TIMESTEPS, warmupStepsFor } from '../../lab/browser/train-settings';
+import { ADAM_BETA2, EMA_DECAY, EMA_WARMUP, GRAD_CLIP_NORM, TRAIN_TIMESTEPS, warmupStepsFor } from '../../lab/browser/train-settings';
 
 export type LessonValues = ReadonlyMap<string, string>;
 
@@ -60,7 +60,7 @@ export const QUOTED_TIMESTEPS = [1, 10, 50, 100, 250, 500, 750, 1000] as const;
  *   unet.<preset>.table         Markdown table: the network's parts, resolutions, channels, parameters
  *   unet.<preset>.diagram       the network drawn as an inline SVG figure (unet-diagram.ts)
  *   unet.presets-table          Markdown table comparing the presets
- *   train.timesteps, train.ema-decay, train.grad-clip-norm, train.max-warmup-steps
+ *   train.timesteps, train.ema-decay, train.ema-warmup, train.adam-beta2, train.grad-clip-norm, train.max-warmup-steps
  *                               the settings the in-page training uses (src/lab/browser/train-settings.ts)
  *   train.batch-size            "32 per worker", the live batch (train.batch-size-2-workers: with two)
  *   train.preset, train.learning-rate, train.steps, train.beta-schedule,
@@ -70,6 +70,8 @@ export function lessonValues(): LessonValues {
   const values = new Map<string, string>();
   values.set('train.timesteps', String(TRAIN_TIMESTEPS));
   values.set('train.ema-decay', String(EMA_DECAY));
+  values.set('train.ema-warmup', String(EMA_WARMUP));
+  values.set('train.adam-beta2', String(ADAM_BETA2));
   values.set('train.grad-clip-norm', String(GRAD_CLIP_NORM));
   values.set('train.max-warmup-steps', String(warmupStepsFor(Number.MAX_SAFE_INTEGER)));
   values.set('train.preset', LIVE_RECIPE.preset);
