@@ -23,8 +23,8 @@ export interface BuiltKit {
   built: boolean;
 }
 
-/** What the bundle is built from: the files under src/ and assets/, its config and the package files. */
-const KIT_INPUTS = ['src', 'assets', 'vite.bundle.config.ts', 'package.json', 'package-lock.json'];
+/** What the bundle is built from: the files under src/ and assets/, its config, the package files and how it is kept. */
+const KIT_INPUTS = ['src', 'assets', 'vite.bundle.config.ts', 'package.json', 'package-lock.json', 'test/e2e/build-cache.ts'];
 
 /**
  * The widget bundle built with vite.bundle.config.ts (about a minute here) into a temporary

@@ -185,9 +185,11 @@ describe('MNIST digits on a first visit to a production page', () => {
     }, /Failed to load resource: net::ERR_(CONNECTION_RESET|FAILED)$/));
 
   it('the preview server sends the .gz files of the folder it serves as raw bytes', async () => {
-    // A name only the temporary build holds, so the answer cannot come from the repository's dist/.
+    // A name only this file writes: the answer cannot come from the repository's dist/, and
+    // removing it afterwards leaves the kept site as it was built.
     const body = gzipSync(Buffer.from('probe'));
-    const probe = join(siteDir, 'assets', 'mnist', 'only-in-this-build.gz');
+    const name = `only-in-this-build-${process.pid}-${Date.now()}.gz`;
+    const probe = join(siteDir, 'assets', 'mnist', name);
     await writeFile(probe, body);
     const previewServer = await preview({
       root: repoRoot,
@@ -198,7 +200,7 @@ describe('MNIST digits on a first visit to a production page', () => {
     });
     try {
       const { port } = previewServer.httpServer.address() as AddressInfo;
-      const response = await fetch(`http://127.0.0.1:${port}/assets/mnist/only-in-this-build.gz`, { headers: { 'Accept-Encoding': 'gzip' } });
+      const response = await fetch(`http://127.0.0.1:${port}/assets/mnist/${name}`, { headers: { 'Accept-Encoding': 'gzip' } });
       expect(response.status).toBe(200);
       expect(response.headers.get('content-encoding')).toBeNull();
       expect(Buffer.from(await response.arrayBuffer()).equals(body)).toBe(true);

@@ -1,15 +1,18 @@
 /**
  * The whole site as `npm run build` leaves it, built once for the test files that serve it
  * (lessons-build, offline, mnist-first-visit) and kept by build-cache.ts: the pages (vite.config.ts),
- * the MNIST assets beside them as in a deployment, then the widget bundle, whose last step writes
- * the service worker, sw.js.
+ * the MNIST assets beside them as in a deployment, the widget bundle in widgets/ and the service
+ * worker, sw.js. The bundle is the one the embed tests build (embed-fixture.ts), copied: it finds
+ * its chunks beside itself, so it is the same wherever it lies, and one bundle build is saved. The
+ * service worker is then written by the same function as the bundle build's last step.
  */
 import { existsSync } from 'node:fs';
 import { cp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { build } from 'vite';
-import { buildWidgetBundle } from '../../src/site/build/widget-bundle';
+import { writeServiceWorker } from '../../src/site/build/service-worker';
 import { keptBuild } from './build-cache';
+import { buildKit } from './embed-fixture';
 import { repoRoot } from './harness';
 
 /** Everything the pages and the bundle are built from. */
@@ -26,6 +29,9 @@ const SITE_INPUTS = [
   'tsconfig.json',
   'package.json',
   'package-lock.json',
+  // How it is built.
+  'test/e2e/site-fixture.ts',
+  'test/e2e/build-cache.ts',
 ];
 
 export interface BuiltSite {
@@ -48,7 +54,9 @@ export async function buildSite(): Promise<BuiltSite> {
       else process.env.NODE_ENV = nodeEnv;
     }
     if (!existsSync(join(siteDir, 'assets'))) await cp(join(repoRoot, 'assets'), join(siteDir, 'assets'), { recursive: true });
-    await buildWidgetBundle(repoRoot, join(siteDir, 'widgets'));
+    const kit = await buildKit();
+    await cp(kit.dir, join(siteDir, 'widgets'), { recursive: true });
+    await writeServiceWorker(join(repoRoot, 'src/site/sw.ts'), siteDir);
   });
   return { dir: join(root, 'site'), built };
 }
