@@ -1,9 +1,8 @@
 /**
  * Shared by the widget-bundle tests (embed*.test.ts, csp*.test.ts, cross-origin.test.ts,
- * package.test.ts): builds the bundle into a temporary folder (once per change of its sources,
- * build-cache.ts),
- * serves it with examples/ from a plain static server (examples/serve.ts, no Vite), records the
- * widgets' events in every frame, and drives the widgets of one frame.
+ * package.test.ts): builds the bundle into a temporary folder once per change of its sources
+ * (build-cache.ts), serves it with examples/ from a plain static server (examples/serve.ts, no
+ * Vite), records the widgets' events in every frame, and drives the widgets of one frame.
  */
 import { join } from 'node:path';
 import type { BrowserContext, Frame } from 'playwright-core';

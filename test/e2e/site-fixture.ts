@@ -11,6 +11,7 @@ import { cp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { build } from 'vite';
 import { writeServiceWorker } from '../../src/site/build/service-worker';
+import { withProductionEnv } from '../../src/site/build/widget-bundle';
 import { keptBuild } from './build-cache';
 import { buildKit } from './embed-fixture';
 import { repoRoot } from './harness';
@@ -44,15 +45,9 @@ export interface BuiltSite {
 export async function buildSite(): Promise<BuiltSite> {
   const { root, built } = await keptBuild('site', SITE_INPUTS, async (folder) => {
     const siteDir = join(folder, 'site');
-    // Vite picks production builds of dependencies only when NODE_ENV is 'production'; a test runner sets 'test'.
-    const nodeEnv = process.env.NODE_ENV;
-    process.env.NODE_ENV = 'production';
-    try {
-      await build({ root: repoRoot, configFile: join(repoRoot, 'vite.config.ts'), mode: 'production', logLevel: 'warn', build: { outDir: siteDir, emptyOutDir: true } });
-    } finally {
-      if (nodeEnv === undefined) delete process.env.NODE_ENV;
-      else process.env.NODE_ENV = nodeEnv;
-    }
+    await withProductionEnv(() =>
+      build({ root: repoRoot, configFile: join(repoRoot, 'vite.config.ts'), mode: 'production', logLevel: 'warn', build: { outDir: siteDir, emptyOutDir: true } }),
+    );
     if (!existsSync(join(siteDir, 'assets'))) await cp(join(repoRoot, 'assets'), join(siteDir, 'assets'), { recursive: true });
     const kit = await buildKit();
     await cp(kit.dir, join(siteDir, 'widgets'), { recursive: true });

@@ -160,26 +160,34 @@ export function reportBundleSizes(): Plugin {
 }
 
 /**
+ * Runs `task` with NODE_ENV set to 'production', then puts NODE_ENV back: Vite picks production
+ * builds of dependencies (Lit without its dev-mode checks) only then, and a test runner sets 'test'.
+ */
+export async function withProductionEnv<T>(task: () => Promise<T>): Promise<T> {
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    return await task();
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
+}
+
+/**
  * Builds the widget bundle with vite.bundle.config.ts into `outDir` (tests use a temporary folder)
  * and returns its files' sizes.
  */
 export async function buildWidgetBundle(projectRoot: string, outDir: string): Promise<FileSize[]> {
   const { build } = await import('vite');
-  // Vite picks production builds of dependencies (Lit without its dev-mode checks) only when
-  // NODE_ENV is 'production'; a test runner sets it to 'test'.
-  const nodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
-  try {
-    await build({
+  await withProductionEnv(() =>
+    build({
       root: projectRoot,
       configFile: resolve(projectRoot, 'vite.bundle.config.ts'),
       mode: 'production',
       logLevel: 'warn',
       build: { outDir, emptyOutDir: true },
-    });
-  } finally {
-    if (nodeEnv === undefined) delete process.env.NODE_ENV;
-    else process.env.NODE_ENV = nodeEnv;
-  }
+    }),
+  );
   return measureBundle(outDir);
 }
