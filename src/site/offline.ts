@@ -8,8 +8,8 @@
  *   import { registerServiceWorker } from './offline';
  *   const worker = registerServiceWorker();   // null where there is none
  */
-import { Workbox } from 'workbox-window';
-import type { KeepMessage, KeepReply, StatusMessage, StatusReply } from './offline/messages';
+import { messageSW, Workbox } from 'workbox-window';
+import type { ClaimMessage, KeepMessage, KeepReply, StatusMessage, StatusReply } from './offline/messages';
 
 /** The page's side of the worker: what "Keep this course offline" needs. */
 export interface OfflineWorker {
@@ -30,19 +30,31 @@ export function registerServiceWorker(scriptUrl = `${import.meta.env.BASE_URL}sw
     console.warn(`The offline copy of the course is unavailable: ${reason}`);
     unavailable(new Error(`its service worker could not be registered (${reason})`));
   });
-  /** The worker once active; fails where it could not be registered, instead of waiting forever. */
-  const active = (): Promise<unknown> => Promise.race([workbox.active, failed]);
+  /**
+   * The site's active worker; fails where it could not be registered, instead of waiting forever.
+   * Asked of the registration, not of workbox-window: its `active` waits for a worker that this
+   * page controls or saw install, so a page that is neither (one opened as the worker activated,
+   * or reloaded with Shift) would wait for ever.
+   */
+  const active = (): Promise<ServiceWorker> =>
+    Promise.race([
+      navigator.serviceWorker.ready.then((registration) => {
+        if (!registration.active) throw new Error('its service worker is not active');
+        return registration.active;
+      }),
+      failed,
+    ]);
   const worker: OfflineWorker = {
-    status: async () => {
-      await active();
-      return (await workbox.messageSW({ type: 'status' } satisfies StatusMessage)) as StatusReply;
-    },
-    keep: async (urls, fromHttpCache) => {
-      await active();
-      return (await workbox.messageSW({ type: 'keep', urls, fromHttpCache } satisfies KeepMessage)) as KeepReply;
-    },
+    status: async () => (await messageSW(await active(), { type: 'status' } satisfies StatusMessage)) as StatusReply,
+    keep: async (urls, fromHttpCache) => (await messageSW(await active(), { type: 'keep', urls, fromHttpCache } satisfies KeepMessage)) as KeepReply,
   };
-  if (navigator.serviceWorker.controller === null) keepWhatThisPageLoaded(worker);
+  if (navigator.serviceWorker.controller === null) {
+    keepWhatThisPageLoaded(worker);
+    // Taken over, this page's later downloads are kept as they load, and it reloads offline.
+    active()
+      .then((sw) => (navigator.serviceWorker.controller === null ? messageSW(sw, { type: 'claim' } satisfies ClaimMessage) : undefined))
+      .catch(() => undefined);
+  }
   return worker;
 }
 

@@ -13,7 +13,8 @@
  * - activate: drops copies whose revision this build no longer lists, and the caches of older
  *   versions of this worker; kept files that did not change stay kept across updates.
  * - messages (./offline/messages.ts): `keep` stores given files (the first page's own files, loaded
- *   before the worker controlled it, come from the HTTP cache), `status` lists what is missing.
+ *   before the worker controlled it, come from the HTTP cache), `status` lists what is missing,
+ *   `claim` takes over a page that the claim on activation missed.
  *
  * Written against a few local interfaces: the project compiles with the DOM library, which has no
  * service-worker types.
@@ -23,7 +24,7 @@ import { clientsClaim } from 'workbox-core';
 import { registerRoute } from 'workbox-routing';
 import { CacheFirst, NetworkFirst } from 'workbox-strategies';
 import { COURSE_CACHE, CourseIndex, obsoleteCaches, type CourseFile } from './offline/course-files';
-import { isOfflineMessage, type KeepMessage, type KeepReply, type StatusReply } from './offline/messages';
+import { isOfflineMessage, type ClaimReply, type KeepMessage, type KeepReply, type StatusReply } from './offline/messages';
 
 interface ExtendableEventLike extends Event {
   waitUntil(promise: Promise<unknown>): void;
@@ -36,6 +37,7 @@ interface MessageEventLike extends ExtendableEventLike {
 
 interface ServiceWorkerScopeLike {
   readonly location: Location;
+  readonly clients: { claim(): Promise<void> };
   readonly registration: { readonly scope: string };
   skipWaiting(): Promise<void>;
   addEventListener(type: 'install' | 'activate', listener: (event: ExtendableEventLike) => void): void;
@@ -121,7 +123,8 @@ async function status(): Promise<StatusReply> {
 scope.addEventListener('message', (event) => {
   const message = event.data;
   if (!isOfflineMessage(message)) return;
-  const answer = message.type === 'keep' ? keep(message) : status();
+  const answer: Promise<KeepReply | StatusReply | ClaimReply> =
+    message.type === 'keep' ? keep(message) : message.type === 'status' ? status() : scope.clients.claim().then(() => ({ claimed: true }));
   event.waitUntil(answer.then((reply) => event.ports[0]?.postMessage(reply)));
 });
 

@@ -97,6 +97,29 @@ function expectDigits(widgets: WidgetState[]): void {
 const waitForController = (page: Page): Promise<unknown> =>
   page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 90_000, polling: 250 });
 
+/**
+ * Waits until the worker holds both MNIST test files. A first visit loads them before the worker
+ * controls the page; the page hands them over half a second later, and the worker copies them
+ * from the HTTP cache. A visit that comes sooner still downloads them.
+ */
+const waitForKeptDigits = (page: Page): Promise<void> =>
+  expect
+    .poll(
+      () =>
+        page.evaluate(async () => {
+          const kept = new Set<string>();
+          for (const name of await caches.keys()) {
+            for (const request of await (await caches.open(name)).keys()) {
+              const file = /\/assets\/mnist\/(test-(images|labels)-[\w-]+\.gz)/.exec(request.url)?.[1];
+              if (file) kept.add(file);
+            }
+          }
+          return kept.size;
+        }),
+      { timeout: 30_000, interval: 250 },
+    )
+    .toBe(2);
+
 const mnistRequests = (): number => server.requests.filter((path) => path.startsWith('/assets/mnist/test-')).length;
 
 /**
@@ -121,6 +144,7 @@ describe('MNIST digits on a first visit to a production page', () => {
       await page.goto(`${server.url}${LESSON}`, { waitUntil: 'load' });
       expectDigits(await settledWidgets(page));
       await waitForController(page);
+      await waitForKeptDigits(page);
 
       // Second visit: the worker answers with the copies it kept; the MNIST files are not downloaded again.
       const before = mnistRequests();

@@ -5,7 +5,8 @@
  * downloaded, and the lesson then reloads offline with its widget and digits. The footer's
  * "Keep this course offline" states the size, survives a failed file with a message, then fetches
  * the rest with a progress bar; with the server gone and the browser offline, a lesson never
- * opened before loads and samples the shipped checkpoint.
+ * opened before loads and samples the shipped checkpoint. A page reloaded past the worker
+ * (Shift+Reload) is taken over again and its panel answers.
  */
 import { readFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
@@ -68,6 +69,37 @@ describe('the site offline', () => {
     expect(sw).not.toMatch(/\.map"|"widgets\//);
     expect(sw).not.toContain('__WB_MANIFEST');
     expect(sw).not.toMatch(/^\s*(import|export)\b/m);
+  });
+
+  it('a page reloaded past the worker (Shift+Reload) is taken over again, and its panel tells the size', async () => {
+    // Its own browser and server: the next test counts every request of the first visit.
+    const own = await launchBrowser({ viewport: { width: 1280, height: 900 } });
+    const ownServer = await startStaticServer({ mounts: { '/': siteDir } });
+    try {
+      // Whether each document began controlled, read before any of the page's scripts run.
+      await own.context.addInitScript(() => {
+        (window as unknown as { controlledAtStart: boolean }).controlledAtStart = navigator.serviceWorker.controller !== null;
+      });
+      const page = await own.newPage();
+      const errors = collectConsoleErrors(page);
+      await page.goto(`${ownServer.url}lessons/forward-process.html`, { waitUntil: 'load' });
+      await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 60_000 });
+      // A reload that bypasses the caches and the worker: the page starts uncontrolled, with the
+      // worker already active, so no install or activation follows to take it over.
+      const cdp = await own.context.newCDPSession(page);
+      await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), cdp.send('Page.reload', { ignoreCache: true })]);
+      const controlledAtStart = await page.evaluate(() => (window as unknown as { controlledAtStart: boolean }).controlledAtStart);
+      await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
+      const intro = page.locator('[data-keep-offline] p').first();
+      await expect.poll(() => intro.textContent(), { timeout: 30_000 }).toMatch(/^Pages you read are kept .* \d+ files, [\d.]+ MB in all, of which [\d.]+ MB \(\d+ files\) are still to download\.$/);
+      expect(await page.locator('[data-keep-offline]').getByRole('button', { name: 'Keep this course offline' }).isEnabled()).toBe(true);
+      // The scenario itself: were the page controlled from the start, this test would prove nothing.
+      expect(controlledAtStart).toBe(false);
+      expect(errors).toEqual([]);
+    } finally {
+      await own.close();
+      await ownServer.close();
+    }
   });
 
   it('a first visit downloads that page alone and reads offline; Keep offline fetches the rest, and an unvisited lesson samples offline', async () => {

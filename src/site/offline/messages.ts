@@ -6,6 +6,9 @@
  *   browser's HTTP-cache copy when it has one: the page loaded these files a moment ago, before the
  *   worker controlled it, so they need not be downloaded again.
  * - `status`: how big the course is and which files are not kept yet.
+ * - `claim`: take over the page that asks. A page whose navigation began just as the worker
+ *   activated, or one reloaded bypassing the worker (Shift+Reload), is left uncontrolled by the
+ *   worker's own claim on activation; it asks once the worker is active.
  */
 export interface KeepMessage {
   type: 'keep';
@@ -17,7 +20,15 @@ export interface StatusMessage {
   type: 'status';
 }
 
-export type OfflineMessage = KeepMessage | StatusMessage;
+export interface ClaimMessage {
+  type: 'claim';
+}
+
+export type OfflineMessage = KeepMessage | StatusMessage | ClaimMessage;
+
+export interface ClaimReply {
+  claimed: true;
+}
 
 export interface KeepReply {
   /** Files now kept (stored now or already there). */
@@ -37,6 +48,6 @@ export interface StatusReply {
 export function isOfflineMessage(data: unknown): data is OfflineMessage {
   if (typeof data !== 'object' || data === null) return false;
   const message = data as { type?: unknown; urls?: unknown; fromHttpCache?: unknown };
-  if (message.type === 'status') return true;
+  if (message.type === 'status' || message.type === 'claim') return true;
   return message.type === 'keep' && Array.isArray(message.urls) && message.urls.every((url) => typeof url === 'string') && typeof message.fromHttpCache === 'boolean';
 }
