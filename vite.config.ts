@@ -1,14 +1,16 @@
-import { cp, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
+import { copyRuntimeAssets } from './src/site/build/runtime-assets';
 import { lessonPages } from './src/site/vite-lessons';
 
 /**
  * The project's `assets/` folder (MNIST subset, checkpoints, reference classifier) is served as
  * is at /assets/ in development (Vite serves the project root) and copied next to the build, so
- * pages and the widget bundle load it from their own host.
+ * pages and the widget bundle load it from their own host; the folders only the build reads stay
+ * behind (src/site/build/runtime-assets.ts).
  */
 function copyProjectAssets(): Plugin {
   let outDir = resolve(__dirname, 'dist');
@@ -20,7 +22,7 @@ function copyProjectAssets(): Plugin {
     },
     async closeBundle() {
       const from = resolve(__dirname, 'assets');
-      if (existsSync(from)) await cp(from, resolve(outDir, 'assets'), { recursive: true });
+      if (existsSync(from)) await copyRuntimeAssets(from, resolve(outDir, 'assets'));
     },
   };
 }

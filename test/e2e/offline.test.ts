@@ -67,6 +67,8 @@ describe('the site offline', () => {
       expect(sw).toContain(`"url":${JSON.stringify(path)}`);
     }
     expect(sw).not.toMatch(/\.map"|"widgets\//);
+    // What only the build reads is not part of the site (src/site/build/runtime-assets.ts).
+    expect(sw).not.toMatch(/"url":"assets\/(measurements|figures)\//);
     expect(sw).not.toContain('__WB_MANIFEST');
     expect(sw).not.toMatch(/^\s*(import|export)\b/m);
   });

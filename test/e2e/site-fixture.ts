@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { cp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { build } from 'vite';
+import { copyRuntimeAssets } from '../../src/site/build/runtime-assets';
 import { writeServiceWorker } from '../../src/site/build/service-worker';
 import { withProductionEnv } from '../../src/site/build/widget-bundle';
 import { keptBuild } from './build-cache';
@@ -48,7 +49,7 @@ export async function buildSite(): Promise<BuiltSite> {
     await withProductionEnv(() =>
       build({ root: repoRoot, configFile: join(repoRoot, 'vite.config.ts'), mode: 'production', logLevel: 'warn', build: { outDir: siteDir, emptyOutDir: true } }),
     );
-    if (!existsSync(join(siteDir, 'assets'))) await cp(join(repoRoot, 'assets'), join(siteDir, 'assets'), { recursive: true });
+    if (!existsSync(join(siteDir, 'assets'))) await copyRuntimeAssets(join(repoRoot, 'assets'), join(siteDir, 'assets'));
     const kit = await buildKit();
     await cp(kit.dir, join(siteDir, 'widgets'), { recursive: true });
     await writeServiceWorker(join(repoRoot, 'src/site/sw.ts'), siteDir);

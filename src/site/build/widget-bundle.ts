@@ -6,10 +6,11 @@
  * folder can be copied to any host and path.
  */
 import { existsSync } from 'node:fs';
-import { cp, readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Plugin, ResolvedConfig } from 'vite';
+import { copyRuntimeAssets } from './runtime-assets';
 
 /** File name of the bundle inside its folder. */
 export const BUNDLE_FILE = 'diffusion-lab.js';
@@ -53,7 +54,7 @@ export function bundleRelativeBase(): Plugin {
 /** The build's output folder, absolute. */
 const outDirOf = (config: ResolvedConfig): string => resolve(config.root, config.build.outDir);
 
-/** Copies the project's assets/ (MNIST subset, shipped checkpoint, classifier) next to the bundle. */
+/** Copies the project's assets/ that pages load (MNIST subset, checkpoints, classifier) next to the bundle. */
 export function copyAssetsNextToBundle(projectRoot: string): Plugin {
   let outDir = '';
   return {
@@ -64,8 +65,7 @@ export function copyAssetsNextToBundle(projectRoot: string): Plugin {
     },
     async closeBundle() {
       const from = resolve(projectRoot, 'assets');
-      // Links are followed: the folder is copied to other hosts and packed by npm, which skips links.
-      if (existsSync(from)) await cp(from, resolve(outDir, 'assets'), { recursive: true, dereference: true });
+      if (existsSync(from)) await copyRuntimeAssets(from, resolve(outDir, 'assets'));
     },
   };
 }
