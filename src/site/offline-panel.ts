@@ -148,6 +148,10 @@ export function setUpOfflinePanel(worker: OfflineWorker | null, doc: Document = 
     void start();
   });
   void refresh();
+  // Told again once this page's own files are kept (a first visit hands them over after loading).
+  worker.onPageKept(() => {
+    if (!running) void refresh();
+  });
   // The footer is read last: by then this page's own files are kept, so the size is told again.
   if (typeof IntersectionObserver !== 'undefined') {
     new IntersectionObserver((entries) => {

@@ -15,6 +15,11 @@ import type { ClaimMessage, KeepMessage, KeepReply, StatusMessage, StatusReply }
 export interface OfflineWorker {
   status(): Promise<StatusReply>;
   keep(urls: string[], fromHttpCache: boolean): Promise<KeepReply>;
+  /**
+   * Calls `listener` each time the worker has stored files that this page loaded before it took
+   * over (a first visit's own files), so what the panel says is still to download can be told again.
+   */
+  onPageKept(listener: () => void): void;
 }
 
 /** Registers after the page has loaded, so it never competes with the page's own downloads. */
@@ -44,12 +49,16 @@ export function registerServiceWorker(scriptUrl = `${import.meta.env.BASE_URL}sw
       }),
       failed,
     ]);
+  const pageKept: Array<() => void> = [];
   const worker: OfflineWorker = {
     status: async () => (await messageSW(await active(), { type: 'status' } satisfies StatusMessage)) as StatusReply,
     keep: async (urls, fromHttpCache) => (await messageSW(await active(), { type: 'keep', urls, fromHttpCache } satisfies KeepMessage)) as KeepReply,
+    onPageKept: (listener) => pageKept.push(listener),
   };
   if (navigator.serviceWorker.controller === null) {
-    keepWhatThisPageLoaded(worker);
+    keepWhatThisPageLoaded(worker, () => {
+      for (const listener of pageKept) listener();
+    });
     // Taken over, this page's later downloads are kept as they load, and it reloads offline.
     active()
       .then((sw) => (navigator.serviceWorker.controller === null ? messageSW(sw, { type: 'claim' } satisfies ClaimMessage) : undefined))
@@ -63,7 +72,7 @@ export function registerServiceWorker(scriptUrl = `${import.meta.env.BASE_URL}sw
  * files that finish loading later (a widget's module asked for before the worker took over). The
  * worker takes them from the HTTP cache and skips those it already has.
  */
-function keepWhatThisPageLoaded(worker: OfflineWorker): void {
+function keepWhatThisPageLoaded(worker: OfflineWorker, stored: () => void): void {
   const sent = new Set<string>();
   let pending: string[] = [location.href.replace(/[?#].*$/, '')];
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -74,7 +83,12 @@ function keepWhatThisPageLoaded(worker: OfflineWorker): void {
     if (urls.length === 0) return;
     for (const url of urls) sent.add(url);
     // Keeping these is a bonus for later offline reading; a file it misses is kept on its next use.
-    worker.keep(urls, true).catch(() => undefined);
+    worker
+      .keep(urls, true)
+      .then((reply) => {
+        if (reply.bytes > 0) stored();
+      })
+      .catch(() => undefined);
   };
   const add = (entries: readonly PerformanceEntry[]): void => {
     for (const entry of entries) {

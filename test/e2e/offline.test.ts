@@ -2,7 +2,8 @@
  * "A page read once works offline; Keep this course offline makes the rest work too": the
  * production build (site, then the widget bundle step, which writes sw.js; site-fixture.ts),
  * served by a plain static server. A fresh browser reads one lesson: only that page's files are
- * downloaded, and the lesson then reloads offline with its widget and digits. The footer's
+ * downloaded, the footer's panel, not yet scrolled to, counts them as kept once they are, and
+ * the lesson then reloads offline with its widget and digits. The footer's
  * "Keep this course offline" states the size, survives a failed file with a message, then fetches
  * the rest with a progress bar; with the server gone and the browser offline, a lesson never
  * opened before loads and samples the shipped checkpoint. A page reloaded past the worker
@@ -117,6 +118,14 @@ describe('the site offline', () => {
     expect(firstVisit.filter((path) => path.startsWith('/lessons/'))).toEqual(['/lessons/forward-process.html']);
     expect(firstVisit.filter((path) => path.includes('/checkpoints/'))).toEqual([]);
     expect(new Set(firstVisit).size).toBe(firstVisit.length);
+    // The panel, not scrolled to yet, tells the size again once this page's own files are kept:
+    // fewer files are left to download than the course has.
+    const filesKept = async (): Promise<number> => {
+      const told = /(\d+) files, [\d.]+ MB in all, of which [\d.]+ MB \((\d+) files\)/.exec((await page.locator('[data-keep-offline] p').first().textContent()) ?? '');
+      return told ? Number(told[1]) - Number(told[2]) : -1;
+    };
+    expect(await page.locator('[data-keep-offline]').evaluate((panel) => panel.getBoundingClientRect().top > innerHeight)).toBe(true);
+    await expect.poll(filesKept, { timeout: 30_000 }).toBeGreaterThan(0);
 
     // Offline: the page read once reloads with its widget and digits.
     await browser.context.setOffline(true);
