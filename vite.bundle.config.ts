@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
 import { siteServiceWorker } from './src/site/build/service-worker';
-import { BUNDLE_FILE, bundleRelativeBase, copyAssetsNextToBundle, reportBundleSizes } from './src/site/build/widget-bundle';
+import { copyRuntimeAssetsBesideBuild } from './src/site/build/runtime-assets';
+import { BUNDLE_FILE, bundleRelativeBase, reportBundleSizes } from './src/site/build/widget-bundle';
 
 /**
  * The widget bundle: `vite build --config vite.bundle.config.ts` writes dist/widgets/ with one ES
@@ -48,7 +49,7 @@ export default defineConfig({
   },
   plugins: [
     bundleRelativeBase(),
-    copyAssetsNextToBundle(__dirname),
+    copyRuntimeAssetsBesideBuild(__dirname),
     reportBundleSizes(),
     // The last step of `npm run build`: the site's service worker, which needs the built site's file list.
     siteServiceWorker(__dirname),

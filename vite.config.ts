@@ -1,31 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
-import { copyRuntimeAssets } from './src/site/build/runtime-assets';
+import { copyRuntimeAssetsBesideBuild } from './src/site/build/runtime-assets';
 import { lessonPages } from './src/site/vite-lessons';
-
-/**
- * The project's `assets/` folder (MNIST subset, checkpoints, reference classifier) is served as
- * is at /assets/ in development (Vite serves the project root) and copied next to the build, so
- * pages and the widget bundle load it from their own host; the folders only the build reads stay
- * behind (src/site/build/runtime-assets.ts).
- */
-function copyProjectAssets(): Plugin {
-  let outDir = resolve(__dirname, 'dist');
-  return {
-    name: 'diffusion-lab-copy-assets',
-    apply: 'build',
-    configResolved(config) {
-      outDir = resolve(config.root, config.build.outDir);
-    },
-    async closeBundle() {
-      const from = resolve(__dirname, 'assets');
-      if (existsSync(from)) await copyRuntimeAssets(from, resolve(outDir, 'assets'));
-    },
-  };
-}
 
 /**
  * Vite's static servers label `.gz` files with `Content-Encoding: gzip`, so the browser would
@@ -92,5 +70,7 @@ export default defineConfig({
       input: { index: resolve(__dirname, 'index.html'), demo: resolve(__dirname, 'demo/index.html') },
     },
   },
-  plugins: [rawGzipAssets(), copyProjectAssets(), lessonPages()],
+  // The project's assets/ is served as is at /assets/ in development (Vite serves the project
+  // root) and copied beside the build, less the folders only the build reads.
+  plugins: [rawGzipAssets(), copyRuntimeAssetsBesideBuild(__dirname), lessonPages()],
 });

@@ -10,7 +10,6 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Plugin, ResolvedConfig } from 'vite';
-import { copyRuntimeAssets } from './runtime-assets';
 
 /** File name of the bundle inside its folder. */
 export const BUNDLE_FILE = 'diffusion-lab.js';
@@ -53,22 +52,6 @@ export function bundleRelativeBase(): Plugin {
 
 /** The build's output folder, absolute. */
 const outDirOf = (config: ResolvedConfig): string => resolve(config.root, config.build.outDir);
-
-/** Copies the project's assets/ that pages load (MNIST subset, checkpoints, classifier) next to the bundle. */
-export function copyAssetsNextToBundle(projectRoot: string): Plugin {
-  let outDir = '';
-  return {
-    name: 'diffusion-lab-bundle-assets',
-    apply: 'build',
-    configResolved(config) {
-      outDir = outDirOf(config);
-    },
-    async closeBundle() {
-      const from = resolve(projectRoot, 'assets');
-      if (existsSync(from)) await copyRuntimeAssets(from, resolve(outDir, 'assets'));
-    },
-  };
-}
 
 export interface FileSize {
   /** Path relative to the bundle folder. */
